@@ -1,0 +1,50 @@
+# The two commands of the README:
+#   make run   installs everything, loads the demo data and serves http://127.0.0.1:8000
+#   make test  installs everything and runs the whole test suite
+# Both work on a fresh Debian machine with Python 3.11 (python3 and python3-venv).
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+UV_VERSION := 0.13.9
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+
+.PHONY: install run test lint format messages demo worker beat clean
+
+$(BIN)/uv:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
+
+install: $(BIN)/uv
+	$(BIN)/uv sync --frozen --inexact --quiet
+
+run: install
+	DEBUG=1 $(BIN)/python manage.py migrate --no-input
+	DEBUG=1 $(BIN)/python manage.py demo_data
+	DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+test: install
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+# Regenerate the Vietnamese catalogue from the source and compile it (needs gettext).
+messages: install
+	DEBUG=1 $(BIN)/python manage.py makemessages --locale vi --no-obsolete --ignore '.venv/*' --ignore 'tests/*'
+	DEBUG=1 $(BIN)/python manage.py compilemessages --locale vi --ignore '.venv/*'
+
+worker: install
+	$(BIN)/celery -A conference worker --loglevel INFO
+
+beat: install
+	$(BIN)/celery -A conference beat --loglevel INFO --schedule data/celerybeat-schedule
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

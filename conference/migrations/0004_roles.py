@@ -1,0 +1,20 @@
+"""The role groups: organizer, reviewer, province liaison. Idempotent."""
+
+from django.db import migrations
+
+ROLES = ["organizer", "reviewer", "liaison"]
+
+
+def create_groups(apps, schema_editor):
+    Group = apps.get_model("auth", "Group")
+    for name in ROLES:
+        Group.objects.get_or_create(name=name)
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("conference", "0003_load_history"),
+        ("auth", "0012_alter_user_first_name_max_length"),
+    ]
+
+    operations = [migrations.RunPython(create_groups, migrations.RunPython.noop)]

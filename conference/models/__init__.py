@@ -1,0 +1,5 @@
+from conference.models.audit import AuditEntry
+from conference.models.editions import AgendaItem, Chair, Edition, EditionParticipant
+from conference.models.users import User
+
+__all__ = ["AgendaItem", "AuditEntry", "Chair", "Edition", "EditionParticipant", "User"]

@@ -1,0 +1,325 @@
+"""Editions of the conference, their participating units, chairs and agenda."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from conference.querysets import EditionQuerySet
+from conference.vietnamese import roman
+
+
+class Position(models.TextChoices):
+    """Official titles, rendered with the organisation by :func:`position_title`."""
+
+    MINISTER = "minister", _("Minister of Industry and Trade")
+    DEPUTY_MINISTER = "deputy_minister", _("Deputy Minister of Industry and Trade")
+    AGENCY_DIRECTOR = "agency_director", _("Director of the Agency of Local Industry and Trade")
+    PC_CHAIRMAN = "pc_chairman", _("Chairman of the People's Committee")
+    PC_ACTING_CHAIRMAN = "pc_acting_chairman", _("Acting Chairman of the People's Committee")
+    PC_STANDING_VICE = "pc_standing_vice", _("Standing Vice Chairman of the People's Committee")
+    PC_VICE = "pc_vice", _("Vice Chairman of the People's Committee")
+    DOIT_DIRECTOR = "doit_director", _("Director of the Department of Industry and Trade")
+    DOIT_ACTING_DIRECTOR = (
+        "doit_acting_director",
+        _("Acting Director of the Department of Industry and Trade"),
+    )
+    DOIT_DEPUTY_DIRECTOR = (
+        "doit_deputy_director",
+        _("Deputy Director of the Department of Industry and Trade"),
+    )
+
+
+_WITH_UNIT = {
+    Position.PC_CHAIRMAN: _("Chairman of the %(unit)s People's Committee"),
+    Position.PC_ACTING_CHAIRMAN: _("Acting Chairman of the %(unit)s People's Committee"),
+    Position.PC_STANDING_VICE: _("Standing Vice Chairman of the %(unit)s People's Committee"),
+    Position.PC_VICE: _("Vice Chairman of the %(unit)s People's Committee"),
+    Position.DOIT_DIRECTOR: _("Director of the %(unit)s Department of Industry and Trade"),
+    Position.DOIT_ACTING_DIRECTOR: _(
+        "Acting Director of the %(unit)s Department of Industry and Trade"
+    ),
+    Position.DOIT_DEPUTY_DIRECTOR: _(
+        "Deputy Director of the %(unit)s Department of Industry and Trade"
+    ),
+}
+
+
+def position_title(position: str, unit=None) -> str:
+    """ "Phó Chủ tịch Thường trực UBND Hà Nội" / "Standing Vice Chairman of the Hà Nội People's
+    Committee"; the plain title where no unit is known."""
+    if not position:
+        return ""
+    if unit is not None and position in _WITH_UNIT:
+        return str(_WITH_UNIT[position]) % {"unit": unit.name}
+    return str(Position(position).label)
+
+
+class LocalizedTextMixin:
+    """Content written in Vietnamese with an optional English translation in ``<field>_en``."""
+
+    def localized(self, field: str) -> str:
+        value = getattr(self, field)
+        if (get_language() or "vi").startswith("en"):
+            return getattr(self, f"{field}_en", "") or value
+        return value
+
+
+class Edition(LocalizedTextMixin, models.Model):
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("Planned")
+        REGISTRATION_OPEN = "registration_open", _("Registration open")
+        UPCOMING = "upcoming", _("Upcoming")
+        HELD = "held", _("Held")
+        DATE_UNKNOWN = "date_unknown", _("Date not known")
+
+    number = models.PositiveSmallIntegerField(_("ordinal"), unique=True)
+    year = models.PositiveSmallIntegerField(_("year"))
+    date = models.DateField(_("date"), null=True, blank=True)
+    end_date = models.DateField(
+        _("last day"), null=True, blank=True, help_text=_("Only for editions of several days.")
+    )
+    host = models.ForeignKey(
+        "provinces.ProvincialUnit",
+        verbose_name=_("host"),
+        on_delete=models.PROTECT,
+        related_name="hosted_editions",
+        null=True,
+        blank=True,
+        help_text=_("The unit as it was named when it was handed the flag."),
+    )
+    held_in = models.ForeignKey(
+        "provinces.ProvincialUnit",
+        verbose_name=_("held in"),
+        on_delete=models.PROTECT,
+        related_name="editions_held_in",
+        null=True,
+        blank=True,
+        help_text=_("Only when the edition took place in another unit than the host's."),
+    )
+    venue = models.CharField(_("venue"), max_length=300, blank=True)
+    organisers = models.TextField(_("organisers"), blank=True)
+    organisers_en = models.TextField(_("organisers (English)"), blank=True)
+    summary = models.TextField(_("summary"), blank=True)
+    summary_en = models.TextField(_("summary (English)"), blank=True)
+    planned_delegates = models.PositiveIntegerField(_("delegates planned"), null=True, blank=True)
+    flag_received_at = models.ForeignKey(
+        "self",
+        verbose_name=_("flag received at"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="flag_handed_to",
+        help_text=_("The edition at whose close the host was handed the flag."),
+    )
+    flag_handover_documented = models.BooleanField(
+        _("handover documented"),
+        default=False,
+        help_text=_("Unticked when the handover follows from tradition but no source states it."),
+    )
+    sources = models.TextField(_("sources"), blank=True)
+    # Registration (used by delegate registration).
+    registration_opens_at = models.DateTimeField(_("registration opens"), null=True, blank=True)
+    registration_closes_at = models.DateTimeField(_("registration closes"), null=True, blank=True)
+    changes_until = models.DateTimeField(
+        _("delegates may change their registration until"), null=True, blank=True
+    )
+    capacity = models.PositiveIntegerField(_("capacity (seats)"), null=True, blank=True)
+    is_demo = models.BooleanField(
+        _("sample data"), default=False, help_text=_("Demonstration data, not a real edition.")
+    )
+
+    objects = EditionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("edition")
+        verbose_name_plural = _("editions")
+        ordering = ["number"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(number__gte=1), name="edition_number_positive"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(end_date__isnull=True)
+                | models.Q(end_date__gte=models.F("date")),
+                name="edition_end_after_start",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(registration_closes_at__isnull=True)
+                | models.Q(registration_opens_at__isnull=True)
+                | models.Q(registration_closes_at__gt=models.F("registration_opens_at")),
+                name="edition_registration_window_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(
+            _("Edition %(ordinal)s (%(year)s)") % {"ordinal": self.ordinal, "year": self.year}
+        )
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("conference:edition_detail", kwargs={"number": self.number})
+
+    @property
+    def ordinal(self) -> str:
+        return roman(self.number)
+
+    @property
+    def title(self) -> str:
+        return str(
+            _(
+                "The %(ordinal)s Conference of the Industry and Trade sector of the northern "
+                "provinces and cities, %(year)s"
+            )
+            % {"ordinal": self.ordinal, "year": self.year}
+        )
+
+    def host_label(self) -> str:
+        """The host as named then; "Hà Giang (nay thuộc tỉnh Tuyên Quang)" when it merged since."""
+        if self.host is None:
+            return ""
+        from provinces.display import unit_label_then
+
+        return unit_label_then(self.host)
+
+    def registration_is_open(self, now: datetime.datetime | None = None) -> bool:
+        now = now or timezone.now()
+        return bool(
+            self.registration_opens_at
+            and self.registration_opens_at <= now
+            and (self.registration_closes_at is None or now < self.registration_closes_at)
+        )
+
+    @property
+    def status(self) -> str:
+        today = timezone.localdate()
+        if self.date is None:
+            return self.Status.DATE_UNKNOWN if self.year <= today.year else self.Status.PLANNED
+        if (self.end_date or self.date) < today:
+            return self.Status.HELD
+        if self.registration_is_open():
+            return self.Status.REGISTRATION_OPEN
+        return self.Status.UPCOMING
+
+    def get_status_display(self) -> str:
+        return str(self.Status(self.status).label)
+
+
+class EditionParticipant(models.Model):
+    """A unit taking part in an edition; the set belongs to each edition."""
+
+    edition = models.ForeignKey(
+        Edition, verbose_name=_("edition"), on_delete=models.CASCADE, related_name="participants"
+    )
+    unit = models.ForeignKey(
+        "provinces.ProvincialUnit",
+        verbose_name=_("provincial unit"),
+        on_delete=models.PROTECT,
+        related_name="participations",
+    )
+    quota = models.PositiveIntegerField(
+        _("delegate quota"), null=True, blank=True, help_text=_("Empty: no quota for this unit.")
+    )
+
+    class Meta:
+        verbose_name = _("participating unit")
+        verbose_name_plural = _("participating units")
+        ordering = ["edition__number", "unit__sort_key"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["edition", "unit"], name="participant_unique_per_edition"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit} — {self.edition}"
+
+
+class Chair(models.Model):
+    edition = models.ForeignKey(
+        Edition, verbose_name=_("edition"), on_delete=models.CASCADE, related_name="chairs"
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    full_name = models.CharField(_("full name"), max_length=150)
+    position = models.CharField(_("position"), max_length=40, choices=Position.choices)
+    unit = models.ForeignKey(
+        "provinces.ProvincialUnit",
+        verbose_name=_("of unit"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("For People's Committee and Department positions."),
+    )
+
+    class Meta:
+        verbose_name = _("chair")
+        verbose_name_plural = _("chairs")
+        ordering = ["edition", "order", "id"]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def title(self) -> str:
+        return position_title(self.position, self.unit)
+
+
+class AgendaItem(LocalizedTextMixin, models.Model):
+    class Kind(models.TextChoices):
+        OPENING = "opening", _("Opening")
+        REPORT = "report", _("Report")
+        PAPER = "paper", _("Paper (tham luận)")
+        SPEECH = "speech", _("Speech")
+        DISCUSSION = "discussion", _("Discussion")
+        HANDOVER = "handover", _("Host-flag handover")
+        CLOSING = "closing", _("Closing")
+
+    edition = models.ForeignKey(
+        Edition, verbose_name=_("edition"), on_delete=models.CASCADE, related_name="agenda_items"
+    )
+    order = models.PositiveSmallIntegerField(_("order"))
+    starts_at = models.TimeField(_("starts at"), null=True, blank=True)
+    ends_at = models.TimeField(_("ends at"), null=True, blank=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    title = models.CharField(_("title"), max_length=300)
+    title_en = models.CharField(_("title (English)"), max_length=300, blank=True)
+    speaker_name = models.CharField(_("speaker"), max_length=150, blank=True)
+    speaker_position = models.CharField(
+        _("speaker's position"), max_length=40, choices=Position.choices, blank=True
+    )
+    speaker_unit = models.ForeignKey(
+        "provinces.ProvincialUnit",
+        verbose_name=_("speaker's unit"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("agenda item")
+        verbose_name_plural = _("agenda")
+        ordering = ["edition", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["edition", "order"], name="agenda_order_unique"),
+            models.CheckConstraint(
+                condition=models.Q(ends_at__isnull=True)
+                | models.Q(starts_at__isnull=True)
+                | models.Q(ends_at__gt=models.F("starts_at")),
+                name="agenda_item_ends_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def speaker_title(self) -> str:
+        return position_title(self.speaker_position, self.speaker_unit)

@@ -1,0 +1,117 @@
+"""The one place that answers "may this user do this to this object?".
+
+Roles are Django groups (created by a data migration), plus Django's own staff flag:
+
+- organizer: sees and manages everything of every edition (registrations, proposals, handover);
+- reviewer: reads proposals and records reviews;
+- province liaison: a member of one Department of Industry and Trade (``DepartmentMember``),
+  who manages that province's delegation and submits its proposals;
+- staff: uses the Django admin (``is_staff``); superusers may do everything.
+
+Views, forms, admin actions and services call :func:`can`; later features add actions to
+``RULES`` rather than checking groups themselves.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext_lazy as _
+
+ORGANIZER = "organizer"
+REVIEWER = "reviewer"
+LIAISON = "liaison"
+ROLE_GROUPS = {
+    ORGANIZER: _("Organizers"),
+    REVIEWER: _("Reviewers"),
+    LIAISON: _("Province liaisons"),
+}
+
+
+def roles(user) -> frozenset[str]:
+    """The roles of a user, cached on the user object for the request."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return frozenset()
+    cached = getattr(user, "_conference_roles", None)
+    if cached is not None:
+        return cached
+    names = set(user.groups.values_list("name", flat=True))
+    found = {role for role in ROLE_GROUPS if role in names}
+    if department_of(user) is not None:
+        found.add(LIAISON)
+    if user.is_staff:
+        found.add("staff")
+    user._conference_roles = frozenset(found)
+    return user._conference_roles
+
+
+def department_of(user):
+    """The department a liaison works for, or None."""
+    if user is None or not user.is_authenticated:
+        return None
+    if not hasattr(user, "_conference_department"):
+        from provinces.models import DepartmentMember
+
+        membership = (
+            DepartmentMember.objects.select_related("department__unit")
+            .filter(user=user, is_liaison=True)
+            .first()
+        )
+        user._conference_department = membership.department if membership else None
+    return user._conference_department
+
+
+def is_organizer(user) -> bool:
+    return bool(user and user.is_authenticated and (user.is_superuser or ORGANIZER in roles(user)))
+
+
+def _unit_of(obj: Any):
+    """The provincial unit an object belongs to (a registration's, a proposal's, a unit itself)."""
+    for attr in ("unit", "province"):
+        unit = getattr(obj, attr, None)
+        if unit is not None:
+            return unit
+    return obj
+
+
+def _liaison_of(user, obj) -> bool:
+    department = department_of(user)
+    if department is None or obj is None:
+        return False
+    unit = _unit_of(obj)
+    return getattr(unit, "pk", None) == department.unit_id
+
+
+Rule = Callable[[Any, Any], bool]
+RULES: dict[str, Rule] = {
+    # the organizers' views of an edition
+    "edition.manage": lambda user, obj: is_organizer(user),
+    # a province's delegation: its liaison or an organizer
+    "delegation.view": lambda user, obj: is_organizer(user) or _liaison_of(user, obj),
+    "delegation.manage": lambda user, obj: is_organizer(user) or _liaison_of(user, obj),
+    # proposals
+    "proposal.submit": lambda user, obj: is_organizer(user) or _liaison_of(user, obj),
+    "proposal.review": lambda user, obj: is_organizer(user) or REVIEWER in roles(user),
+    "proposal.decide": lambda user, obj: is_organizer(user),
+    # venue and notifications
+    "checkin.perform": lambda user, obj: is_organizer(user) or "staff" in roles(user),
+    "notification.manage": lambda user, obj: is_organizer(user) or "staff" in roles(user),
+}
+
+
+def can(user, action: str, obj: Any = None) -> bool:
+    """May ``user`` do ``action`` to ``obj``? Unknown actions are refused."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    rule = RULES.get(action)
+    return bool(rule and rule(user, obj))
+
+
+def require(user, action: str, obj: Any = None) -> None:
+    """Raise PermissionDenied (HTTP 403) unless :func:`can` allows it."""
+    if not can(user, action, obj):
+        raise PermissionDenied(_("You are not allowed to do this."))

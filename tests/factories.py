@@ -1,0 +1,81 @@
+"""factory_boy factories shared by the tests."""
+
+import datetime
+
+import factory
+from django.contrib.auth.models import Group
+
+from conference.models import AgendaItem, Chair, Edition, EditionParticipant, User
+from provinces.models import Department, DepartmentMember, ProvincialUnit
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        django_get_or_create = ("username",)
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    full_name = "Nguyễn Văn An"
+    email = factory.LazyAttribute(lambda o: f"{o.username}@example.vn")
+    password = factory.django.Password("mat-khau-an-toan-2024")
+
+    @factory.post_generation
+    def roles(self, create, extracted, **kwargs):
+        for name in extracted or []:
+            self.groups.add(Group.objects.get(name=name))
+
+
+def current_unit(code: str) -> ProvincialUnit:
+    """A unit valid today, from the data migration (every test database has them)."""
+    return ProvincialUnit.objects.current().get(code=code)
+
+
+def unit_before_2025(code: str) -> ProvincialUnit:
+    return ProvincialUnit.objects.get(code=code, valid_until=datetime.date(2025, 6, 30))
+
+
+class LiaisonFactory(UserFactory):
+    @factory.post_generation
+    def department(self, create, extracted, **kwargs):
+        department = extracted or Department.objects.get(unit=current_unit("01"))
+        DepartmentMember.objects.create(user=self, department=department)
+
+
+class EditionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Edition
+
+    number = factory.Sequence(lambda n: 20 + n)
+    year = factory.LazyAttribute(lambda o: 2006 + o.number)
+    date = factory.LazyAttribute(lambda o: datetime.date(o.year, 10, 15))
+    host = factory.LazyFunction(lambda: current_unit("25"))
+    venue = "Trung tâm Hội nghị tỉnh"
+    is_demo = False
+
+
+class EditionParticipantFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = EditionParticipant
+
+    edition = factory.SubFactory(EditionFactory)
+    unit = factory.LazyFunction(lambda: current_unit("01"))
+
+
+class ChairFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Chair
+
+    edition = factory.SubFactory(EditionFactory)
+    order = factory.Sequence(lambda n: n)
+    full_name = "Trần Văn Bình"
+    position = "deputy_minister"
+
+
+class AgendaItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AgendaItem
+
+    edition = factory.SubFactory(EditionFactory)
+    order = factory.Sequence(lambda n: n + 1)
+    kind = AgendaItem.Kind.PAPER
+    title = factory.Sequence(lambda n: f"Tham luận số {n}")
