@@ -1,0 +1,31 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from conference.admin.search import FoldedSearchMixin
+from conference.models import User
+
+
+@admin.register(User)
+class UserAdmin(FoldedSearchMixin, DjangoUserAdmin):
+    list_display = ["username", "full_name", "email", "is_staff", "is_active"]
+    search_fields = ["username", "email"]
+    folded_search_fields = ("search_text",)
+    fieldsets = (
+        (None, {"fields": ("username", "password")}),
+        (_("Personal info"), {"fields": ("full_name", "salutation", "email", "language")}),
+        (
+            _("Permissions"),
+            {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")},
+        ),
+        (_("Important dates"), {"fields": ("last_login", "date_joined")}),
+    )
+    add_fieldsets = (
+        (
+            None,
+            {
+                "classes": ("wide",),
+                "fields": ("username", "full_name", "email", "password1", "password2"),
+            },
+        ),
+    )

@@ -1,0 +1,33 @@
+from django.contrib import admin
+
+from conference.admin.search import FoldedSearchMixin
+from provinces.models import Department, DepartmentMember, ProvincialUnit
+
+
+@admin.register(ProvincialUnit)
+class ProvincialUnitAdmin(FoldedSearchMixin, admin.ModelAdmin):
+    list_display = ["name", "code", "kind", "region", "valid_from", "valid_until", "successor"]
+    list_filter = ["region", "kind", "valid_until"]
+    search_fields = ["code"]
+    folded_search_fields = ("search_text",)
+    autocomplete_fields = ["successor"]
+    list_select_related = ["successor"]
+
+
+@admin.register(Department)
+class DepartmentAdmin(FoldedSearchMixin, admin.ModelAdmin):
+    list_display = ["name", "unit", "email", "phone"]
+    search_fields = ["email"]
+    folded_search_fields = ("search_text",)
+    autocomplete_fields = ["unit"]
+    list_select_related = ["unit"]
+
+
+@admin.register(DepartmentMember)
+class DepartmentMemberAdmin(FoldedSearchMixin, admin.ModelAdmin):
+    list_display = ["user", "department", "position", "is_liaison"]
+    list_filter = ["is_liaison"]
+    folded_search_fields = ("user__search_text", "department__search_text")
+    search_fields = ["user__email"]
+    autocomplete_fields = ["user", "department"]
+    list_select_related = ["user", "department"]
