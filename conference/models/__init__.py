@@ -1,5 +1,14 @@
 from conference.models.audit import AuditEntry
 from conference.models.editions import AgendaItem, Chair, Edition, EditionParticipant
+from conference.models.outbox import Notification
 from conference.models.users import User
 
-__all__ = ["AgendaItem", "AuditEntry", "Chair", "Edition", "EditionParticipant", "User"]
+__all__ = [
+    "AgendaItem",
+    "AuditEntry",
+    "Chair",
+    "Edition",
+    "EditionParticipant",
+    "Notification",
+    "User",
+]
