@@ -1,3 +1,3 @@
 """The admin site, one module per area. Modules register their ModelAdmins on import."""
 
-from conference.admin import editions, users  # noqa: F401
+from conference.admin import editions, outbox, users  # noqa: F401
