@@ -163,9 +163,7 @@ class NotificationAdmin(admin.ModelAdmin):
         if done:
             self.message_user(
                 request,
-                ngettext(
-                    "%(count)d email queued again.", "%(count)d emails queued again.", done
-                )
+                ngettext("%(count)d email queued again.", "%(count)d emails queued again.", done)
                 % {"count": done},
                 messages.SUCCESS,
             )
