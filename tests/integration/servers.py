@@ -163,12 +163,15 @@ def database_url(settings_dict: dict) -> str:
 
 
 class CeleryWorker:
-    """``celery -A conference worker`` (prefork, one child) in its own process group."""
+    """``celery -A conference worker`` (prefork) in its own process group."""
 
-    def __init__(self, workdir: Path, env: dict[str, str], *, beat: bool = False) -> None:
+    def __init__(
+        self, workdir: Path, env: dict[str, str], *, beat: bool = False, concurrency: int = 1
+    ) -> None:
         self.workdir = workdir
         self.env = env
         self.beat = beat
+        self.concurrency = concurrency
         self.process: subprocess.Popen | None = None
         self.log_path = workdir / f"worker-{uuid.uuid4().hex[:8]}.log"
 
@@ -182,7 +185,7 @@ class CeleryWorker:
             "conference",
             "worker",
             "--pool=prefork",
-            "--concurrency=1",
+            f"--concurrency={self.concurrency}",
             "--loglevel=INFO",
             "--without-gossip",
             "--without-mingle",
@@ -257,7 +260,6 @@ def worker_env(*, database_url: str, broker_url: str, email_url: str, data_dir: 
             "DJANGO_SETTINGS_MODULE": "conference.settings",
             "TESTING": "1",
             "DATABASE_URL": database_url,
-            "CONN_MAX_AGE": "0",
             "CELERY_BROKER_URL": broker_url,
             "EMAIL_URL": email_url,
             "EMAIL_TIMEOUT": "10",
