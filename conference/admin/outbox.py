@@ -35,7 +35,6 @@ class NotificationAdmin(admin.ModelAdmin):
         "created_at",
         "recipient",
         "kind",
-        "language",
         "status_badge",
         "attempts",
         "sent_at",
@@ -139,7 +138,7 @@ class NotificationAdmin(admin.ModelAdmin):
         # srcdoc takes the escaped document; the sandbox runs no script and follows no form.
         return format_html(
             '<iframe sandbox="" srcdoc="{}" title="{}" '
-            'style="width:100%;max-width:720px;height:520px;border:1px solid #ccc;'
+            'style="width:720px;max-width:100%;height:560px;border:1px solid #ccc;'
             'background:#fff"></iframe>',
             obj.body_html,
             gettext("Preview of the HTML body"),
@@ -196,6 +195,7 @@ class NotificationAdmin(admin.ModelAdmin):
     def changelist_view(self, request, extra_context=None):
         failed = Notification.objects.failed().count()
         extra_context = {
+            "title": gettext("Email delivery log"),
             "failed_count": failed,
             "failed_url": reverse("admin:conference_notification_changelist")
             + f"?status__exact={Notification.Status.FAILED}",
