@@ -21,12 +21,24 @@ class UnitFilterForm(forms.Form):
         required=False,
         empty_label=_("Units existing today"),
         error_messages={"invalid_choice": _("There is no edition with this number.")},
+        widget=forms.Select(attrs={"class": "form-select"}),
     )
     q = forms.CharField(
         label=_("Search"),
         required=False,
         max_length=100,
         widget=forms.TextInput(
-            attrs={"placeholder": _("Name or code, e.g. ha giang"), "type": "search"}
+            attrs={
+                "placeholder": _("Name or code, e.g. ha giang"),
+                "type": "search",
+                "class": "form-control",
+            }
         ),
     )
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        for name in self.errors:
+            if name in self.fields:
+                widget = self.fields[name].widget
+                widget.attrs["class"] = f"{widget.attrs.get('class', '')} is-invalid".strip()
