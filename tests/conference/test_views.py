@@ -349,3 +349,11 @@ def test_date_field_in_english_reads_day_month_year_too():
         form = _DateForm(data={"day": "17/05/2024"})
         assert form.is_valid(), form.errors
     assert form.cleaned_data["day"] == datetime.date(2024, 5, 17)
+
+
+def test_unknown_page_gets_the_site_404_page(client):
+    response = client.get("/en/editions/99/")
+
+    assert response.status_code == 404
+    assert texts(response, "page-title") == ["Page not found"]
+    assert texts(response, "nav-link") == ["Home", "Editions", "Provinces"]
