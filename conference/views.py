@@ -28,6 +28,7 @@ def home(request):
             "edition": edition,
             "chain": chain,
             "missing": _missing_ordinals(chain),
+            "registration_open": bool(edition and edition.registration_is_open()),
             "shows_demo": bool(edition and edition.is_demo),
         },
     )

@@ -357,3 +357,19 @@ def test_unknown_page_gets_the_site_404_page(client):
     assert response.status_code == 404
     assert texts(response, "page-title") == ["Page not found"]
     assert texts(response, "nav-link") == ["Home", "Editions", "Provinces"]
+
+
+def test_home_tells_the_template_whether_registration_is_open(client):
+    date = _today() + datetime.timedelta(days=40)
+    EditionFactory(
+        number=12,
+        year=date.year,
+        date=date,
+        registration_opens_at=timezone.now() - datetime.timedelta(days=1),
+        registration_closes_at=timezone.now() + datetime.timedelta(days=10),
+    )
+
+    response = client.get("/en/")
+
+    assert response.context["registration_open"] is True
+    assert dict(facts(response))["Status"] == "Registration open"
