@@ -78,8 +78,8 @@ def test_home_chain_lists_every_real_edition_with_its_flag(client):
     ]
     assert texts(response, "chain-flag") == [
         *["Flag handover not known"] * 5,
-        "Flag received at edition IX (2023) — by tradition, not documented",
-        "Flag received at edition X (2024)",
+        "Flag received at edition IX (2023, Quảng Ninh) — by tradition, not documented",
+        "Flag received at edition X (2024, Hà Nội)",
     ]
     assert "No records are kept of editions I, II, III, VII." in page_text(response)
 
