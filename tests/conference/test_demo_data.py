@@ -94,7 +94,7 @@ def test_demo_data_creates_one_account_per_role_with_the_printed_passwords():
     assert staff.has_perm("provinces.change_department") is True
     assert staff.has_perm("conference.view_user") is True
     assert staff.has_perm("conference.change_user") is False
-    assert "Log in at http://127.0.0.1:8000/accounts/login/" in output
+    assert "Đăng nhập tại http://127.0.0.1:8000/accounts/login/" in output
 
 
 def test_demo_data_run_twice_changes_nothing_more():
@@ -116,7 +116,7 @@ def test_demo_data_run_twice_changes_nothing_more():
         User.objects.count(),
         DepartmentMember.objects.count(),
     ) == counts
-    assert "Sample edition XII refreshed" in output
+    assert "Đã cập nhật hội nghị mẫu lần thứ XII" in output
     assert User.objects.get(username="organizer").check_password("organizer-demo-2024")
 
 
@@ -125,7 +125,7 @@ def test_demo_data_leaves_a_real_edition_xii_alone():
 
     output = run_demo_data()
 
-    assert "Edition XII exists and is real data: the sample edition was not created." in output
+    assert "Hội nghị lần thứ XII đã có và là dữ liệu thật: không tạo kỳ hội nghị mẫu." in output
     real.refresh_from_db()
     assert (real.is_demo, real.venue, real.capacity) == (False, "", None)
     assert EditionParticipant.objects.filter(edition=real).count() == 0
@@ -140,7 +140,7 @@ def test_demo_data_leaves_a_real_account_of_the_same_name_alone():
     admin = User.objects.get(username="admin")
     assert admin.check_password("mat-khau-an-toan-2024")
     assert admin.is_superuser is False
-    assert "The account admin exists and is not a sample account: left as it is." in output
+    assert "Tài khoản admin đã có và không phải tài khoản mẫu" in output
     assert "admin-demo-2024" not in output
 
 
