@@ -69,7 +69,7 @@ def pytest_runtest_setup(item):
         pytest.skip(reason)
 
 
-# --- Transactional tests keep the data migrations' rows ------------------------------------------
+# --- Collection: browser tests are marked; transactional tests keep the data migrations' rows -----
 # A transactional test (live_server, transactional_db, django_db(transaction=True)) empties every
 # table when it ends, which would take away the provinces, editions and role groups that the data
 # migrations load for every other test. Such tests therefore get serialized_rollback: the rows are
@@ -78,12 +78,17 @@ def pytest_runtest_setup(item):
 _DJANGO_DB_PARAMETERS = ("transaction", "reset_sequences", "databases", "serialized_rollback")
 
 
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(items):
     for item in items:
+        # A test that uses the browser fixtures is a browser test, marked or not.
+        fixtures = set(getattr(item, "fixturenames", ()))
+        if "browser" in fixtures and item.get_closest_marker("browser") is None:
+            item.add_marker(pytest.mark.browser)
+
         marker = item.get_closest_marker("django_db")
         kwargs = dict(zip(_DJANGO_DB_PARAMETERS, marker.args, strict=False)) if marker else {}
         kwargs.update(marker.kwargs if marker else {})
-        fixtures = set(getattr(item, "fixturenames", ()))
         transactional = kwargs.get("transaction") or fixtures & {"transactional_db", "live_server"}
         if transactional and not kwargs.get("serialized_rollback"):
             kwargs.update(transaction=True, serialized_rollback=True)

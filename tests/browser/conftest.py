@@ -1,6 +1,8 @@
 """Browser tests: Debian's Chromium driven by Playwright against pytest-django's live server.
 
-Put browser tests in this folder (the fixtures live here) and mark them `browser`:
+Put browser tests in this folder (the fixtures live here). A test that uses them is marked
+`browser` automatically (tests/conftest.py): skipped without Chromium locally, an error in CI, and
+left out of the PostgreSQL pass of `make test`.
 
     import pytest
 
