@@ -33,7 +33,7 @@ test: install lint
 	@echo "==> Tests on SQLite (the embedded default)"
 	env -u DATABASE_URL $(BIN)/python -m pytest $(PYTEST_ARGS) || [ $$? -eq 5 ]
 	@if [ -n "$$TEST_POSTGRES_URL" ]; then \
-		echo "==> Tests on PostgreSQL (DATABASE_URL=$$TEST_POSTGRES_URL), without browser and slow tests"; \
+		echo "==> Tests on PostgreSQL ($$(echo "$$TEST_POSTGRES_URL" | sed -E 's#://([^:/@]*):[^@]*@#://\1:***@#')), without browser and slow tests"; \
 		DATABASE_URL="$$TEST_POSTGRES_URL" $(BIN)/python -m pytest -m "not browser and not slow" \
 			$(PYTEST_ARGS) || [ $$? -eq 5 ]; \
 	fi
