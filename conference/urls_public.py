@@ -1,2 +1,10 @@
+from django.urls import path
+
+from conference import views
+
 app_name = "conference"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("editions/", views.edition_list, name="edition_list"),
+    path("editions/<int:number>/", views.edition_detail, name="edition_detail"),
+]
