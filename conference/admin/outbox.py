@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from conference.models import Notification
 from conference.outbox import notification_resend, notification_retry, notification_send_test
+from conference.permissions import can
 
 STATUS_COLOURS = {
     Notification.Status.QUEUED: "#6b7280",
@@ -100,13 +101,22 @@ class NotificationAdmin(admin.ModelAdmin):
         "text_preview",
     ]
 
-    # The log is written by the outbox only: no adding, editing or deleting by hand.
+    # Who may use the log: conference.permissions' "notification.manage" (organizers and staff),
+    # or Django's model permissions. It is written by the outbox only: no adding, editing or
+    # deleting by hand; "change" on the list is what the actions need, single rows are read-only.
+    def has_module_permission(self, request) -> bool:
+        return can(request.user, "notification.manage") or super().has_module_permission(request)
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return can(request.user, "notification.manage") or super().has_view_permission(request)
+
     def has_add_permission(self, request) -> bool:
         return False
 
     def has_change_permission(self, request, obj=None) -> bool:
-        # Actions need the change permission on the list; single rows are read-only.
-        return obj is None and super().has_change_permission(request)
+        if obj is not None:
+            return False
+        return can(request.user, "notification.manage") or super().has_change_permission(request)
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False

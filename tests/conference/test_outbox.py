@@ -131,7 +131,7 @@ def test_render_english_and_vietnamese_use_their_language():
     english = notification_render(kind="outbox_test", language="en", context=CONTEXT)
     vietnamese = notification_render(kind="outbox_test", language="vi", context=CONTEXT)
     assert english.subject == "Test email from the conference site"
-    assert "Requested at: 05/17/2024 8:30 a.m." in english.body_text
+    assert "Requested at: 17/05/2024 08:30" in english.body_text
     assert "08:30 17/05/2024" in vietnamese.body_text
     assert '<html lang="vi">' in vietnamese.body_html
     assert '<html lang="en">' in english.body_html

@@ -116,7 +116,7 @@ class RedisServer:
         log = open(self.workdir / "redis.log", "ab")  # noqa: SIM115 (closed with the process)
         self.process = subprocess.Popen(
             [
-                "redis-server",
+                os.environ.get("REDIS_SERVER", "redis-server"),
                 "--port",
                 str(self.port),
                 "--bind",
