@@ -181,16 +181,22 @@ class NotificationAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Resend (as a new email)"), permissions=["change"])
     def resend(self, request, queryset):
-        count = 0
+        count, refused = 0, []
         for notification in queryset:
-            notification_resend(notification=notification, actor=request.user)
-            count += 1
-        self.message_user(
-            request,
-            ngettext("%(count)d email resent.", "%(count)d emails resent.", count)
-            % {"count": count},
-            messages.SUCCESS,
-        )
+            try:
+                notification_resend(notification=notification, actor=request.user)
+                count += 1
+            except ValidationError as error:
+                refused.append(f"{notification.recipient}: {' '.join(error.messages)}")
+        if count:
+            self.message_user(
+                request,
+                ngettext("%(count)d email resent.", "%(count)d emails resent.", count)
+                % {"count": count},
+                messages.SUCCESS,
+            )
+        for line in refused:
+            self.message_user(request, line, messages.WARNING)
 
     def get_urls(self):
         return [

@@ -189,3 +189,15 @@ def test_organizer_staff_without_model_permissions_uses_the_log(
         client.post(reverse(CHANGELIST), {"action": "retry_now", "_selected_action": [row.pk]})
     assert Notification.objects.get(pk=row.pk).status == Status.SENT
     assert len(mailoutbox) == 1
+
+
+def test_resend_action_refuses_an_email_still_queued(admin_client, mailoutbox):
+    (row,) = make(1)
+    response = admin_client.post(
+        reverse(CHANGELIST), {"action": "resend", "_selected_action": [row.pk]}, follow=True
+    )
+    assert [str(m) for m in response.context["messages"]] == [
+        "delegate0@example.vn: Only sent or failed emails can be resent; this one is Queued."
+    ]
+    assert Notification.objects.count() == 1
+    assert AuditEntry.objects.count() == 0
