@@ -215,7 +215,7 @@ def notification_queue(
     if about is not None:
         notification.content_type = ContentType.objects.get_for_model(about)
         notification.object_id = str(about.pk)
-    notification.full_clean(exclude=["event_key", "recipient", "edition"], validate_unique=False)
+    notification.full_clean(exclude=["recipient", "edition"], validate_unique=False)
     try:
         with transaction.atomic():  # a savepoint: a concurrent twin leaves our transaction usable
             notification.save(force_insert=True)

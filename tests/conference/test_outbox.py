@@ -432,3 +432,12 @@ def test_outbox_requeue_command_sends_overdue_rows(settings, mailoutbox):
     assert out.getvalue() == "requeued 0, failed 0, dispatched 1\n"
     assert Notification.objects.get(pk=notification.pk).status == Status.SENT
     assert len(mailoutbox) == 1
+
+
+def test_queue_too_long_event_key_is_refused_before_writing():
+    with pytest.raises(ValidationError) as error:
+        queue(event_key="x" * 201)
+    assert error.value.message_dict == {
+        "event_key": ["Ensure this value has at most 200 characters (it has 201)."]
+    }
+    assert Notification.objects.count() == 0
