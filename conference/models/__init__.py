@@ -1,5 +1,15 @@
 from conference.models.audit import AuditEntry
 from conference.models.editions import AgendaItem, Chair, Edition, EditionParticipant
+from conference.models.registrations import ProgrammePart, Registration
 from conference.models.users import User
 
-__all__ = ["AgendaItem", "AuditEntry", "Chair", "Edition", "EditionParticipant", "User"]
+__all__ = [
+    "AgendaItem",
+    "AuditEntry",
+    "Chair",
+    "Edition",
+    "EditionParticipant",
+    "ProgrammePart",
+    "Registration",
+    "User",
+]
