@@ -1,2 +1,6 @@
+from django.urls import include, path
+
 app_name = "conference"
-urlpatterns: list = []
+urlpatterns: list = [
+    path("", include("conference.registration_urls")),
+]
