@@ -11,6 +11,8 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from conference.outbox import notification_queue, register_kind
+
 KINDS = {
     "registration_received": _("We have received your registration"),
     "registration_waitlisted": _("You are on the waiting list"),
@@ -52,13 +54,8 @@ def registration_context(registration, *, reason: str = "") -> dict:
 
 
 def queue_registration_email(registration, kind: str, *, reason: str = "", key: str = "") -> None:
-    """Queue ``kind`` for the delegate; call inside the service's transaction."""
-    assert kind in KINDS, kind
-    try:
-        from conference.outbox import notification_queue
-    except ImportError:  # until the outbox branch is merged
-        _send_on_commit(registration, kind, registration_context(registration, reason=reason))
-        return
+    """Queue ``kind`` for the delegate; call inside the service's transaction. The event key
+    names the registration and its state, so a retried service never sends it twice."""
     notification_queue(
         kind=kind,
         recipient=registration.email,
@@ -69,17 +66,5 @@ def queue_registration_email(registration, kind: str, *, reason: str = "", key: 
     )
 
 
-def _send_on_commit(registration, kind, context) -> None:
-    from functools import partial
-
-    from django.core.mail import EmailMultiAlternatives
-    from django.db import transaction
-    from django.template.loader import render_to_string
-
-    with translation.override(registration.language):
-        subject = str(KINDS[kind])
-        text = render_to_string(f"conference/emails/{kind}.txt", context)
-        html = render_to_string(f"conference/emails/{kind}.html", context)
-    message = EmailMultiAlternatives(subject, text, to=[registration.email])
-    message.attach_alternative(html, "text/html")
-    transaction.on_commit(partial(message.send))
+for _name, _subject in KINDS.items():
+    register_kind(_name, subject=_subject, template=f"conference/emails/{_name}")

@@ -34,6 +34,7 @@ from conference.models import (
 )
 from conference.models.registrations import CONSENT_VERSION, normalize_email
 from conference.phones import normalize_phone
+from conference.registration_emails import queue_registration_email
 
 Status = Registration.Status
 
@@ -158,8 +159,6 @@ def _audit(
 
 def _notify(registration: Registration, kind: str, *, reason: str = "", key: str = "") -> None:
     """Queue one email to the delegate, in the language they registered in."""
-    from conference.registration_emails import queue_registration_email
-
     queue_registration_email(registration, kind, reason=reason, key=key)
 
 

@@ -142,7 +142,9 @@ USE_THOUSAND_SEPARATOR = True
 NUMBER_GROUPING = 3
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise warns about a missing folder
+WHITENOISE_USE_FINDERS = DEBUG or TESTING
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -159,7 +161,8 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 # Email: readable files on disk by default; EMAIL_URL=smtp://user:pass@host:587 in production.
 EMAIL_FILE_PATH = str(DATA_DIR / "emails")
-vars().update(env.email_url("EMAIL_URL", default=f"filemail://{DATA_DIR / 'emails'}"))
+# (django-environ drops the first "/" of the path: an absolute folder needs "filemail:////abs".)
+vars().update(env.email_url("EMAIL_URL", default=f"filemail:///{DATA_DIR / 'emails'}"))
 DEFAULT_FROM_EMAIL = env.str(
     "DEFAULT_FROM_EMAIL", default="Hội nghị Công Thương phía Bắc <hoinghi@localhost>"
 )
@@ -181,6 +184,16 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600, "socket_timeout": 5}
 CELERY_BROKER_CONNECTION_TIMEOUT = 5
+
+# Notification outbox (conference.outbox): retry delays double from OUTBOX_RETRY_DELAY seconds up
+# to OUTBOX_RETRY_DELAY_MAX; a row is failed after OUTBOX_MAX_ATTEMPTS. The requeue job dispatches
+# rows queued and overdue for OUTBOX_REQUEUE_AFTER seconds and requeues rows "sending" for longer
+# than OUTBOX_SENDING_TIMEOUT (a delivery task is stopped after half of it).
+OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=8)
+OUTBOX_RETRY_DELAY = env.float("OUTBOX_RETRY_DELAY", default=30.0)
+OUTBOX_RETRY_DELAY_MAX = env.float("OUTBOX_RETRY_DELAY_MAX", default=1800.0)
+OUTBOX_REQUEUE_AFTER = env.float("OUTBOX_REQUEUE_AFTER", default=120.0)
+OUTBOX_SENDING_TIMEOUT = env.float("OUTBOX_SENDING_TIMEOUT", default=600.0)
 
 CACHES = {
     "default": env.cache_url("CACHE_URL", default="locmemcache://"),
@@ -207,3 +220,5 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="WARNING")},
 }
+
+from conference.schedule import CELERY_BEAT_SCHEDULE  # noqa: E402, F401

@@ -1,5 +1,6 @@
 from conference.models.audit import AuditEntry
 from conference.models.editions import AgendaItem, Chair, Edition, EditionParticipant
+from conference.models.outbox import Notification
 from conference.models.registrations import ProgrammePart, Registration
 from conference.models.users import User
 
@@ -9,6 +10,7 @@ __all__ = [
     "Chair",
     "Edition",
     "EditionParticipant",
+    "Notification",
     "ProgrammePart",
     "Registration",
     "User",

@@ -11,7 +11,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('conference', '0004_roles'),
+        ('conference', '0005_notification_outbox'),
         ('provinces', '0002_load_units'),
     ]
 

@@ -1,0 +1,24 @@
+from django.contrib import admin
+
+from conference.models import AuditEntry
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin):
+    """The audit log is written by services only: read-only here."""
+
+    list_display = ["created_at", "actor_label", "action", "content_type", "object_id",
+                    "from_state", "to_state"]  # fmt: skip
+    list_filter = ["action", "content_type", "to_state"]
+    search_fields = ["actor_label", "reason", "object_id", "action"]
+    date_hierarchy = "created_at"
+    list_select_related = ["content_type", "actor"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

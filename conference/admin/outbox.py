@@ -1,0 +1,239 @@
+"""The email delivery log: what was sent, what failed and why; retry, resend, send a test."""
+
+from __future__ import annotations
+
+from django import forms
+from django.conf import settings
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
+
+from conference.models import Notification
+from conference.outbox import notification_resend, notification_retry, notification_send_test
+
+STATUS_COLOURS = {
+    Notification.Status.QUEUED: "#6b7280",
+    Notification.Status.SENDING: "#1d4ed8",
+    Notification.Status.SENT: "#15803d",
+    Notification.Status.FAILED: "#b91c1c",
+}
+
+
+class SendTestForm(forms.Form):
+    recipient = forms.EmailField(label=_("Recipient"))
+    language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = [
+        "created_at",
+        "recipient",
+        "kind",
+        "language",
+        "status_badge",
+        "attempts",
+        "sent_at",
+        "edition",
+        "short_error",
+    ]
+    list_filter = ["status", "kind", "edition", "language"]
+    search_fields = ["recipient", "subject", "event_key"]
+    date_hierarchy = "created_at"
+    list_select_related = ["edition"]
+    list_per_page = 50
+    actions = ["retry_now", "resend"]
+    change_list_template = "admin/conference/notification/change_list.html"
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "status_badge",
+                    "recipient",
+                    "language",
+                    "kind",
+                    "subject",
+                    "edition",
+                    "about_link",
+                    "event_key",
+                    "resend_of",
+                ]
+            },
+        ),
+        (
+            _("Delivery"),
+            {
+                "fields": [
+                    "created_at",
+                    "attempts",
+                    "next_attempt_at",
+                    "claimed_at",
+                    "sent_at",
+                    "last_error",
+                ]
+            },
+        ),
+        (_("Content"), {"fields": ["html_preview", "text_preview"]}),
+    ]
+    readonly_fields = [
+        "status_badge",
+        "recipient",
+        "language",
+        "kind",
+        "subject",
+        "edition",
+        "about_link",
+        "event_key",
+        "resend_of",
+        "created_at",
+        "attempts",
+        "next_attempt_at",
+        "claimed_at",
+        "sent_at",
+        "last_error",
+        "html_preview",
+        "text_preview",
+    ]
+
+    # The log is written by the outbox only: no adding, editing or deleting by hand.
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        # Actions need the change permission on the list; single rows are read-only.
+        return obj is None and super().has_change_permission(request)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).for_log()
+
+    @admin.display(description=_("status"), ordering="status")
+    def status_badge(self, obj: Notification):
+        return format_html(
+            '<strong style="color:{}">{}</strong>',
+            STATUS_COLOURS[obj.status],
+            obj.get_status_display(),
+        )
+
+    @admin.display(description=_("last error"))
+    def short_error(self, obj: Notification) -> str:
+        return obj.last_error if len(obj.last_error) <= 80 else obj.last_error[:79] + "…"
+
+    @admin.display(description=_("about"))
+    def about_link(self, obj: Notification):
+        if not obj.content_type_id:
+            return "—"
+        about = obj.about
+        return str(about) if about is not None else f"{obj.content_type} #{obj.object_id}"
+
+    @admin.display(description=_("HTML body"))
+    def html_preview(self, obj: Notification):
+        # srcdoc takes the escaped document; the sandbox runs no script and follows no form.
+        return format_html(
+            '<iframe sandbox="" srcdoc="{}" title="{}" '
+            'style="width:100%;max-width:720px;height:520px;border:1px solid #ccc;'
+            'background:#fff"></iframe>',
+            obj.body_html,
+            gettext("Preview of the HTML body"),
+        )
+
+    @admin.display(description=_("plain-text body"))
+    def text_preview(self, obj: Notification):
+        return format_html(
+            '<pre style="white-space:pre-wrap;max-width:720px">{}</pre>', obj.body_text
+        )
+
+    @admin.action(description=_("Retry now"), permissions=["change"])
+    def retry_now(self, request, queryset):
+        done, refused = 0, []
+        for notification in queryset:
+            try:
+                notification_retry(notification=notification, actor=request.user)
+                done += 1
+            except ValidationError as error:
+                refused.append(f"{notification.recipient}: {' '.join(error.messages)}")
+        if done:
+            self.message_user(
+                request,
+                ngettext("%(count)d email queued again.", "%(count)d emails queued again.", done)
+                % {"count": done},
+                messages.SUCCESS,
+            )
+        for line in refused:
+            self.message_user(request, line, messages.WARNING)
+
+    @admin.action(description=_("Resend (as a new email)"), permissions=["change"])
+    def resend(self, request, queryset):
+        count = 0
+        for notification in queryset:
+            notification_resend(notification=notification, actor=request.user)
+            count += 1
+        self.message_user(
+            request,
+            ngettext("%(count)d email resent.", "%(count)d emails resent.", count)
+            % {"count": count},
+            messages.SUCCESS,
+        )
+
+    def get_urls(self):
+        return [
+            path(
+                "send-test/",
+                self.admin_site.admin_view(self.send_test_view),
+                name="conference_notification_send_test",
+            ),
+            *super().get_urls(),
+        ]
+
+    def changelist_view(self, request, extra_context=None):
+        failed = Notification.objects.failed().count()
+        extra_context = {
+            "failed_count": failed,
+            "failed_url": reverse("admin:conference_notification_changelist")
+            + f"?status__exact={Notification.Status.FAILED}",
+            "can_send_test": self.has_change_permission(request),
+            **(extra_context or {}),
+        }
+        return super().changelist_view(request, extra_context)
+
+    def send_test_view(self, request):
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+        form = SendTestForm(
+            request.POST or None,
+            initial={"recipient": request.user.email, "language": request.user.language},
+        )
+        if request.method == "POST" and form.is_valid():
+            try:
+                notification = notification_send_test(
+                    recipient=form.cleaned_data["recipient"],
+                    language=form.cleaned_data["language"],
+                    actor=request.user,
+                )
+            except ValidationError as error:
+                form.add_error("recipient", error)
+            else:
+                self.message_user(
+                    request,
+                    gettext("A test email to %(recipient)s was queued.")
+                    % {"recipient": notification.recipient},
+                    messages.SUCCESS,
+                )
+                return HttpResponseRedirect(
+                    reverse("admin:conference_notification_change", args=[notification.pk])
+                )
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": gettext("Send a test email"),
+            "form": form,
+        }
+        return TemplateResponse(request, "admin/conference/notification/send_test.html", context)

@@ -1,0 +1,527 @@
+"""The notification outbox: every email the site sends goes through here.
+
+How a feature sends an email
+----------------------------
+1. Register the kind once, at import time of the feature's services module::
+
+       from conference.outbox import register_kind
+       register_kind(
+           "registration_received",
+           subject=_("We have received your registration for %(edition)s"),
+           template="conference/emails/registration_received",
+       )
+
+   ``template`` names two files, ``templates/<template>.txt`` (plain text, rendered without HTML
+   escaping) and ``templates/<template>.html`` (HTML, autoescaped; extend
+   ``conference/emails/base.html``). The subject is a translatable string with
+   ``%(placeholders)s`` filled from the context (values are turned into text with ``str``; line
+   breaks are removed).
+
+2. In the service that makes the change, inside its transaction::
+
+       notification_queue(
+           kind="registration_received",
+           recipient=registration.email,
+           language=registration.language,
+           context={"registration": registration, "edition": edition},
+           event_key=f"registration:{registration.pk}:received",
+           about=registration,
+       )
+
+   The subject and bodies are rendered now, in the recipient's language, and stored in the row;
+   delivery is scheduled for after the commit. When the transaction rolls back nothing is stored
+   and nothing is sent. The same ``(event_key, recipient)`` never makes a second email: the
+   existing row is returned.
+
+Delivery and its guarantees
+---------------------------
+After commit the task ``conference.deliver_notification`` (ids only) claims the row with one
+conditional UPDATE (queued and due → sending), sends it through Django's email backend and marks it
+sent. A temporary failure (connection refused, time-out, 4xx reply) puts it back to queued with a
+growing delay (``OUTBOX_RETRY_DELAY`` × 2ⁿ, at most ``OUTBOX_RETRY_DELAY_MAX``); a permanent
+one (5xx reply, bad address) fails it at once; after ``OUTBOX_MAX_ATTEMPTS`` it is failed with the
+last error. The periodic job ``conference.requeue_notifications`` (see :mod:`conference.schedule`)
+dispatches rows whose task was lost (queued and overdue: the broker was down at commit) and
+requeues rows claimed too long ago (sending for longer than ``OUTBOX_SENDING_TIMEOUT``: the worker
+died).
+
+The claim makes two workers unable to send the same row. One window remains, and no outbox can
+close it: if a worker dies after the SMTP server accepted the message and before the row is marked
+sent (one UPDATE, done right after the server's reply and before the connection is closed), the
+row is sent again when the task comes back or the row is requeued — at-least-once at that
+instant. Every attempt carries the same Message-ID, so mail systems and readers can recognise the
+duplicate.
+
+With no broker configured (the embedded default) the task runs in-process after commit; rows left
+queued for a retry are delivered by ``manage.py outbox_requeue`` (or "retry now" in the admin).
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+import smtplib
+import uuid
+from dataclasses import dataclass
+from functools import partial
+from typing import Any
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.core.mail import BadHeaderError, EmailMultiAlternatives, get_connection
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.template import Context
+from django.template.loader import get_template
+from django.utils import timezone, translation
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from conference.models import AuditEntry, Notification
+
+logger = logging.getLogger(__name__)
+
+Status = Notification.Status
+
+
+# --- kinds ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Kind:
+    name: str
+    subject: Any  # a (lazy) translatable string with %(placeholders)s
+    template: str  # "<app>/emails/<name>", without the extension
+
+
+KINDS: dict[str, Kind] = {}
+
+
+def register_kind(name: str, *, subject: Any, template: str) -> Kind:
+    """Declare a kind of email. Registering the same name again replaces it (module reloads)."""
+    kind = Kind(name=name, subject=subject, template=template)
+    KINDS[name] = kind
+    return kind
+
+
+def get_kind(name: str) -> Kind:
+    try:
+        return KINDS[name]
+    except KeyError:
+        raise ValueError(f"Unknown notification kind {name!r}: register_kind() it first.") from None
+
+
+register_kind(
+    "outbox_test",
+    subject=_("Test email from the conference site"),
+    template="conference/emails/outbox_test",
+)
+
+
+@dataclass(frozen=True)
+class Rendered:
+    subject: str
+    body_text: str
+    body_html: str
+
+
+def _language(language: str | None) -> str:
+    codes = [code for code, _name in settings.LANGUAGES]
+    language = (language or settings.LANGUAGE_CODE).lower()
+    if language not in codes:
+        language = language.split("-")[0]
+    if language not in codes:
+        raise ValueError(f"Unsupported language {language!r}; expected one of {codes}.")
+    return language
+
+
+def notification_render(*, kind: str, language: str, context: dict[str, Any]) -> Rendered:
+    """Subject, plain text and HTML of ``kind`` in ``language``. Only the HTML is escaped."""
+    spec = get_kind(kind)
+    language = _language(language)
+    full_context = {"SITE_URL": settings.SITE_URL, "LANGUAGE_CODE": language, **context}
+    with translation.override(language):
+        subject = str(spec.subject)
+        if "%(" in subject:
+            subject = subject % {key: str(value) for key, value in full_context.items()}
+        subject = " ".join(subject.split())
+        text_template = get_template(f"{spec.template}.txt").template
+        body_text = text_template.render(Context(full_context, autoescape=False))
+        body_html = get_template(f"{spec.template}.html").render(full_context)
+    return Rendered(subject=subject, body_text=body_text.strip() + "\n", body_html=body_html)
+
+
+# --- queueing ---------------------------------------------------------------------------------
+
+
+def _normalise_email(address: str) -> str:
+    address = (address or "").strip().lower()
+    try:
+        validate_email(address)
+    except ValidationError:
+        raise ValidationError(
+            _("%(address)s is not a valid email address."),
+            code="invalid_email",
+            params={"address": address or "—"},
+        ) from None
+    return address
+
+
+def _edition_of(about) -> int | None:
+    from conference.models import Edition
+
+    if about is None:
+        return None
+    if isinstance(about, Edition):
+        return about.pk
+    return getattr(about, "edition_id", None)
+
+
+@transaction.atomic
+def notification_queue(
+    *,
+    kind: str,
+    recipient: str,
+    language: str,
+    context: dict[str, Any],
+    event_key: str,
+    about=None,
+    edition=None,
+) -> Notification:
+    """Write one email into the outbox and deliver it after the surrounding transaction commits.
+
+    Call it inside the transaction of the change it reports. Returns the existing row (and sends
+    nothing new) when ``(event_key, recipient)`` was queued before. Raises ``ValidationError``
+    for an invalid recipient address.
+    """
+    recipient = _normalise_email(recipient)
+    existing = Notification.objects.filter(event_key=event_key, recipient=recipient).first()
+    if existing is not None:
+        return existing
+    language = _language(language)
+    rendered = notification_render(kind=kind, language=language, context=context)
+    notification = Notification(
+        kind=kind,
+        event_key=event_key,
+        recipient=recipient,
+        language=language,
+        subject=rendered.subject,
+        body_text=rendered.body_text,
+        body_html=rendered.body_html,
+        edition_id=edition.pk if edition is not None else _edition_of(about),
+    )
+    if about is not None:
+        notification.content_type = ContentType.objects.get_for_model(about)
+        notification.object_id = str(about.pk)
+    notification.full_clean(exclude=["event_key", "recipient", "edition"], validate_unique=False)
+    try:
+        with transaction.atomic():  # a savepoint: a concurrent twin leaves our transaction usable
+            notification.save(force_insert=True)
+    except IntegrityError:
+        existing = Notification.objects.filter(event_key=event_key, recipient=recipient).first()
+        if existing is None:
+            raise
+        return existing
+    transaction.on_commit(partial(notification_dispatch, notification.pk), robust=True)
+    return notification
+
+
+def notification_dispatch(notification_id: int, *, countdown: float | None = None) -> bool:
+    """Hand one row to the broker (or run it in-process with no broker). Never raises: a row
+    whose task could not be published stays queued and the requeue job picks it up."""
+    from conference.tasks import deliver_notification
+
+    try:
+        deliver_notification.apply_async((notification_id,), countdown=countdown, retry=False)
+    except Exception:
+        logger.warning(
+            "Could not publish delivery of notification %s; the requeue job will retry.",
+            notification_id,
+            exc_info=True,
+        )
+        return False
+    return True
+
+
+# --- state changes ----------------------------------------------------------------------------
+
+
+def _set_status(notification_id: int, *, to: str, where: dict | None = None, **fields) -> bool:
+    """The one function that changes a notification's status: a conditional UPDATE that matches
+    only rows whose status may become ``to`` (``Notification.TRANSITIONS``) and the extra
+    ``where`` conditions. Returns whether the row changed."""
+    sources = [source for source, targets in Notification.TRANSITIONS.items() if to in targets]
+    updated = Notification.objects.filter(
+        pk=notification_id, status__in=sources, **(where or {})
+    ).update(status=to, updated_at=timezone.now(), **fields)
+    return updated == 1
+
+
+def retry_delay(attempts: int) -> float:
+    """Seconds to wait after the ``attempts``-th failed attempt: base × 2^(n-1), capped."""
+    base = float(settings.OUTBOX_RETRY_DELAY)
+    return min(base * 2 ** max(attempts - 1, 0), float(settings.OUTBOX_RETRY_DELAY_MAX))
+
+
+def notification_claim(*, notification_id: int, token: str) -> bool:
+    """Take a row for sending: queued and due, or still marked as claimed by this very task
+    (it came back after its worker was lost mid-send). At most one claimer wins."""
+    now = timezone.now()
+    claimed = _set_status(
+        notification_id,
+        to=Status.SENDING,
+        where={"status": Status.QUEUED, "next_attempt_at__lte": now},
+        claimed_at=now,
+        claim_token=token,
+        attempts=F("attempts") + 1,
+    )
+    if not claimed and token:
+        claimed = _set_status(
+            notification_id,
+            to=Status.SENDING,
+            where={"status": Status.SENDING, "claim_token": token},
+            claimed_at=now,
+            attempts=F("attempts") + 1,
+        )
+    return claimed
+
+
+class PermanentFailure(Exception):
+    """The message can never be delivered as it is (5xx reply, bad address)."""
+
+
+def classify_error(error: BaseException) -> str:
+    """``"permanent"`` or ``"temporary"`` for an exception raised while sending."""
+    if isinstance(error, PermanentFailure | BadHeaderError):
+        return "permanent"
+    if isinstance(error, smtplib.SMTPAuthenticationError):
+        return "temporary"  # the site's configuration, not the message: fix it and it goes out
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        codes = [code for code, _message in error.recipients.values()]
+        return "permanent" if codes and all(code >= 500 for code in codes) else "temporary"
+    if isinstance(error, smtplib.SMTPResponseException):
+        return "permanent" if error.smtp_code >= 500 else "temporary"
+    return "temporary"  # refused connections, time-outs, disconnections, OSError, the unexpected
+
+
+def _text(value) -> str:
+    return value.decode(errors="replace") if isinstance(value, bytes) else str(value)
+
+
+def _describe(error: BaseException) -> str:
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        parts = [
+            f"{address}: {code} {_text(message)}"
+            for address, (code, message) in error.recipients.items()
+        ]
+        return "SMTPRecipientsRefused: " + "; ".join(parts)
+    if isinstance(error, smtplib.SMTPResponseException):
+        return f"{type(error).__name__}: {error.smtp_code} {_text(error.smtp_error)}"
+    return f"{type(error).__name__}: {error}"[:2000]
+
+
+def _message(notification: Notification) -> EmailMultiAlternatives:
+    message = EmailMultiAlternatives(
+        subject=notification.subject,
+        body=notification.body_text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[notification.recipient],
+        headers={
+            "Message-ID": notification.message_id,
+            "X-Notification-ID": str(notification.pk),
+            "Content-Language": notification.language,
+            "Auto-Submitted": "auto-generated",
+        },
+    )
+    message.attach_alternative(notification.body_html, "text/html")
+    return message
+
+
+def notification_deliver(*, notification_id: int, token: str) -> str:
+    """Claim, send and record one notification; what the delivery task does. Returns the
+    outcome: ``"skipped"`` (not ours to send now), ``"sent"``, ``"retry"`` or ``"failed"``.
+
+    Runs outside any transaction on purpose: every state change is committed at once, and the
+    row is marked sent right after the SMTP server accepted the message."""
+    if not notification_claim(notification_id=notification_id, token=token):
+        return "skipped"
+    notification = Notification.objects.get(pk=notification_id)
+    connection = None
+    try:
+        connection = get_connection(fail_silently=False)
+        connection.open()
+        if connection.send_messages([_message(notification)]) != 1:
+            raise PermanentFailure("The email backend did not accept the message.")
+    except Exception as error:  # classified below; nothing may escape without a state change
+        if connection is not None:
+            _close_quietly(connection)
+        return _record_failure(notification, error, token=token)
+    mine = {"claim_token": token}
+    _set_status(notification_id, to=Status.SENT, where=mine, sent_at=timezone.now(), last_error="")
+    _close_quietly(connection)
+    return "sent"
+
+
+def _close_quietly(connection) -> None:
+    try:
+        connection.close()
+    except Exception:  # the message is sent already; a failed QUIT changes nothing
+        logger.info("Closing the email connection failed", exc_info=True)
+
+
+def _record_failure(notification: Notification, error: BaseException, *, token: str) -> str:
+    description = _describe(error)
+    mine = {"claim_token": token}
+    attempts = notification.attempts
+    if classify_error(error) == "permanent" or attempts >= settings.OUTBOX_MAX_ATTEMPTS:
+        logger.warning("Notification %s failed: %s", notification.pk, description)
+        _set_status(notification.pk, to=Status.FAILED, where=mine, last_error=description)
+        return "failed"
+    delay = retry_delay(attempts)
+    _set_status(
+        notification.pk,
+        to=Status.QUEUED,
+        where=mine,
+        last_error=description,
+        next_attempt_at=timezone.now() + datetime.timedelta(seconds=delay),
+    )
+    logger.info("Notification %s will be retried in %ss: %s", notification.pk, delay, description)
+    notification_dispatch(notification.pk, countdown=delay)
+    return "retry"
+
+
+# --- self-healing -----------------------------------------------------------------------------
+
+
+def notifications_requeue(*, limit: int = 500) -> dict[str, int]:
+    """The periodic job: dispatch queued rows whose task was lost, requeue rows whose worker died
+    mid-send (or fail them when their attempts are used up). Returns what it did."""
+    now = timezone.now()
+    sending_before = now - datetime.timedelta(seconds=settings.OUTBOX_SENDING_TIMEOUT)
+    requeued: list[int] = []
+    failed = 0
+    for row in Notification.objects.stale_sending(older_than=sending_before).values(
+        "pk", "attempts", "claim_token"
+    )[:limit]:
+        where = {"claim_token": row["claim_token"], "claimed_at__lt": sending_before}
+        if row["attempts"] >= settings.OUTBOX_MAX_ATTEMPTS:
+            error = gettext("The worker was lost while sending, and no attempts are left.")
+            failed += _set_status(row["pk"], to=Status.FAILED, where=where, last_error=error)
+        elif _set_status(
+            row["pk"],
+            to=Status.QUEUED,
+            where=where,
+            last_error=gettext("The worker was lost while sending; requeued."),
+            next_attempt_at=now,
+        ):
+            requeued.append(row["pk"])
+    # Overdue queued rows: their task never reached a worker. Moving next_attempt_at to now
+    # dispatches a row again at most once per OUTBOX_REQUEUE_AFTER while the broker is away.
+    overdue_before = now - datetime.timedelta(seconds=settings.OUTBOX_REQUEUE_AFTER)
+    overdue = list(
+        Notification.objects.stale_queued(older_than=overdue_before)
+        .order_by("next_attempt_at")
+        .values_list("pk", flat=True)[:limit]
+    )
+    Notification.objects.filter(pk__in=overdue, status=Status.QUEUED).update(
+        next_attempt_at=now, updated_at=now
+    )
+    dispatched = sum(notification_dispatch(pk) for pk in [*requeued, *overdue])
+    return {"requeued": len(requeued), "failed": failed, "dispatched": dispatched}
+
+
+# --- organiser actions ------------------------------------------------------------------------
+
+
+def _audit(*, actor, action: str, notification: Notification, **kwargs) -> None:
+    AuditEntry.objects.create(
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        actor_label=str(actor or ""),
+        action=action,
+        content_type=ContentType.objects.get_for_model(Notification),
+        object_id=str(notification.pk),
+        **kwargs,
+    )
+
+
+@transaction.atomic
+def notification_retry(*, notification: Notification, actor) -> Notification:
+    """Send a failed (or waiting) email again now, with a fresh count of attempts."""
+    notification = Notification.objects.select_for_update().get(pk=notification.pk)
+    if notification.status not in (Status.FAILED, Status.QUEUED):
+        raise ValidationError(
+            _("Only failed or queued emails can be retried; this one is %(status)s."),
+            code="invalid_transition",
+            params={"status": notification.get_status_display()},
+        )
+    previous = {"attempts": notification.attempts, "last_error": notification.last_error}
+    if notification.status == Status.FAILED:
+        _set_status(notification.pk, to=Status.QUEUED, attempts=0, next_attempt_at=timezone.now())
+    else:
+        Notification.objects.filter(pk=notification.pk).update(
+            attempts=0, next_attempt_at=timezone.now(), updated_at=timezone.now()
+        )
+    _audit(
+        actor=actor,
+        action="notification.retry",
+        notification=notification,
+        from_state=notification.status,
+        to_state=Status.QUEUED,
+        data=previous,
+    )
+    transaction.on_commit(partial(notification_dispatch, notification.pk), robust=True)
+    notification.refresh_from_db()
+    return notification
+
+
+@transaction.atomic
+def notification_resend(*, notification: Notification, actor) -> Notification:
+    """Send the same email once more, as a new row whose event key names the original."""
+    original = Notification.objects.get(pk=notification.pk)
+    copy = Notification.objects.create(
+        kind=original.kind,
+        event_key=f"resend:{original.pk}:{uuid.uuid4().hex}"[:200],
+        recipient=original.recipient,
+        language=original.language,
+        edition_id=original.edition_id,
+        content_type_id=original.content_type_id,
+        object_id=original.object_id,
+        subject=original.subject,
+        body_text=original.body_text,
+        body_html=original.body_html,
+        resend_of=original,
+    )
+    _audit(
+        actor=actor,
+        action="notification.resend",
+        notification=original,
+        from_state=original.status,
+        data={"new_notification": copy.pk},
+    )
+    transaction.on_commit(partial(notification_dispatch, copy.pk), robust=True)
+    return copy
+
+
+@transaction.atomic
+def notification_send_test(*, recipient: str, language: str, actor) -> Notification:
+    """Queue the "test email" kind to check that delivery works end to end."""
+    notification = notification_queue(
+        kind="outbox_test",
+        recipient=recipient,
+        language=language,
+        context={
+            "sender_name": (getattr(actor, "get_full_name", lambda: "")() or str(actor or ""))
+            or gettext("an organiser"),
+            "requested_at": timezone.now(),
+        },
+        event_key=f"outbox_test:{uuid.uuid4().hex}",
+    )
+    _audit(
+        actor=actor,
+        action="notification.send_test",
+        notification=notification,
+        to_state=notification.status,
+    )
+    return notification

@@ -1,0 +1,18 @@
+"""The one place that registers periodic jobs (Celery beat).
+
+``settings.py`` imports ``CELERY_BEAT_SCHEDULE`` from here. Run beat next to the workers:
+``celery -A conference beat`` (one beat process per site). Later features add their jobs below.
+"""
+
+import environ
+
+env = environ.Env()
+
+CELERY_BEAT_SCHEDULE = {
+    # Self-healing outbox: dispatch rows whose task was lost, requeue rows of dead workers.
+    "outbox-requeue": {
+        "task": "conference.requeue_notifications",
+        "schedule": env.float("OUTBOX_REQUEUE_EVERY", default=60.0),
+        "options": {"expires": 50},
+    },
+}

@@ -1,0 +1,27 @@
+"""Celery tasks of the conference app. Thin: ids in, a service does the work."""
+
+from celery import shared_task
+from django.conf import settings
+
+from conference.outbox import notification_deliver, notifications_requeue
+
+
+@shared_task(
+    name="conference.deliver_notification",
+    bind=True,
+    ignore_result=True,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    # A task never outlives OUTBOX_SENDING_TIMEOUT, so a row still "sending" after it is orphaned.
+    soft_time_limit=settings.OUTBOX_SENDING_TIMEOUT / 3,
+    time_limit=settings.OUTBOX_SENDING_TIMEOUT / 2,
+)
+def deliver_notification(self, notification_id: int) -> str:
+    """Claim, send and record one outbox row; does nothing when it is not due or not queued."""
+    return notification_deliver(notification_id=notification_id, token=self.request.id or "")
+
+
+@shared_task(name="conference.requeue_notifications", ignore_result=True)
+def requeue_notifications() -> dict[str, int]:
+    """Periodic (see conference.schedule): dispatch lost rows, requeue rows of dead workers."""
+    return notifications_requeue()

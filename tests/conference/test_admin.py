@@ -1,0 +1,102 @@
+import pytest
+from django.urls import reverse
+
+from conference.models import Edition
+from provinces.models import Department, ProvincialUnit
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def staff_client(client):
+    user = UserFactory(username="admin", is_staff=True, is_superuser=True)
+    client.force_login(user)
+    return client
+
+
+def _changelist_names(response) -> list[str]:
+    return [str(obj) for obj in response.context["cl"].result_list]
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("ha giang", ["Hà Giang"]),
+        ("HA GIANG", ["Hà Giang"]),
+        ("dien bien", ["Điện Biên", "Điện Biên"]),
+        ("Điện Biên", ["Điện Biên", "Điện Biên"]),
+        ("hoa binh", ["Hòa Bình"]),
+        ("Hoà Bình", ["Hòa Bình"]),
+    ],
+)
+def test_unit_admin_search_ignores_accents(staff_client, query, expected):
+    response = staff_client.get(reverse("admin:provinces_provincialunit_changelist"), {"q": query})
+    assert _changelist_names(response) == expected
+
+
+def test_department_admin_search_finds_so_cong_thuong_without_accents(staff_client):
+    response = staff_client.get(
+        reverse("admin:provinces_department_changelist"), {"q": "so cong thuong quang ninh"}
+    )
+    assert _changelist_names(response) == ["Sở Công Thương Quảng Ninh"] * 2
+
+
+def test_department_admin_search_word_order_does_not_matter(staff_client):
+    response = staff_client.get(
+        reverse("admin:provinces_department_changelist"), {"q": "dien bien so"}
+    )
+    assert _changelist_names(response) == ["Sở Công Thương Điện Biên"] * 2
+
+
+def test_unit_admin_lists_in_vietnamese_order(staff_client):
+    response = staff_client.get(
+        reverse("admin:provinces_provincialunit_changelist"), {"valid_until__isnull": "False"}
+    )
+    names = _changelist_names(response)
+    assert names.index("Điện Biên") < names.index("Hà Giang")
+    assert names.index("Đ" + "iện Biên") > names.index("Cao Bằng")
+    assert names == sorted(
+        names, key=lambda n: ProvincialUnit.objects.filter(name=n).first().sort_key
+    )
+
+
+def test_edition_admin_search_by_host_without_accents(staff_client):
+    response = staff_client.get(reverse("admin:conference_edition_changelist"), {"q": "ha giang"})
+    assert [e.number for e in response.context["cl"].result_list] == [11]
+    response = staff_client.get(
+        reverse("admin:conference_edition_changelist"), {"q": "tuyen quang"}
+    )
+    assert [e.number for e in response.context["cl"].result_list] == [11]
+
+
+def test_admin_is_in_vietnamese_by_default(staff_client):
+    response = staff_client.get(reverse("admin:index"))
+    assert response.headers["Content-Language"] == "vi"
+    assert "Quản trị Hội nghị ngành Công Thương khu vực phía Bắc" in response.content.decode()
+
+
+def test_admin_edition_change_page_accepts_vietnamese_date(staff_client):
+    edition = Edition.objects.get(number=10)
+    url = reverse("admin:conference_edition_change", args=[edition.pk])
+    page = staff_client.get(url)
+    assert page.context["adminform"].form["date"].value() == edition.date
+    assert 'value="17/05/2024"' in page.content.decode()
+
+
+def test_every_model_is_in_the_admin():
+    from django.apps import apps
+    from django.contrib import admin
+
+    ours = [
+        m
+        for m in apps.get_models()
+        if m._meta.app_label in {"conference", "provinces", "proposals"}
+    ]
+    assert [m for m in ours if m not in admin.site._registry] == []
+
+
+def test_department_str_is_its_name():
+    assert str(Department.objects.get(unit__code="01", unit__valid_until__isnull=True)) == (
+        "Sở Công Thương Hà Nội"
+    )

@@ -1,0 +1,175 @@
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from conference.models import AuditEntry, Notification
+from conference.outbox import notification_queue
+from tests.factories import EditionFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """Messages are compared in English (the source language); Vietnamese is tested by language."""
+    with translation.override("en"):
+        yield
+
+
+Status = Notification.Status
+CHANGELIST = "admin:conference_notification_changelist"
+
+
+def make(n: int, *, status=Status.QUEUED, name="<b>An & Bình</b>"):
+    rows = []
+    for i in range(n):
+        row = notification_queue(
+            kind="outbox_test",
+            recipient=f"delegate{i}@example.vn",
+            language="vi",
+            context={"sender_name": name, "requested_at": None},
+            event_key=f"admin-test:{status}:{i}",
+        )
+        rows.append(row)
+    Notification.objects.filter(pk__in=[r.pk for r in rows]).update(
+        status=status,
+        last_error="SMTPRecipientsRefused: 550" if status == Status.FAILED else "",
+        sent_at=timezone.now() if status == Status.SENT else None,
+    )
+    return rows
+
+
+def test_changelist_query_count_same_for_one_and_many_rows(admin_client):
+    url = reverse(CHANGELIST)
+    make(1, status=Status.FAILED)
+    admin_client.get(url)  # warm up the session and the content-type cache
+    with CaptureQueriesContext(connection) as one:
+        admin_client.get(url)
+    rows = make(20)
+    Notification.objects.filter(pk__in=[r.pk for r in rows[:10]]).update(edition=EditionFactory())
+    with CaptureQueriesContext(connection) as many:
+        response = admin_client.get(url)
+    assert len(response.context["cl"].result_list) == 21
+    assert len(many.captured_queries) == len(one.captured_queries)
+
+
+def test_changelist_shows_the_number_of_failed_emails(admin_client):
+    make(3, status=Status.FAILED)
+    make(2)
+    response = admin_client.get(reverse(CHANGELIST))
+    notice = re.search(r'<p class="errornote" id="outbox-failed">(.*?)<a', response.text, re.S)
+    assert " ".join(notice.group(1).split()) == "3 emails could not be delivered."
+
+
+def test_admin_index_shows_the_number_of_failed_emails(admin_client):
+    make(1, status=Status.FAILED)
+    response = admin_client.get(reverse("admin:index"))
+    notice = re.search(r'<p class="errornote" id="outbox-failed">(.*?)<a', response.text, re.S)
+    assert " ".join(notice.group(1).split()) == "1 email could not be delivered."
+
+
+def test_admin_index_without_failures_shows_no_notice(admin_client):
+    make(1)
+    response = admin_client.get(reverse("admin:index"))
+    assert 'id="outbox-failed"' not in response.text
+
+
+def test_change_view_previews_escaped_html_in_a_sandbox(admin_client):
+    (row,) = make(1)
+    response = admin_client.get(reverse("admin:conference_notification_change", args=[row.pk]))
+    assert response.status_code == 200
+    srcdoc = re.search(r'<iframe sandbox="" srcdoc="([^"]*)"', response.text).group(1)
+    # The stored body escaped the value once; the attribute escapes the whole document again.
+    assert "&amp;lt;b&amp;gt;An &amp;amp; Bình&amp;lt;/b&amp;gt;" in srcdoc
+    assert "<b>" not in srcdoc
+    assert "<pre" in response.text and "&lt;b&gt;An &amp; Bình&lt;/b&gt;" in response.text
+    assert 'name="_save"' not in response.text
+
+
+def test_retry_now_action_requeues_and_delivers_failed_rows(
+    admin_client, admin_user, django_capture_on_commit_callbacks, mailoutbox
+):
+    rows = make(2, status=Status.FAILED)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(
+            reverse(CHANGELIST),
+            {"action": "retry_now", "_selected_action": [r.pk for r in rows]},
+            follow=True,
+        )
+    assert [str(m) for m in response.context["messages"]] == ["2 emails queued again."]
+    assert sorted(Notification.objects.values_list("status", "attempts", "last_error")) == [
+        (Status.SENT, 1, ""),
+        (Status.SENT, 1, ""),
+    ]
+    assert sorted(m.to[0] for m in mailoutbox) == ["delegate0@example.vn", "delegate1@example.vn"]
+    assert (
+        sorted(AuditEntry.objects.values_list("action", "actor", "from_state", "to_state"))
+        == [("notification.retry", admin_user.pk, "failed", "queued")] * 2
+    )
+
+
+def test_retry_now_refuses_sent_rows_with_a_message(admin_client):
+    (row,) = make(1, status=Status.SENT)
+    response = admin_client.post(
+        reverse(CHANGELIST), {"action": "retry_now", "_selected_action": [row.pk]}, follow=True
+    )
+    assert [str(m) for m in response.context["messages"]] == [
+        "delegate0@example.vn: Only failed or queued emails can be retried; this one is Sent."
+    ]
+    assert Notification.objects.get().status == Status.SENT
+
+
+def test_resend_action_makes_a_new_logged_row(
+    admin_client, admin_user, django_capture_on_commit_callbacks, mailoutbox
+):
+    (row,) = make(1, status=Status.FAILED)
+    with django_capture_on_commit_callbacks(execute=True):
+        admin_client.post(
+            reverse(CHANGELIST), {"action": "resend", "_selected_action": [row.pk]}, follow=True
+        )
+    copy = Notification.objects.exclude(pk=row.pk).get()
+    assert (copy.resend_of_id, copy.status, copy.subject) == (row.pk, Status.SENT, row.subject)
+    assert Notification.objects.get(pk=row.pk).status == Status.FAILED
+    assert [m.to for m in mailoutbox] == [["delegate0@example.vn"]]
+    assert list(AuditEntry.objects.values_list("action", "object_id", "data")) == [
+        ("notification.resend", str(row.pk), {"new_notification": copy.pk})
+    ]
+
+
+def test_send_test_view_queues_and_delivers_a_test_email(
+    admin_client, django_capture_on_commit_callbacks, mailoutbox
+):
+    url = reverse("admin:conference_notification_send_test")
+    assert admin_client.get(url).status_code == 200
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(url, {"recipient": "kiemtra@example.vn", "language": "en"})
+    row = Notification.objects.get()
+    assert response.url == reverse("admin:conference_notification_change", args=[row.pk])
+    assert (row.kind, row.recipient, row.language, row.status) == (
+        "outbox_test",
+        "kiemtra@example.vn",
+        "en",
+        Status.SENT,
+    )
+    assert [(m.to, m.subject) for m in mailoutbox] == [
+        (["kiemtra@example.vn"], "Test email from the conference site")
+    ]
+
+
+def test_send_test_view_bad_address_shows_the_form_again(admin_client):
+    url = reverse("admin:conference_notification_send_test")
+    response = admin_client.post(url, {"recipient": "not an address", "language": "vi"})
+    assert response.status_code == 200
+    assert response.context["form"].errors == {"recipient": ["Enter a valid email address."]}
+    assert Notification.objects.count() == 0
+
+
+def test_delivery_log_is_not_open_to_non_staff(client, django_user_model):
+    user = django_user_model.objects.create_user("an", password="mat-khau-an-toan-2024")
+    client.force_login(user)
+    response = client.get(reverse(CHANGELIST))
+    assert response.status_code == 302
