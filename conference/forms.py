@@ -338,12 +338,15 @@ class RegistrationFilterForm(forms.Form):
         ).order_by("sort_key")
 
     def selected_edition(self) -> Edition:
-        number = self.data.get("edition")
-        if number and str(number).isdigit():
-            found = Edition.objects.filter(number=number).first()
-            if found is not None:
-                return found
-        return self.edition_default
+        if not hasattr(self, "_selected"):
+            number = self.data.get("edition")
+            found = None
+            if str(number) == str(self.edition_default.number):
+                found = self.edition_default
+            elif number and str(number).isdigit():
+                found = Edition.objects.filter(number=number).first()
+            self._selected = found or self.edition_default
+        return self._selected
 
     def filter(self, queryset):
         """The registrations matching the filters (of the selected edition); invalid filters are

@@ -10,7 +10,6 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -302,7 +301,10 @@ def delegation(request, number: int, unit_id: int | None = None):
 def registration_list(request):
     """Every registration of an edition, with filters, search, counts per province."""
     require(request.user, "edition.manage")
-    default = Edition.objects.next_or_current()
+    number = request.GET.get("edition", "")
+    default = (number.isdigit() and Edition.objects.filter(number=number).first()) or (
+        Edition.objects.next_or_current()
+    )
     if default is None:
         raise PermissionDenied(_("There is no edition yet."))
     filters = RegistrationFilterForm(request.GET or None, edition=default)
@@ -348,7 +350,7 @@ def registration_list(request):
             "per_unit": per_unit,
             "seats": services.seats_summary(edition),
             "query": query.urlencode(),
-            "now": timezone.now(),
+            "decision": decision,
         },
     )
 
