@@ -514,7 +514,7 @@ def registration_check_in(
     """
     code = "".join(badge_code.split()).replace("-", "").upper()
     registration = (
-        Registration.objects.select_for_update()
+        Registration.objects.select_for_update(of=("self",))
         .select_related("edition", "unit")
         .filter(badge_code=code)
         .first()
