@@ -53,15 +53,23 @@ def registration_context(registration, *, reason: str = "") -> dict:
         }
 
 
-def queue_registration_email(registration, kind: str, *, reason: str = "", key: str = "") -> None:
+def queue_registration_email(
+    registration, kind: str, *, reason: str = "", key: str = "", once: bool = False
+) -> None:
     """Queue ``kind`` for the delegate; call inside the service's transaction. The event key
-    names the registration and its state, so a retried service never sends it twice."""
+    names the registration and its state (``once``: the registration only), so a retried service
+    or job never sends the same email twice."""
+    event_key = (
+        f"{kind}:{registration.pk}"
+        if once
+        else (f"{kind}:{registration.pk}:{registration.status}:{key}")
+    )
     notification_queue(
         kind=kind,
         recipient=registration.email,
         language=registration.language,
         context=registration_context(registration, reason=reason),
-        event_key=f"{kind}:{registration.pk}:{registration.status}:{key}",
+        event_key=event_key,
         about=registration,
     )
 

@@ -157,9 +157,11 @@ def _audit(
     )
 
 
-def _notify(registration: Registration, kind: str, *, reason: str = "", key: str = "") -> None:
+def _notify(
+    registration: Registration, kind: str, *, reason: str = "", key: str = "", once: bool = False
+) -> None:
     """Queue one email to the delegate, in the language they registered in."""
-    queue_registration_email(registration, kind, reason=reason, key=key)
+    queue_registration_email(registration, kind, reason=reason, key=key, once=once)
 
 
 def _registration_set_status(
@@ -597,6 +599,29 @@ def registration_send_manage_link(
     found = registration.active().first() or registration.first()
     if found is not None:
         _notify(found, "registration_manage_link", key=f"resend:{now.isoformat()}")
+
+
+@transaction.atomic
+def registrations_send_reminders(*, today: datetime.date | None = None) -> int:
+    """The periodic job: remind the confirmed delegates of an edition held tomorrow. The event
+    key names the registration only, so running the job twice (or daily) never sends a reminder
+    twice. Returns how many were queued now."""
+    tomorrow = (today or timezone.localdate()) + datetime.timedelta(days=1)
+    queued = 0
+    registrations = (
+        Registration.objects.filter(edition__date=tomorrow, status=Status.CONFIRMED)
+        .select_related("edition", "unit")
+        .order_by("id")
+    )
+    from conference.models import Notification
+
+    for registration in registrations.iterator(chunk_size=500):
+        key = f"registration_reminder:{registration.pk}"
+        if Notification.objects.filter(event_key=key).exists():
+            continue
+        _notify(registration, "registration_reminder", once=True)
+        queued += 1
+    return queued
 
 
 NOT_REVEALING = _(

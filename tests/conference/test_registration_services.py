@@ -16,6 +16,7 @@ from conference.services import (
     registration_send_manage_link,
     registration_update,
     registrations_confirm,
+    registrations_send_reminders,
 )
 from tests.conference.conftest import delegate_data
 from tests.factories import (
@@ -355,3 +356,26 @@ def test_registration_send_manage_link_of_cancelled(
         registration_send_manage_link(edition=open_edition, email="X@example.vn")
     assert [m.to for m in mailoutbox] == [["x@example.vn"]]
     assert registration.badge_code in mailoutbox[0].body
+
+
+def test_registrations_send_reminders_day_before_once(
+    open_edition, mailoutbox, django_capture_on_commit_callbacks
+):
+    confirmed = RegistrationFactory(edition=open_edition, status="confirmed", language="en")
+    RegistrationFactory(edition=open_edition, status="pending")
+    RegistrationFactory(edition=open_edition, status="cancelled")
+    day_before = open_edition.date - datetime.timedelta(days=1)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert registrations_send_reminders(today=day_before - datetime.timedelta(days=1)) == 0
+        assert registrations_send_reminders(today=day_before) == 1
+        assert registrations_send_reminders(today=day_before) == 0
+    assert [(m.to, m.subject) for m in mailoutbox] == [
+        ([confirmed.email], "See you tomorrow at the conference")
+    ]
+
+
+def test_reminder_job_is_scheduled():
+    from django.conf import settings
+
+    job = settings.CELERY_BEAT_SCHEDULE["registration-reminders"]
+    assert job["task"] == "conference.send_registration_reminders"
