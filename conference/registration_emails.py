@@ -38,14 +38,14 @@ def registration_context(registration, *, reason: str = "") -> dict:
             "salutation": registration.salutation_word,
             "status": str(registration.get_status_display()),
             "edition_title": edition.title,
-            "edition_date": date_format(edition.date, "SHORT_DATE_FORMAT") if edition.date else "",
+            "edition_date": date_format(edition.date, "d/m/Y") if edition.date else "",
             "venue": edition.venue,
             "unit": registration.unit.name if registration.unit_id else "",
             "organisation": registration.organisation_name,
             "badge_code": registration.badge_code,
             "manage_url": manage_url(registration),
             "changes_until": (
-                date_format(timezone.localtime(deadline), "SHORT_DATETIME_FORMAT")
+                date_format(timezone.localtime(deadline), "d/m/Y H:i")
                 if deadline
                 else ""
             ),
