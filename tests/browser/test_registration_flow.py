@@ -97,7 +97,7 @@ def test_liaison_confirms_a_delegate(page, browser_context, live_server, edition
     with page.expect_navigation():
         row.locator("button[value=confirm]").click()
     row = page.locator(f"tr[data-registration='{delegate.pk}']")
-    assert row.locator("[data-status]").get_attribute("data-status") == "confirmed"
+    assert row.locator("[data-status]").first.get_attribute("data-status") == "confirmed"
     assert page.locator("[data-figure=used]").inner_text() == "1"
     delegate.refresh_from_db()
     assert delegate.status == "confirmed"
