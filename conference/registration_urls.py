@@ -20,6 +20,11 @@ urlpatterns = [
         views.registration_cancel,
         name="registration_cancel",
     ),
+    path(
+        "registration/manage/<str:token>/erase/",
+        views.registration_erase,
+        name="registration_erase",
+    ),
     path("editions/<int:number>/delegation/", views.delegation, name="delegation"),
     path(
         "editions/<int:number>/delegation/<int:unit_id>/",

@@ -57,7 +57,8 @@ def registration_create(request, number: int):
             "conference/registration_closed.html",
             {"edition": edition, "message": closed},
         )
-    full = request.POST.get("join_waitlist") is not None and request.method == "POST"
+    # The waiting-list box shows once the service said "full" (and stays while it is ticked).
+    full = request.method == "POST" and request.POST.get("join_waitlist") in ("on", "True")
     form = RegistrationForm(request.POST or None, edition=edition, full=full)
     if request.method == "POST":
         if form.is_bot:
@@ -211,6 +212,24 @@ def registration_cancel(request, token: str):
     return render(
         request,
         "conference/registration_cancel.html",
+        {"registration": registration, "token": token},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def registration_erase(request, token: str):
+    """Delete the registration and its personal data (Decree 13/2023/NĐ-CP)."""
+    registration = _from_link(request, token)
+    if registration is None:
+        return _invalid_link(request)
+    if request.method == "POST":
+        number = registration.edition.number
+        services.registration_erase(registration=registration)
+        messages.success(request, _("Your registration and your personal data are deleted."))
+        return redirect("conference:registration_create", number=number)
+    return render(
+        request,
+        "conference/registration_erase.html",
         {"registration": registration, "token": token},
     )
 

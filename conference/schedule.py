@@ -23,4 +23,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=env.int("REGISTRATION_REMINDER_HOUR", default=8), minute=0),
         "options": {"expires": 3600},
     },
+    # Personal data: registrations are erased one year after their edition (the consent text
+    # promises it, Decree 13/2023/NĐ-CP); nightly at 02:30.
+    "registration-purge": {
+        "task": "conference.purge_registrations",
+        "schedule": crontab(hour=2, minute=30),
+        "options": {"expires": 3600},
+    },
 }

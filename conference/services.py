@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext
@@ -144,10 +144,11 @@ def _audit(
     to_state: str = "",
     reason: str = "",
     data: dict[str, Any] | None = None,
+    label: str = "",
 ) -> AuditEntry:
     return AuditEntry.objects.create(
         actor=actor if getattr(actor, "pk", None) else None,
-        actor_label=_actor_label(actor),
+        actor_label=label or _actor_label(actor),
         action=action,
         subject=registration,
         from_state=from_state,
@@ -622,6 +623,73 @@ def registrations_send_reminders(*, today: datetime.date | None = None) -> int:
         _notify(registration, "registration_reminder", once=True)
         queued += 1
     return queued
+
+
+# ---------------------------------------------------------------------------------------------
+# Personal data (Decree 13/2023/NĐ-CP): erasure on request, and one year after the edition
+# ---------------------------------------------------------------------------------------------
+
+RETENTION_DAYS = 365
+
+
+def _erase(registration: Registration, *, actor, reason: str, label: str = "") -> None:
+    """Delete the registration and the emails about it (their bodies hold the personal data).
+    The audit log keeps that it happened, without the data."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from conference.models import Notification
+
+    Notification.objects.filter(
+        content_type=ContentType.objects.get_for_model(Registration),
+        object_id=str(registration.pk),
+    ).delete()
+    _audit(
+        registration,
+        action="registration.erase",
+        actor=actor,
+        from_state=registration.status,
+        reason=reason,
+        data={"edition": registration.edition.number},
+        label=label,
+    )
+    registration.delete()
+
+
+@transaction.atomic
+def registration_erase(*, registration: Registration, actor=None, reason: str = "") -> None:
+    """Delete a registration and its personal data at the delegate's request (their link) or an
+    organizer's. An active registration is cancelled first, without an email, so its seat goes
+    to the waiting list."""
+    edition = _lock_edition(registration.edition)
+    registration = Registration.objects.select_for_update().get(pk=registration.pk)
+    held_seat = registration.holds_seat
+    if registration.can_become(Status.CANCELLED):
+        _registration_set_status(registration, Status.CANCELLED, actor=actor, reason=reason)
+    _erase(registration, actor=actor, reason=reason or gettext("Erased at the delegate's request."))
+    if held_seat:
+        registration_promote_next(edition=edition, actor=actor)
+
+
+@transaction.atomic
+def registrations_purge(*, today: datetime.date | None = None) -> int:
+    """The periodic job: erase the registrations of editions that ended more than
+    ``RETENTION_DAYS`` ago, as the consent text promises. Returns how many."""
+    today = today or timezone.localdate()
+    limit = today - datetime.timedelta(days=RETENTION_DAYS)
+    old = Registration.objects.filter(
+        models.Q(edition__end_date__lt=limit)
+        | models.Q(edition__end_date__isnull=True, edition__date__lt=limit)
+    ).select_related("edition")
+    count = 0
+    for registration in old.select_for_update(of=("self",)).iterator(chunk_size=500):
+        _erase(
+            registration,
+            actor=None,
+            reason=gettext("Retention period ended."),
+            label="retention job",
+        )
+        count += 1
+    return count
 
 
 NOT_REVEALING = _(

@@ -33,3 +33,11 @@ def send_registration_reminders() -> int:
     from conference.services import registrations_send_reminders
 
     return registrations_send_reminders()
+
+
+@shared_task(name="conference.purge_registrations", ignore_result=True)
+def purge_registrations() -> int:
+    """Periodic (see conference.schedule): erase registrations one year after their edition."""
+    from conference.services import registrations_purge
+
+    return registrations_purge()

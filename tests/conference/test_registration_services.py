@@ -12,10 +12,12 @@ from conference.services import (
     registration_check_in,
     registration_confirm,
     registration_decline,
+    registration_erase,
     registration_promote_next,
     registration_send_manage_link,
     registration_update,
     registrations_confirm,
+    registrations_purge,
     registrations_send_reminders,
 )
 from tests.conference.conftest import delegate_data
@@ -379,3 +381,34 @@ def test_reminder_job_is_scheduled():
 
     job = settings.CELERY_BEAT_SCHEDULE["registration-reminders"]
     assert job["task"] == "conference.send_registration_reminders"
+
+
+def test_registration_erase_deletes_row_and_emails_promotes_next(
+    open_edition, django_capture_on_commit_callbacks
+):
+    from conference.models import Notification
+
+    with django_capture_on_commit_callbacks(execute=True):
+        a = register(open_edition, email="a@example.vn")
+        register(open_edition, email="b@example.vn")
+        waiting = register(open_edition, email="c@example.vn", join_waitlist=True)
+    assert Notification.objects.filter(recipient="a@example.vn").count() == 1
+    registration_erase(registration=a)
+    assert not Registration.objects.filter(pk=a.pk).exists()
+    assert Notification.objects.filter(recipient="a@example.vn").count() == 0
+    waiting.refresh_from_db()
+    assert waiting.status == "pending"
+    entry = AuditEntry.objects.get(action="registration.erase")
+    assert (entry.object_id, entry.from_state, entry.data) == (
+        str(a.pk),
+        "cancelled",
+        {"edition": open_edition.number},
+    )
+
+
+def test_registrations_purge_one_year_after_the_edition(open_edition):
+    old = RegistrationFactory(edition=open_edition, status="checked_in")
+    assert registrations_purge(today=open_edition.date + datetime.timedelta(days=365)) == 0
+    assert registrations_purge(today=open_edition.date + datetime.timedelta(days=366)) == 1
+    assert not Registration.objects.filter(pk=old.pk).exists()
+    assert AuditEntry.objects.get(action="registration.erase").actor_label == "retention job"

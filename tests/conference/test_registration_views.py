@@ -384,3 +384,12 @@ def test_registration_list_query_count_same_for_one_and_many(
 
 
 LIST_QUERIES = 15
+
+
+def test_registration_erase_by_link(client, open_edition):
+    registration = RegistrationFactory(edition=open_edition)
+    assert client.get(manage_url(registration, "registration_erase")).status_code == 200
+    response = client.post(manage_url(registration, "registration_erase"))
+    assert response.url == url("registration_create", open_edition.number)
+    assert Registration.objects.count() == 0
+    assert client.get(manage_url(registration)).status_code == 400
