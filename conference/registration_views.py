@@ -285,7 +285,10 @@ def delegation(request, number: int, unit_id: int | None = None):
     unit = participant.unit
     require(request.user, "delegation.manage", unit)
     registrations = (
-        Registration.objects.for_edition(edition).for_unit(unit).with_related().ordered()
+        Registration.objects.for_edition(edition)
+        .for_unit(unit)
+        .with_related()
+        .by_status_then_name()
     )
     form = DecisionForm(request.POST or None, queryset=registrations)
     if request.method == "POST":

@@ -98,6 +98,26 @@ class RegistrationQuerySet(models.QuerySet):
     def ordered(self) -> RegistrationQuerySet:
         return self.order_by("sort_key", "id")
 
+    def by_status_then_name(self) -> RegistrationQuerySet:
+        """Those to decide first, then the seated, the waiting (in their order), the rest."""
+        S = Registration.Status
+        rank = models.Case(
+            *(
+                models.When(status=status, then=models.Value(position))
+                for position, status in enumerate(
+                    [S.PENDING, S.CONFIRMED, S.CHECKED_IN, S.WAITLISTED, S.DECLINED, S.CANCELLED]
+                )
+            ),
+            output_field=models.IntegerField(),
+        )
+        waiting_since = models.Case(
+            models.When(status=S.WAITLISTED, then=models.F("waitlisted_at")),
+            output_field=models.DateTimeField(),
+        )
+        return self.alias(status_rank=rank, waiting_since=waiting_since).order_by(
+            "status_rank", "waiting_since", "sort_key", "id"
+        )
+
     def search(self, query: str) -> RegistrationQuerySet:
         """Accent-insensitive: every word must occur in the folded search text."""
         words = fold(query).split()

@@ -393,3 +393,25 @@ def test_registration_erase_by_link(client, open_edition):
     assert response.url == url("registration_create", open_edition.number)
     assert Registration.objects.count() == 0
     assert client.get(manage_url(registration)).status_code == 400
+
+
+def test_delegation_lists_pending_first_waiting_in_their_order(client, open_edition):
+    import datetime as dt
+
+    early = timezone.now() - dt.timedelta(hours=2)
+    RegistrationFactory(edition=open_edition, full_name="An Hủy", status="cancelled")
+    second = RegistrationFactory(edition=open_edition, full_name="A Chờ Hai", status="waitlisted")
+    first = RegistrationFactory(
+        edition=open_edition, full_name="Z Chờ Một", status="waitlisted", waitlisted_at=early
+    )
+    RegistrationFactory(edition=open_edition, full_name="Bình Xác Nhận", status="confirmed")
+    RegistrationFactory(edition=open_edition, full_name="Cường Chờ Duyệt")
+    client.force_login(LiaisonFactory())
+    page = client.get(url("delegation", open_edition.number))
+    assert [r.full_name for r in page.context["registrations"]] == [
+        "Cường Chờ Duyệt",
+        "Bình Xác Nhận",
+        first.full_name,
+        second.full_name,
+        "An Hủy",
+    ]
