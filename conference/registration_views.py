@@ -337,6 +337,14 @@ def registration_list(request):
         queryset=Registration.objects.for_edition(edition),
         actions=("confirm", "decline", "cancel"),
     )
+    if request.method == "POST" and "promote" in request.POST:
+        # After raising the capacity or a quota: fill the free seats from the waiting list.
+        promoted = services.registration_promote_next(edition=edition, actor=request.user)
+        messages.success(
+            request,
+            _("Moved from the waiting list: %(count)s.") % {"count": len(promoted)},
+        )
+        return redirect(request.get_full_path())
     if request.method == "POST":
         if decision.is_valid():
             _apply_decision(request, decision)

@@ -415,3 +415,15 @@ def test_delegation_lists_pending_first_waiting_in_their_order(client, open_edit
         second.full_name,
         "An Hủy",
     ]
+
+
+def test_registration_list_fills_free_seats_after_quota_raised(client, open_edition):
+    RegistrationFactory.create_batch(2, edition=open_edition)
+    waiting = RegistrationFactory(edition=open_edition, status="waitlisted")
+    EditionParticipant.objects.filter(edition=open_edition, unit__code="01").update(quota=3)
+    client.force_login(UserFactory(roles=["organizer"]))
+    target = url("registration_list", lang="en") + f"?edition={open_edition.number}"
+    page = client.post(target, {"promote": "1"}, follow=True)
+    assert [str(m) for m in page.context["messages"]] == ["Moved from the waiting list: 1."]
+    waiting.refresh_from_db()
+    assert waiting.status == "pending"
