@@ -45,9 +45,7 @@ def registration_context(registration, *, reason: str = "") -> dict:
             "badge_code": registration.badge_code,
             "manage_url": manage_url(registration),
             "changes_until": (
-                date_format(timezone.localtime(deadline), "d/m/Y H:i")
-                if deadline
-                else ""
+                date_format(timezone.localtime(deadline), "d/m/Y H:i") if deadline else ""
             ),
             "reason": reason,
         }
