@@ -15,6 +15,23 @@ class EditionQuerySet(models.QuerySet):
     def timeline(self) -> EditionQuerySet:
         return self.with_host().order_by("number")
 
+    def with_chairs(self) -> EditionQuerySet:
+        """The editions with their chairs (and the chairs' units), in one more query."""
+        from conference.models import Chair
+
+        return self.prefetch_related(
+            Prefetch("chairs", queryset=Chair.objects.select_related("unit").order_by("order"))
+        )
+
+    def with_flag_handed_to(self) -> EditionQuerySet:
+        """Each edition with the edition(s) whose host received the flag at its close."""
+        return self.prefetch_related(
+            Prefetch(
+                "flag_handed_to",
+                queryset=self.model.objects.with_host().order_by("number"),
+            )
+        )
+
     def next_or_current(self):
         """The edition people should see first: the next one to be held, else the latest."""
         today = timezone.localdate()
@@ -34,10 +51,14 @@ class EditionQuerySet(models.QuerySet):
         from conference.models import AgendaItem, Chair, EditionParticipant
 
         return self.with_host().prefetch_related(
-            Prefetch("chairs", queryset=Chair.objects.select_related("unit")),
+            Prefetch("chairs", queryset=Chair.objects.select_related("unit").order_by("order")),
             Prefetch(
                 "agenda_items",
                 queryset=AgendaItem.objects.select_related("speaker_unit").order_by("order"),
+            ),
+            Prefetch(
+                "flag_handed_to",
+                queryset=self.model.objects.with_host().order_by("number"),
             ),
             Prefetch(
                 "participants",

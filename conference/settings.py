@@ -143,8 +143,6 @@ NUMBER_GROUPING = 3
 
 STATIC_URL = "static/"
 STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
-STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise warns about a missing folder
-WHITENOISE_USE_FINDERS = DEBUG or TESTING
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -153,6 +151,9 @@ STORAGES = {
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
+# Tests run without collectstatic: WhiteNoise finds the files through the finders.
+WHITENOISE_USE_FINDERS = DEBUG or TESTING
+WHITENOISE_AUTOREFRESH = DEBUG or TESTING
 MEDIA_ROOT = DATA_DIR / "media"
 MEDIA_URL = "media/"
 
@@ -160,9 +161,10 @@ CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 # Email: readable files on disk by default; EMAIL_URL=smtp://user:pass@host:587 in production.
-EMAIL_FILE_PATH = str(DATA_DIR / "emails")
-# (django-environ drops the first "/" of the path: an absolute folder needs "filemail:////abs".)
-vars().update(env.email_url("EMAIL_URL", default=f"filemail:///{DATA_DIR / 'emails'}"))
+# django-environ reads filemail:///x as the relative path "x": the default leaves the path empty,
+# which means the data folder.
+vars().update(env.email_url("EMAIL_URL", default="filemail://"))
+EMAIL_FILE_PATH = EMAIL_FILE_PATH or str(DATA_DIR / "emails")  # noqa: F821 (set just above)
 DEFAULT_FROM_EMAIL = env.str(
     "DEFAULT_FROM_EMAIL", default="Hội nghị Công Thương phía Bắc <hoinghi@localhost>"
 )

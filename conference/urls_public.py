@@ -1,6 +1,11 @@
 from django.urls import include, path
 
+from conference import views
+
 app_name = "conference"
-urlpatterns: list = [
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("editions/", views.edition_list, name="edition_list"),
+    path("editions/<int:number>/", views.edition_detail, name="edition_detail"),
     path("", include("conference.registration_urls")),
 ]

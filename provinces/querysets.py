@@ -22,6 +22,35 @@ class ProvincialUnitQuerySet(models.QuerySet):
     def ordered(self) -> ProvincialUnitQuerySet:
         return self.order_by("sort_key", "valid_from")
 
+    def participating_in(self, edition) -> ProvincialUnitQuerySet:
+        return self.filter(participations__edition=edition)
+
+    def for_list(self) -> ProvincialUnitQuerySet:
+        """What the units list shows of each unit, without a query per row."""
+        return self.select_related("department", "successor").ordered()
+
+    def for_page(self) -> ProvincialUnitQuerySet:
+        """Everything a unit's page shows, in a fixed number of queries."""
+        from conference.models import Edition, EditionParticipant
+
+        return self.select_related("department", "successor").prefetch_related(
+            models.Prefetch(
+                "hosted_editions", queryset=Edition.objects.with_host().order_by("number")
+            ),
+            models.Prefetch(
+                "editions_held_in", queryset=Edition.objects.with_host().order_by("number")
+            ),
+            models.Prefetch(
+                "participations",
+                queryset=EditionParticipant.objects.select_related(
+                    "edition__host__successor"
+                ).order_by("edition__number"),
+            ),
+            models.Prefetch(
+                "predecessors", queryset=self.model.objects.select_related("department").ordered()
+            ),
+        )
+
     def search(self, query: str) -> ProvincialUnitQuerySet:
         folded = fold(query)
         if not folded:

@@ -1,0 +1,44 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from conference.models import Edition
+
+
+class EditionChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Edition) -> str:
+        return str(obj)
+
+
+class UnitFilterForm(forms.Form):
+    """The filter of the provinces list: an edition's participants, and an accent-free search."""
+
+    edition = EditionChoiceField(
+        label=_("Edition"),
+        queryset=Edition.objects.order_by("number"),
+        to_field_name="number",
+        required=False,
+        empty_label=_("Units existing today"),
+        error_messages={"invalid_choice": _("There is no edition with this number.")},
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(
+            attrs={
+                "placeholder": _("Name or code, e.g. ha giang"),
+                "type": "search",
+                "class": "form-control",
+            }
+        ),
+    )
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        for name in self.errors:
+            if name in self.fields:
+                widget = self.fields[name].widget
+                widget.attrs["class"] = f"{widget.attrs.get('class', '')} is-invalid".strip()

@@ -1,0 +1,155 @@
+import datetime
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from conference.models import AgendaItem, Edition, EditionParticipant, User
+from conference.permissions import can, department_of, roles
+from provinces.models import DepartmentMember
+from tests.factories import EditionFactory, UserFactory, current_unit
+from tests.html import texts
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+ACCOUNTS = {
+    "admin": "admin-demo-2024",
+    "organizer": "organizer-demo-2024",
+    "reviewer": "reviewer-demo-2024",
+    "liaison": "liaison-demo-2024",
+    "staff": "staff-demo-2024",
+}
+
+
+def run_demo_data() -> str:
+    out = StringIO()
+    call_command("demo_data", stdout=out)
+    return out.getvalue()
+
+
+def test_demo_data_creates_an_upcoming_sample_edition_with_registration_open():
+    run_demo_data()
+
+    edition = Edition.objects.get(number=12)
+    date = timezone.localdate() + datetime.timedelta(days=75)
+    assert edition.is_demo is True
+    assert (edition.date, edition.year) == (date, date.year)
+    assert edition.host == current_unit("25")
+    assert edition.venue == "Trung tâm Hội nghị (dữ liệu mẫu)"
+    assert edition.capacity == 300
+    assert edition.registration_is_open() is True
+    assert edition.status == Edition.Status.REGISTRATION_OPEN
+    assert timezone.localtime(edition.registration_closes_at).date() == date - datetime.timedelta(
+        days=7
+    )
+    assert timezone.localtime(edition.changes_until).date() == date - datetime.timedelta(days=3)
+    participants = EditionParticipant.objects.filter(edition=edition)
+    assert participants.count() == 18
+    assert set(participants.values_list("quota", flat=True)) == {15}
+    assert {p.unit.code for p in participants} == {
+        "01", "04", "08", "11", "12", "14", "15", "19", "20", "22", "24", "25", "31", "33",
+        "37", "38", "40", "42",
+    }  # fmt: skip
+    agenda = list(AgendaItem.objects.filter(edition=edition).order_by("order"))
+    assert [(item.starts_at, item.kind) for item in agenda] == [
+        (datetime.time(8, 0), "opening"),
+        (datetime.time(8, 30), "report"),
+        (datetime.time(9, 15), "paper"),
+        (datetime.time(10, 45), "discussion"),
+        (datetime.time(11, 30), "handover"),
+        (datetime.time(11, 45), "closing"),
+    ]
+
+
+def test_demo_data_creates_one_account_per_role_with_the_printed_passwords():
+    output = run_demo_data()
+
+    for username, password in ACCOUNTS.items():
+        user = User.objects.get(username=username)
+        assert user.check_password(password)
+        assert username in output and password in output
+    admin, organizer, reviewer, liaison, staff = (
+        User.objects.get(username=name) for name in ACCOUNTS
+    )
+    assert (admin.is_superuser, admin.is_staff) == (True, True)
+    assert roles(organizer) == {"organizer"}
+    assert can(organizer, "edition.manage") is True
+    assert roles(reviewer) == {"reviewer"}
+    assert can(reviewer, "proposal.review") is True
+    assert can(reviewer, "edition.manage") is False
+    assert roles(liaison) == {"liaison"}
+    assert department_of(liaison).name == "Sở Công Thương Hà Nội"
+    assert department_of(liaison).unit == current_unit("01")
+    assert can(liaison, "delegation.manage", current_unit("01")) is True
+    assert can(liaison, "delegation.manage", current_unit("22")) is False
+    assert (staff.is_staff, staff.is_superuser) == (True, False)
+    assert staff.has_perm("conference.change_edition") is True
+    assert staff.has_perm("provinces.change_department") is True
+    assert staff.has_perm("conference.view_user") is True
+    assert staff.has_perm("conference.change_user") is False
+    assert "Đăng nhập tại http://127.0.0.1:8000/accounts/login/" in output
+
+
+def test_demo_data_run_twice_changes_nothing_more():
+    run_demo_data()
+    counts = (
+        Edition.objects.count(),
+        EditionParticipant.objects.count(),
+        AgendaItem.objects.count(),
+        User.objects.count(),
+        DepartmentMember.objects.count(),
+    )
+
+    output = run_demo_data()
+
+    assert (
+        Edition.objects.count(),
+        EditionParticipant.objects.count(),
+        AgendaItem.objects.count(),
+        User.objects.count(),
+        DepartmentMember.objects.count(),
+    ) == counts
+    assert "Đã cập nhật hội nghị mẫu lần thứ XII" in output
+    assert User.objects.get(username="organizer").check_password("organizer-demo-2024")
+
+
+def test_demo_data_leaves_a_real_edition_xii_alone():
+    real = EditionFactory(number=12, year=2026, date=None, host=None, venue="")
+
+    output = run_demo_data()
+
+    assert "Hội nghị lần thứ XII đã có và là dữ liệu thật: không tạo kỳ hội nghị mẫu." in output
+    real.refresh_from_db()
+    assert (real.is_demo, real.venue, real.capacity) == (False, "", None)
+    assert EditionParticipant.objects.filter(edition=real).count() == 0
+    assert User.objects.filter(username="organizer").exists()
+
+
+def test_demo_data_leaves_a_real_account_of_the_same_name_alone():
+    UserFactory(username="admin", email="quan.tri@sct.hanoi.gov.vn", is_superuser=False)
+
+    output = run_demo_data()
+
+    admin = User.objects.get(username="admin")
+    assert admin.check_password("mat-khau-an-toan-2024")
+    assert admin.is_superuser is False
+    assert "Tài khoản admin đã có và không phải tài khoản mẫu" in output
+    assert "admin-demo-2024" not in output
+
+
+def test_pages_showing_the_demo_data_say_so(client):
+    run_demo_data()
+
+    for url in ["/en/", "/en/editions/", "/en/editions/12/", "/en/provinces/?edition=12"]:
+        assert texts(client.get(url), "demo-banner") == [
+            "Sample data. This page shows demonstration data, not a real edition of the conference."
+        ], url
+    assert texts(client.get("/en/editions/10/"), "demo-banner") == []
+    assert texts(client.get("/en/provinces/"), "demo-banner") == []

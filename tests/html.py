@@ -1,0 +1,102 @@
+"""Read pages as a person sees them: visible text, and the text of elements with a class."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+
+_VOID = {
+    "area",
+    "base",
+    "br",
+    "col",
+    "embed",
+    "hr",
+    "img",
+    "input",
+    "link",
+    "meta",
+    "source",
+    "wbr",
+}
+_HIDDEN = {"script", "style", "title", "head"}
+_SPACES = re.compile(r"\s+")
+
+
+def _squash(text: str) -> str:
+    return _SPACES.sub(" ", text).strip()
+
+
+class _Collector(HTMLParser):
+    def __init__(self, css_class: str | None = None, tag: str | None = None):
+        super().__init__(convert_charrefs=True)
+        self.css_class = css_class
+        self.tag = tag
+        self.stack: list[tuple[str, bool]] = []  # (tag, starts a match)
+        self.hidden = 0
+        self.all_text: list[str] = []
+        self.matches: list[list[str]] = []
+        self.open_matches: list[int] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag in _VOID:
+            if tag == "br":
+                self.handle_data(" ")
+            return
+        classes = (dict(attrs).get("class") or "").split()
+        starts = (self.css_class is None or self.css_class in classes) and (
+            self.tag is None or self.tag == tag
+        )
+        starts = starts and (self.css_class is not None or self.tag is not None)
+        if starts:
+            self.matches.append([])
+            self.open_matches.append(len(self.matches) - 1)
+        if tag in _HIDDEN:
+            self.hidden += 1
+        self.stack.append((tag, starts))
+
+    def handle_endtag(self, tag):
+        if tag in _VOID:
+            return
+        while self.stack:
+            open_tag, starts = self.stack.pop()
+            if open_tag in _HIDDEN:
+                self.hidden -= 1
+            if starts:
+                self.open_matches.pop()
+            if open_tag == tag:
+                break
+
+    def handle_data(self, data):
+        if self.hidden:
+            return
+        self.all_text.append(data)
+        for index in self.open_matches:
+            self.matches[index].append(data)
+
+
+def _content(response_or_html) -> str:
+    if isinstance(response_or_html, str):
+        return response_or_html
+    return response_or_html.content.decode()
+
+
+def page_text(response_or_html) -> str:
+    """The visible text of a page, white space collapsed."""
+    collector = _Collector()
+    collector.feed(_content(response_or_html))
+    return _squash(" ".join(collector.all_text))
+
+
+def texts(response_or_html, css_class: str | None = None, tag: str | None = None) -> list[str]:
+    """The text of every element with the class (and/or tag), in page order."""
+    collector = _Collector(css_class=css_class, tag=tag)
+    collector.feed(_content(response_or_html))
+    return [_squash("".join(parts)) for parts in collector.matches]
+
+
+def facts(response_or_html) -> list[tuple[str, str]]:
+    """The (term, description) pairs of the page's definition lists, in page order."""
+    return list(
+        zip(texts(response_or_html, tag="dt"), texts(response_or_html, tag="dd"), strict=True)
+    )
