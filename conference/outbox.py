@@ -478,8 +478,15 @@ def notification_retry(*, notification: Notification, actor) -> Notification:
 
 @transaction.atomic
 def notification_resend(*, notification: Notification, actor) -> Notification:
-    """Send the same email once more, as a new row whose event key names the original."""
+    """Send the same email once more, as a new row whose event key names the original. Only
+    for sent or failed emails: one still on its way would arrive twice."""
     original = Notification.objects.get(pk=notification.pk)
+    if original.status not in (Status.SENT, Status.FAILED):
+        raise ValidationError(
+            _("Only sent or failed emails can be resent; this one is %(status)s."),
+            code="invalid_state",
+            params={"status": original.get_status_display()},
+        )
     copy = Notification.objects.create(
         kind=original.kind,
         event_key=f"resend:{original.pk}:{uuid.uuid4().hex}"[:200],

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from conference.models import Notification
 from conference.outbox import notification_resend, notification_retry, notification_send_test
+from conference.permissions import can
 
 STATUS_COLOURS = {
     Notification.Status.QUEUED: "#6b7280",
@@ -35,7 +36,6 @@ class NotificationAdmin(admin.ModelAdmin):
         "created_at",
         "recipient",
         "kind",
-        "language",
         "status_badge",
         "attempts",
         "sent_at",
@@ -101,13 +101,22 @@ class NotificationAdmin(admin.ModelAdmin):
         "text_preview",
     ]
 
-    # The log is written by the outbox only: no adding, editing or deleting by hand.
+    # Who may use the log: conference.permissions' "notification.manage" (organizers and staff),
+    # or Django's model permissions. It is written by the outbox only: no adding, editing or
+    # deleting by hand; "change" on the list is what the actions need, single rows are read-only.
+    def has_module_permission(self, request) -> bool:
+        return can(request.user, "notification.manage") or super().has_module_permission(request)
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return can(request.user, "notification.manage") or super().has_view_permission(request)
+
     def has_add_permission(self, request) -> bool:
         return False
 
     def has_change_permission(self, request, obj=None) -> bool:
-        # Actions need the change permission on the list; single rows are read-only.
-        return obj is None and super().has_change_permission(request)
+        if obj is not None:
+            return False
+        return can(request.user, "notification.manage") or super().has_change_permission(request)
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
@@ -139,7 +148,7 @@ class NotificationAdmin(admin.ModelAdmin):
         # srcdoc takes the escaped document; the sandbox runs no script and follows no form.
         return format_html(
             '<iframe sandbox="" srcdoc="{}" title="{}" '
-            'style="width:100%;max-width:720px;height:520px;border:1px solid #ccc;'
+            'style="width:720px;max-width:100%;height:560px;border:1px solid #ccc;'
             'background:#fff"></iframe>',
             obj.body_html,
             gettext("Preview of the HTML body"),
@@ -172,16 +181,22 @@ class NotificationAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Resend (as a new email)"), permissions=["change"])
     def resend(self, request, queryset):
-        count = 0
+        count, refused = 0, []
         for notification in queryset:
-            notification_resend(notification=notification, actor=request.user)
-            count += 1
-        self.message_user(
-            request,
-            ngettext("%(count)d email resent.", "%(count)d emails resent.", count)
-            % {"count": count},
-            messages.SUCCESS,
-        )
+            try:
+                notification_resend(notification=notification, actor=request.user)
+                count += 1
+            except ValidationError as error:
+                refused.append(f"{notification.recipient}: {' '.join(error.messages)}")
+        if count:
+            self.message_user(
+                request,
+                ngettext("%(count)d email resent.", "%(count)d emails resent.", count)
+                % {"count": count},
+                messages.SUCCESS,
+            )
+        for line in refused:
+            self.message_user(request, line, messages.WARNING)
 
     def get_urls(self):
         return [
@@ -196,6 +211,7 @@ class NotificationAdmin(admin.ModelAdmin):
     def changelist_view(self, request, extra_context=None):
         failed = Notification.objects.failed().count()
         extra_context = {
+            "title": gettext("Email delivery log"),
             "failed_count": failed,
             "failed_url": reverse("admin:conference_notification_changelist")
             + f"?status__exact={Notification.Status.FAILED}",

@@ -4,6 +4,7 @@ from django import template
 from django.urls import reverse
 
 from conference.models import Notification
+from conference.permissions import can
 
 register = template.Library()
 
@@ -12,7 +13,9 @@ register = template.Library()
 def outbox_failed_notice(context):
     request = context.get("request")
     user = getattr(request, "user", None)
-    if user is None or not user.has_perm("conference.view_notification"):
+    if user is None or not (
+        can(user, "notification.manage") or user.has_perm("conference.view_notification")
+    ):
         return {"failed_count": 0}
     return {
         "failed_count": Notification.objects.failed().count(),

@@ -8,7 +8,7 @@ from django.utils import timezone, translation
 
 from conference.models import AuditEntry, Notification
 from conference.outbox import notification_queue
-from tests.factories import EditionFactory
+from tests.factories import EditionFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -173,3 +173,31 @@ def test_delivery_log_is_not_open_to_non_staff(client, django_user_model):
     client.force_login(user)
     response = client.get(reverse(CHANGELIST))
     assert response.status_code == 302
+
+
+def test_organizer_staff_without_model_permissions_uses_the_log(
+    client, django_capture_on_commit_callbacks, mailoutbox
+):
+    organizer = UserFactory(username="bantochuc", is_staff=True, roles=["organizer"])
+    client.force_login(organizer)
+    (row,) = make(1, status=Status.FAILED)
+    index = client.get(reverse("admin:index"))
+    assert 'id="outbox-failed"' in index.text
+    page = client.get(reverse(CHANGELIST))
+    assert list(page.context["cl"].result_list) == [row]
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse(CHANGELIST), {"action": "retry_now", "_selected_action": [row.pk]})
+    assert Notification.objects.get(pk=row.pk).status == Status.SENT
+    assert len(mailoutbox) == 1
+
+
+def test_resend_action_refuses_an_email_still_queued(admin_client, mailoutbox):
+    (row,) = make(1)
+    response = admin_client.post(
+        reverse(CHANGELIST), {"action": "resend", "_selected_action": [row.pk]}, follow=True
+    )
+    assert [str(m) for m in response.context["messages"]] == [
+        "delegate0@example.vn: Only sent or failed emails can be resent; this one is Queued."
+    ]
+    assert Notification.objects.count() == 1
+    assert AuditEntry.objects.count() == 0

@@ -3,7 +3,7 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from conference.models import AuditEntry, Notification
@@ -20,6 +20,14 @@ from conference.outbox import (
 from tests.factories import EditionFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """Messages are compared in English (the source language); Vietnamese is tested by language."""
+    with translation.override("en"):
+        yield
+
 
 Status = Notification.Status
 
@@ -123,7 +131,7 @@ def test_render_english_and_vietnamese_use_their_language():
     english = notification_render(kind="outbox_test", language="en", context=CONTEXT)
     vietnamese = notification_render(kind="outbox_test", language="vi", context=CONTEXT)
     assert english.subject == "Test email from the conference site"
-    assert "Requested at: 05/17/2024 8:30 a.m." in english.body_text
+    assert "Requested at: 17/05/2024 08:30" in english.body_text
     assert "08:30 17/05/2024" in vietnamese.body_text
     assert '<html lang="vi">' in vietnamese.body_html
     assert '<html lang="en">' in english.body_html
@@ -212,4 +220,215 @@ def test_requeue_dispatches_overdue_queued_rows(settings, mailoutbox):
     assert notifications_requeue() == {"requeued": 0, "failed": 0, "dispatched": 1}
     notification.refresh_from_db()
     assert notification.status == Status.SENT
+    assert len(mailoutbox) == 1
+
+
+# --- delivery against a real SMTP server on loopback -------------------------------------------
+
+
+@pytest.fixture
+def smtp(settings):
+    from tests.integration.servers import SMTPServer
+
+    server = SMTPServer().start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = server.port
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+    settings.OUTBOX_RETRY_DELAY = 30
+    settings.OUTBOX_RETRY_DELAY_MAX = 1800
+    settings.OUTBOX_MAX_ATTEMPTS = 3
+    yield server
+    server.stop()
+
+
+def deliver(notification) -> tuple[str, Notification]:
+    outcome = notification_deliver(notification_id=notification.pk, token="task-1")
+    notification.refresh_from_db()
+    return outcome, notification
+
+
+def make_due(notification) -> None:
+    Notification.objects.filter(pk=notification.pk).update(next_attempt_at=timezone.now())
+
+
+def test_deliver_smtp_accepts_sends_text_and_html_once(smtp):
+    notification = queue()
+    outcome, notification = deliver(notification)
+    assert (outcome, notification.status, notification.attempts) == ("sent", Status.SENT, 1)
+    (message,) = smtp.handler.messages
+    parts = {part.get_content_type(): part for part in message.walk()}
+    assert sorted(parts) == ["multipart/alternative", "text/html", "text/plain"]
+    text = parts["text/plain"].get_payload(decode=True).decode()
+    assert text.replace("\r\n", "\n") == notification.body_text
+    assert (message["To"], message["Message-ID"], message["X-Notification-ID"]) == (
+        "an@example.vn",
+        notification.message_id,
+        str(notification.pk),
+    )
+
+
+def test_deliver_temporary_rejection_is_retried_later(smtp):
+    smtp.handler.replies = {"an@": "451 4.3.0 Mailbox busy, try again later"}
+    before = timezone.now()
+    outcome, notification = deliver(queue())
+    assert (outcome, notification.status, notification.attempts) == ("retry", Status.QUEUED, 1)
+    assert notification.last_error == (
+        "SMTPRecipientsRefused: an@example.vn: 451 4.3.0 Mailbox busy, try again later"
+    )
+    delay = (notification.next_attempt_at - before).total_seconds()
+    assert 30 <= delay < 32
+    assert smtp.handler.messages == []
+    # not due yet: a second task does nothing; once due and the server accepts, it is sent
+    assert deliver(notification)[0] == "skipped"
+    smtp.handler.replies = {}
+    make_due(notification)
+    outcome, notification = deliver(notification)
+    assert (outcome, notification.status, notification.attempts) == ("sent", Status.SENT, 2)
+    assert smtp.handler.count() == 1
+
+
+def test_deliver_permanent_rejection_fails_at_once(smtp):
+    smtp.handler.replies = {"an@": "550 5.1.1 No such user here"}
+    outcome, notification = deliver(queue())
+    assert (outcome, notification.status, notification.attempts, notification.last_error) == (
+        "failed",
+        Status.FAILED,
+        1,
+        "SMTPRecipientsRefused: an@example.vn: 550 5.1.1 No such user here",
+    )
+    assert deliver(notification)[0] == "skipped"
+
+
+def test_deliver_connection_refused_retries_then_fails_after_the_last_attempt(smtp, settings):
+    smtp.stop()
+    notification = queue()
+    outcomes = []
+    for _attempt in range(3):
+        make_due(notification)
+        outcome, notification = deliver(notification)
+        outcomes.append((outcome, notification.status, notification.attempts))
+    assert outcomes == [
+        ("retry", Status.QUEUED, 1),
+        ("retry", Status.QUEUED, 2),
+        ("failed", Status.FAILED, 3),
+    ]
+    assert notification.last_error == "ConnectionRefusedError: [Errno 111] Connection refused"
+
+
+@pytest.mark.parametrize(
+    ("source", "target"),
+    [
+        (source, target)
+        for source in Notification.Status.values
+        for target in Notification.Status.values
+        if target not in Notification.TRANSITIONS[source]
+    ],
+)
+def test_status_illegal_transitions_are_refused(source, target):
+    from conference.outbox import _set_status
+
+    notification = queue()
+    Notification.objects.filter(pk=notification.pk).update(
+        status=source, sent_at=timezone.now(), claimed_at=timezone.now()
+    )
+    assert _set_status(notification.pk, to=target) is False
+    assert Notification.objects.get(pk=notification.pk).status == source
+
+
+def test_claim_only_one_of_two_tasks_wins():
+    from conference.outbox import notification_claim
+
+    notification = queue()
+    assert notification_claim(notification_id=notification.pk, token="a") is True
+    assert notification_claim(notification_id=notification.pk, token="b") is False
+    # the same task, back after its worker was lost, may take it again
+    assert notification_claim(notification_id=notification.pk, token="a") is True
+    notification.refresh_from_db()
+    assert (notification.status, notification.claim_token, notification.attempts) == (
+        Status.SENDING,
+        "a",
+        2,
+    )
+
+
+def test_requeue_sending_too_long_is_requeued_and_sent(settings, mailoutbox):
+    settings.OUTBOX_SENDING_TIMEOUT = 600
+    notification = queue()
+    long_ago = timezone.now() - datetime.timedelta(minutes=11)
+    Notification.objects.filter(pk=notification.pk).update(
+        status=Status.SENDING, claimed_at=long_ago, claim_token="dead", attempts=1
+    )
+    assert notifications_requeue() == {"requeued": 1, "failed": 0, "dispatched": 1}
+    notification.refresh_from_db()
+    assert (notification.status, notification.attempts) == (Status.SENT, 2)
+    assert len(mailoutbox) == 1
+
+
+def test_requeue_sending_recently_is_left_alone(settings, mailoutbox):
+    settings.OUTBOX_SENDING_TIMEOUT = 600
+    notification = queue()
+    Notification.objects.filter(pk=notification.pk).update(
+        status=Status.SENDING, claimed_at=timezone.now(), claim_token="alive", attempts=1
+    )
+    assert notifications_requeue() == {"requeued": 0, "failed": 0, "dispatched": 0}
+    assert Notification.objects.get(pk=notification.pk).status == Status.SENDING
+    assert mailoutbox == []
+
+
+def test_requeue_sending_too_long_without_attempts_left_fails(settings):
+    settings.OUTBOX_SENDING_TIMEOUT = 600
+    settings.OUTBOX_MAX_ATTEMPTS = 3
+    notification = queue()
+    Notification.objects.filter(pk=notification.pk).update(
+        status=Status.SENDING,
+        claimed_at=timezone.now() - datetime.timedelta(hours=1),
+        claim_token="dead",
+        attempts=3,
+    )
+    assert notifications_requeue() == {"requeued": 0, "failed": 1, "dispatched": 0}
+    notification.refresh_from_db()
+    assert (notification.status, notification.last_error) == (
+        Status.FAILED,
+        "The worker was lost while sending, and no attempts are left.",
+    )
+
+
+def test_dispatch_with_the_broker_down_keeps_the_row_queued(
+    django_capture_on_commit_callbacks, mailoutbox
+):
+    from conference.celery_app import app
+    from tests.integration.servers import free_port
+
+    saved = {key: app.conf[key] for key in ("broker_url", "task_always_eager")}
+    app.conf.update(broker_url=f"redis://127.0.0.1:{free_port()}/0", task_always_eager=False)
+    app._pool = None
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            notification = queue()  # publishing fails after commit; the request goes on
+    finally:
+        if app._pool is not None:
+            app._pool.force_close_all()
+            app._pool = None
+        app.conf.update(saved)
+    notification.refresh_from_db()
+    assert (notification.status, notification.attempts) == (Status.QUEUED, 0)
+    assert mailoutbox == []
+
+
+def test_outbox_requeue_command_sends_overdue_rows(settings, mailoutbox):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    settings.OUTBOX_REQUEUE_AFTER = 60
+    notification = queue()
+    Notification.objects.filter(pk=notification.pk).update(
+        next_attempt_at=timezone.now() - datetime.timedelta(minutes=2)
+    )
+    out = StringIO()
+    call_command("outbox_requeue", stdout=out)
+    assert out.getvalue() == "requeued 0, failed 0, dispatched 1\n"
+    assert Notification.objects.get(pk=notification.pk).status == Status.SENT
     assert len(mailoutbox) == 1

@@ -1,0 +1,272 @@
+"""Real servers on loopback for the outbox's integration tests and benchmark: an SMTP server
+(aiosmtpd) that records what it accepts, a Redis server (the ``redis-server`` binary) and Celery
+worker processes running this project's code."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import email
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from pathlib import Path
+
+from aiosmtpd.controller import Controller
+
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for(condition, *, timeout: float, interval: float = 0.05, message: str = "") -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(interval)
+    raise TimeoutError(message or "condition not met in time")
+
+
+# --- SMTP ---------------------------------------------------------------------------------------
+
+
+class RecordingHandler:
+    """Accepts mail and records it. ``replies`` maps a recipient substring to an RCPT reply (e.g.
+    ``"550 5.1.1 No such user"``); ``hold`` seconds are spent before answering DATA — if the client
+    disappears meanwhile, the message is not recorded (aiosmtpd cancels the handler)."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.messages: list[email.message.Message] = []
+        self.replies: dict[str, str] = {}
+        self.hold = 0.0
+        self.holding = threading.Event()
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        for marker, reply in self.replies.items():
+            if marker in address:
+                return reply
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        if self.hold:
+            self.holding.set()
+            await asyncio.sleep(self.hold)
+        message = email.message_from_bytes(envelope.content)
+        with self.lock:
+            self.messages.append(message)
+        return "250 Message accepted for delivery"
+
+    def count(self) -> int:
+        with self.lock:
+            return len(self.messages)
+
+    def notification_ids(self) -> list[int]:
+        with self.lock:
+            return sorted(int(m["X-Notification-ID"]) for m in self.messages)
+
+
+class SMTPServer:
+    def __init__(self, port: int | None = None) -> None:
+        self.port = port or free_port()
+        self.handler = RecordingHandler()
+        self.controller: Controller | None = None
+
+    @property
+    def url(self) -> str:
+        return f"smtp://127.0.0.1:{self.port}"
+
+    def start(self) -> SMTPServer:
+        self.controller = Controller(self.handler, hostname="127.0.0.1", port=self.port)
+        self.controller.start()
+        return self
+
+    def stop(self) -> None:
+        if self.controller is not None:
+            self.controller.stop()
+            self.controller = None
+
+
+# --- Redis --------------------------------------------------------------------------------------
+
+
+class RedisServer:
+    def __init__(self, workdir: Path, port: int | None = None) -> None:
+        self.port = port or free_port()
+        self.workdir = workdir
+        self.process: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self) -> RedisServer:
+        self.workdir.mkdir(parents=True, exist_ok=True)
+        log = open(self.workdir / "redis.log", "ab")  # noqa: SIM115 (closed with the process)
+        self.process = subprocess.Popen(
+            [
+                os.environ.get("REDIS_SERVER", "redis-server"),
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                str(self.workdir),
+            ],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        log.close()
+        wait_for(self.ping, timeout=10, message="redis-server did not start")
+        return self
+
+    def ping(self) -> bool:
+        try:
+            with socket.create_connection(("127.0.0.1", self.port), timeout=0.5) as sock:
+                sock.sendall(b"PING\r\n")
+                return sock.recv(16).startswith(b"+PONG")
+        except OSError:
+            return False
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+            self.process = None
+
+
+# --- Celery workers -----------------------------------------------------------------------------
+
+
+def database_url(settings_dict: dict) -> str:
+    user = settings_dict.get("USER") or ""
+    password = settings_dict.get("PASSWORD") or ""
+    credentials = f"{user}:{password}@" if password else (f"{user}@" if user else "")
+    host = settings_dict.get("HOST") or "127.0.0.1"
+    port = settings_dict.get("PORT") or "5432"
+    return f"postgres://{credentials}{host}:{port}/{settings_dict['NAME']}"
+
+
+class CeleryWorker:
+    """``celery -A conference worker`` (prefork) in its own process group."""
+
+    def __init__(
+        self, workdir: Path, env: dict[str, str], *, beat: bool = False, concurrency: int = 1
+    ) -> None:
+        self.workdir = workdir
+        self.env = env
+        self.beat = beat
+        self.concurrency = concurrency
+        self.process: subprocess.Popen | None = None
+        self.log_path = workdir / f"worker-{uuid.uuid4().hex[:8]}.log"
+
+    def start(self, *, timeout: float = 60) -> CeleryWorker:
+        self.workdir.mkdir(parents=True, exist_ok=True)
+        command = [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "conference",
+            "worker",
+            "--pool=prefork",
+            f"--concurrency={self.concurrency}",
+            "--loglevel=INFO",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+            "-n",
+            f"outbox-{uuid.uuid4().hex[:8]}@%h",
+        ]
+        if self.beat:
+            command += ["--beat", "--schedule", str(self.workdir / "celerybeat-schedule")]
+        log = open(self.log_path, "ab")  # noqa: SIM115 (closed below; the child keeps its copy)
+        self.process = subprocess.Popen(
+            command,
+            cwd=BASE_DIR,
+            env=self.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        log.close()
+        wait_for(
+            lambda: " ready." in self.log() or self.process.poll() is not None,
+            timeout=timeout,
+            message="the Celery worker did not become ready",
+        )
+        if self.process.poll() is not None:
+            raise RuntimeError(f"the Celery worker exited:\n{self.log()}")
+        return self
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
+
+    def children(self) -> list[int]:
+        """The pool's child processes (the ones that run tasks)."""
+        if self.process is None:
+            return []
+        path = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
+        try:
+            return [int(pid) for pid in path.read_text().split()]
+        except OSError:
+            return []
+
+    def kill(self) -> None:
+        """SIGKILL the whole worker: main process, pool children and beat, no clean-up."""
+        if self.process is not None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait(timeout=10)
+            self.process = None
+
+    def stop(self) -> None:
+        if self.process is None:
+            return
+        try:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            self.process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait(timeout=10)
+        except ProcessLookupError:
+            pass
+        self.process = None
+
+
+def worker_env(*, database_url: str, broker_url: str, email_url: str, data_dir: Path, **extra):
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("PYTEST", "DJANGO_", "CELERY_", "OUTBOX_", "EMAIL_"))
+    }
+    env.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "conference.settings",
+            "TESTING": "1",
+            "DATABASE_URL": database_url,
+            "CELERY_BROKER_URL": broker_url,
+            "EMAIL_URL": email_url,
+            "EMAIL_TIMEOUT": "10",
+            "DATA_DIR": str(data_dir),
+            "LOG_LEVEL": "INFO",
+            "AXES_ENABLED": "0",
+        }
+    )
+    env.update({key: str(value) for key, value in extra.items()})
+    return env
