@@ -427,3 +427,16 @@ def test_registration_list_fills_free_seats_after_quota_raised(client, open_edit
     assert [str(m) for m in page.context["messages"]] == ["Moved from the waiting list: 1."]
     waiting.refresh_from_db()
     assert waiting.status == "pending"
+
+
+def test_registration_edition_links_include_renders_register_button(open_edition, rf):
+    from django.contrib.auth.models import AnonymousUser
+    from django.template.loader import render_to_string
+
+    with translation.override("en"):
+        html = render_to_string(
+            "conference/registration_edition_links.html",
+            {"edition": open_edition, "user": AnonymousUser()},
+        )
+    assert f'href="/en/editions/{open_edition.number}/register/"' in html
+    assert "Register as a delegate" in html
