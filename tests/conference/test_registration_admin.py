@@ -63,3 +63,18 @@ def test_registration_admin_change_goes_through_the_service(staff_client, open_e
     assert (registration.full_name, registration.phone) == ("Trần Văn Bình An", "+84912345678")
     assert AuditEntry.objects.filter(action="registration.update").count() == 1
     assert Registration.objects.count() == 1
+
+
+@pytest.mark.parametrize("rows", [1, 25])
+def test_registration_admin_changelist_query_count_same_for_one_and_many(
+    rows, staff_client, open_edition, django_assert_num_queries
+):
+    RegistrationFactory.create_batch(rows, edition=open_edition)
+    url = reverse("admin:conference_registration_changelist")
+    staff_client.get(url)
+    with django_assert_num_queries(ADMIN_LIST_QUERIES):
+        page = staff_client.get(url)
+    assert page.context["cl"].result_count == rows
+
+
+ADMIN_LIST_QUERIES = 9

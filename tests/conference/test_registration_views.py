@@ -440,3 +440,17 @@ def test_registration_edition_links_include_renders_register_button(open_edition
         )
     assert f'href="/en/editions/{open_edition.number}/register/"' in html
     assert "Register as a delegate" in html
+
+
+def test_registration_link_form_honeypot_sends_nothing(
+    client, open_edition, mailoutbox, django_capture_on_commit_callbacks
+):
+    RegistrationFactory(edition=open_edition, email="known@example.vn")
+    with django_capture_on_commit_callbacks(execute=True):
+        page = client.post(
+            url("registration_link", open_edition.number),
+            {"email": "known@example.vn", "website": "spam"},
+            follow=True,
+        )
+    assert len(list(page.context["messages"])) == 1
+    assert mailoutbox == []
