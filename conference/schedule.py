@@ -5,6 +5,7 @@
 """
 
 import environ
+from celery.schedules import crontab
 
 env = environ.Env()
 
@@ -14,5 +15,19 @@ CELERY_BEAT_SCHEDULE = {
         "task": "conference.requeue_notifications",
         "schedule": env.float("OUTBOX_REQUEUE_EVERY", default=60.0),
         "options": {"expires": 50},
+    },
+    # Delegate registration: the reminder the day before an edition, every morning at 08:00
+    # (Asia/Ho_Chi_Minh); a reminder is never sent twice (one event key per registration).
+    "registration-reminders": {
+        "task": "conference.send_registration_reminders",
+        "schedule": crontab(hour=env.int("REGISTRATION_REMINDER_HOUR", default=8), minute=0),
+        "options": {"expires": 3600},
+    },
+    # Personal data: registrations are erased one year after their edition (the consent text
+    # promises it, Decree 13/2023/NĐ-CP); nightly at 02:30.
+    "registration-purge": {
+        "task": "conference.purge_registrations",
+        "schedule": crontab(hour=2, minute=30),
+        "options": {"expires": 3600},
     },
 }

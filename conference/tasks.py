@@ -25,3 +25,19 @@ def deliver_notification(self, notification_id: int) -> str:
 def requeue_notifications() -> dict[str, int]:
     """Periodic (see conference.schedule): dispatch lost rows, requeue rows of dead workers."""
     return notifications_requeue()
+
+
+@shared_task(name="conference.send_registration_reminders", ignore_result=True)
+def send_registration_reminders() -> int:
+    """Periodic (see conference.schedule): remind confirmed delegates the day before."""
+    from conference.services import registrations_send_reminders
+
+    return registrations_send_reminders()
+
+
+@shared_task(name="conference.purge_registrations", ignore_result=True)
+def purge_registrations() -> int:
+    """Periodic (see conference.schedule): erase registrations one year after their edition."""
+    from conference.services import registrations_purge
+
+    return registrations_purge()

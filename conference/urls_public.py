@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from conference import views
 
@@ -7,4 +7,5 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("editions/", views.edition_list, name="edition_list"),
     path("editions/<int:number>/", views.edition_detail, name="edition_detail"),
+    path("", include("conference.registration_urls")),
 ]

@@ -5,7 +5,15 @@ import datetime
 import factory
 from django.contrib.auth.models import Group
 
-from conference.models import AgendaItem, Chair, Edition, EditionParticipant, User
+from conference.models import (
+    AgendaItem,
+    Chair,
+    Edition,
+    EditionParticipant,
+    ProgrammePart,
+    Registration,
+    User,
+)
 from provinces.models import Department, DepartmentMember, ProvincialUnit
 
 
@@ -80,3 +88,46 @@ class AgendaItemFactory(factory.django.DjangoModelFactory):
     order = factory.Sequence(lambda n: n + 1)
     kind = AgendaItem.Kind.PAPER
     title = factory.Sequence(lambda n: f"Tham luận số {n}")
+
+
+class ProgrammePartFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ProgrammePart
+
+    edition = factory.SubFactory(EditionFactory)
+    order = factory.Sequence(lambda n: n)
+    title = factory.Sequence(lambda n: f"Phiên {n}")
+
+
+class RegistrationFactory(factory.django.DjangoModelFactory):
+    """A pending registration of a Hà Nội department delegate (the unit takes part)."""
+
+    class Meta:
+        model = Registration
+        skip_postgeneration_save = True
+
+    edition = factory.SubFactory(EditionFactory)
+    unit = factory.LazyFunction(lambda: current_unit("01"))
+    full_name = factory.Sequence(lambda n: f"Nguyễn Văn Đại Biểu {n}")
+    salutation = Registration.Salutation.MR
+    position = "Phó Giám đốc Sở"
+    organisation_kind = Registration.OrganisationKind.DOIT
+    organisation_name = "Sở Công Thương Hà Nội"
+    email = factory.Sequence(lambda n: f"daibieu{n}@example.vn")
+    phone = "+84912345678"
+    consent_given_at = factory.LazyFunction(lambda: datetime.datetime.now(datetime.UTC))
+    status = Registration.Status.PENDING
+    waitlisted_at = factory.LazyAttribute(
+        lambda o: o.consent_given_at if o.status == Registration.Status.WAITLISTED else None
+    )
+    checked_in_at = factory.LazyAttribute(
+        lambda o: o.consent_given_at if o.status == Registration.Status.CHECKED_IN else None
+    )
+
+    @factory.post_generation
+    def participant(self, create, extracted, **kwargs):
+        """Make the unit a participant of the edition (quota via ``participant__quota``)."""
+        if create and self.unit_id:
+            EditionParticipant.objects.get_or_create(
+                edition=self.edition, unit=self.unit, defaults={"quota": kwargs.get("quota")}
+            )

@@ -1,6 +1,7 @@
 from conference.models.audit import AuditEntry
 from conference.models.editions import AgendaItem, Chair, Edition, EditionParticipant
 from conference.models.outbox import Notification
+from conference.models.registrations import ProgrammePart, Registration
 from conference.models.users import User
 
 __all__ = [
@@ -10,5 +11,7 @@ __all__ = [
     "Edition",
     "EditionParticipant",
     "Notification",
+    "ProgrammePart",
+    "Registration",
     "User",
 ]

@@ -1,0 +1,376 @@
+"""Forms of delegate registration: the public form, the delegate's changes, the "send me my
+link again" form, the liaison's and organizers' decisions and the organizers' filters.
+
+Forms check input; the rules (window, seats, duplicates, states) live in ``conference.services``.
+"""
+
+from __future__ import annotations
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import HTML, Div, Field, Fieldset, Layout
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from conference.models import Edition, ProgrammePart, Registration
+from conference.phones import INVALID_MESSAGE, format_phone, normalize_phone
+from provinces.models import ProvincialUnit
+
+CONSENT_PURPOSE = _(
+    "I agree that the organizers (the Ministry of Industry and Trade, its Agency of Local "
+    "Industry and Trade and the host province's Department of Industry and Trade) process the "
+    "personal data in this form — name, position, organisation, email, phone and needs — for one "
+    "purpose: organising this conference (registration, confirmation by my province, badge, "
+    "check-in, seating, accommodation and messages about this edition). The data is not passed "
+    "to anyone else and is deleted one year after the conference. Under Decree 13/2023/NĐ-CP I "
+    "may view, correct or withdraw it at any time with the link sent to me by email."
+)
+
+
+class PhoneField(forms.CharField):
+    """A Vietnamese phone number; cleans to E.164, shows the national form."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 25)
+        kwargs.setdefault(
+            "help_text", _("A mobile such as 0912 345 678, or a landline 024 3825 1234.")
+        )
+        super().__init__(**kwargs)
+        self.error_messages.setdefault("invalid_phone", INVALID_MESSAGE)
+
+    def prepare_value(self, value):
+        if value and str(value).startswith("+"):
+            return format_phone(value)
+        return value
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if not value:
+            return value
+        return normalize_phone(value)
+
+    def widget_attrs(self, widget):
+        attrs = super().widget_attrs(widget)
+        attrs.update({"inputmode": "tel", "autocomplete": "tel"})
+        return attrs
+
+
+class UnitChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: ProvincialUnit) -> str:
+        return obj.name
+
+
+def _edition_parts(edition: Edition) -> list[ProgrammePart]:
+    return list(edition.programme_parts.order_by("order", "id"))
+
+
+class RegistrationForm(forms.ModelForm):
+    """The public registration form of one edition."""
+
+    phone = PhoneField(label=_("Phone"))
+    parts = forms.ModelMultipleChoiceField(
+        label=_("Parts of the programme you will attend"),
+        queryset=ProgrammePart.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    consent = forms.BooleanField(
+        label=CONSENT_PURPOSE,
+        required=True,
+        error_messages={"required": _("Your consent is needed to process your registration.")},
+    )
+    join_waitlist = forms.BooleanField(
+        label=_("Put me on the waiting list if no seat is free"),
+        required=False,
+    )
+    # Honeypot: hidden from people by CSS, filled in by bots that fill in every field.
+    website = forms.CharField(label=_("Leave this field empty"), required=False)
+
+    class Meta:
+        model = Registration
+        fields = [
+            "salutation",
+            "full_name",
+            "position",
+            "organisation_kind",
+            "organisation_name",
+            "unit",
+            "email",
+            "phone",
+            "parts",
+            "accommodation_needs",
+            "dietary_needs",
+        ]
+        labels = {
+            "full_name": _("Full name"),
+            "position": _("Position"),
+            "organisation_kind": _("Kind of organisation"),
+            "organisation_name": _("Name of your organisation"),
+            "email": _("Email"),
+            "accommodation_needs": _("Accommodation"),
+            "dietary_needs": _("Diet"),
+        }
+        help_texts = {
+            "full_name": _("Family name, middle name and given name, as on your badge."),
+            "position": _("For example: Deputy Director of the Department."),
+            "organisation_name": _("For example: Sở Công Thương Hà Nội."),
+            "email": _("We send the confirmation and the link to your registration here."),
+            "accommodation_needs": _("Dates and kind of room, if you need the organizers' help."),
+            "dietary_needs": _("Vegetarian, allergies…"),
+        }
+        widgets = {
+            "salutation": forms.RadioSelect,
+            "accommodation_needs": forms.Textarea(attrs={"rows": 2}),
+            "dietary_needs": forms.Textarea(attrs={"rows": 2}),
+            "email": forms.EmailInput(attrs={"autocomplete": "email"}),
+            "full_name": forms.TextInput(attrs={"autocomplete": "name"}),
+        }
+
+    def __init__(self, *args, edition: Edition, full: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.edition = edition
+        self.fields["salutation"].choices = Registration.Salutation.choices
+        self.fields["unit"] = UnitChoiceField(
+            label=_("Province or city"),
+            queryset=ProvincialUnit.objects.filter(participations__edition=edition).order_by(
+                "sort_key"
+            ),
+            required=False,
+            empty_label=_("— none (Ministry unit, press, guest) —"),
+            help_text=_(
+                "Delegates of a Department of Industry and Trade or another provincial agency "
+                "choose their province; its quota applies."
+            ),
+        )
+        parts = _edition_parts(edition)
+        if len(parts) > 1:
+            self.fields["parts"].queryset = ProgrammePart.objects.filter(edition=edition)
+            self.fields["parts"].required = True
+            self.fields["parts"].error_messages["required"] = _(
+                "Choose at least one part of the programme you will attend."
+            )
+        else:
+            del self.fields["parts"]
+        if not full:
+            self.fields["join_waitlist"].widget = forms.HiddenInput()
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Fieldset(
+                _("About you"),
+                Field("salutation", wrapper_class="mb-2"),
+                "full_name",
+                "position",
+            ),
+            Fieldset(
+                _("Your organisation"),
+                "organisation_kind",
+                "organisation_name",
+                "unit",
+            ),
+            Fieldset(_("How to reach you"), "email", "phone"),
+            Fieldset(
+                _("Your participation"),
+                *(["parts"] if "parts" in self.fields else []),
+                "accommodation_needs",
+                "dietary_needs",
+            ),
+            Div(Field("website", tabindex="-1", autocomplete="off"), css_class="reg-hp"),
+            Fieldset(_("Personal data"), "consent"),
+            Div("join_waitlist", css_class="alert alert-warning" if full else ""),
+            HTML(""),
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        kind = cleaned.get("organisation_kind")
+        if kind in Registration.KINDS_WITH_UNIT and not cleaned.get("unit"):
+            self.add_error("unit", _("Choose the province or city of your department or agency."))
+        return cleaned
+
+    def _post_clean(self):
+        # The service builds and validates the instance (with the edition and the window);
+        # constraints are checked there, under the locks.
+        pass
+
+    @property
+    def is_bot(self) -> bool:
+        return bool(self.data.get(self.add_prefix("website"), "").strip())
+
+    def service_data(self) -> dict:
+        return {
+            key: value
+            for key, value in self.cleaned_data.items()
+            if key not in ("parts", "consent", "join_waitlist", "website")
+        }
+
+
+class RegistrationEditForm(forms.ModelForm):
+    """What a delegate may change through their link (not the email, unit or kind)."""
+
+    phone = PhoneField(label=_("Phone"))
+    parts = forms.ModelMultipleChoiceField(
+        label=_("Parts of the programme you will attend"),
+        queryset=ProgrammePart.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+    class Meta:
+        model = Registration
+        fields = [
+            "salutation",
+            "full_name",
+            "position",
+            "organisation_name",
+            "phone",
+            "parts",
+            "accommodation_needs",
+            "dietary_needs",
+            "language",
+        ]
+        labels = RegistrationForm.Meta.labels
+        widgets = {
+            "salutation": forms.RadioSelect,
+            "accommodation_needs": forms.Textarea(attrs={"rows": 2}),
+            "dietary_needs": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        edition = self.instance.edition
+        self.fields["salutation"].choices = Registration.Salutation.choices
+        if len(_edition_parts(edition)) > 1:
+            self.fields["parts"].queryset = ProgrammePart.objects.filter(edition=edition)
+            self.fields["parts"].required = True
+        else:
+            del self.fields["parts"]
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+    def _post_clean(self):
+        pass
+
+    def service_data(self) -> dict:
+        return {key: value for key, value in self.cleaned_data.items() if key != "parts"}
+
+
+class ManageLinkForm(forms.Form):
+    email = forms.EmailField(
+        label=_("The email address you registered with"),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    website = forms.CharField(label=_("Leave this field empty"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            "email",
+            Div(Field("website", tabindex="-1", autocomplete="off"), css_class="reg-hp"),
+        )
+
+    @property
+    def is_bot(self) -> bool:
+        return bool(self.data.get("website", "").strip())
+
+
+class DecisionForm(forms.Form):
+    """Confirm, decline or cancel the ticked registrations, with an optional reason."""
+
+    ACTIONS = [
+        ("confirm", pgettext_lazy("registration action", "Confirm")),
+        ("decline", pgettext_lazy("registration action", "Decline")),
+        ("cancel", pgettext_lazy("registration action", "Cancel")),
+    ]
+    registrations = forms.ModelMultipleChoiceField(
+        queryset=Registration.objects.none(),
+        error_messages={"required": _("Tick at least one delegate.")},
+    )
+    action = forms.ChoiceField(choices=ACTIONS)
+    reason = forms.CharField(
+        label=_("Reason (optional, sent to the delegate when declining or cancelling)"),
+        required=False,
+        max_length=500,
+    )
+
+    def __init__(self, *args, queryset, actions=("confirm", "decline"), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["registrations"].queryset = queryset
+        self.fields["action"].choices = [c for c in self.ACTIONS if c[0] in actions]
+
+
+class RegistrationFilterForm(forms.Form):
+    """The organizers' list filters; the exports use the same form so they match the list."""
+
+    edition = forms.ModelChoiceField(
+        label=_("Edition"),
+        queryset=Edition.objects.order_by("-number"),
+        required=False,
+        empty_label=None,
+        to_field_name="number",
+    )
+    unit = UnitChoiceField(
+        label=_("Province or city"),
+        queryset=ProvincialUnit.objects.none(),
+        required=False,
+        empty_label=_("All"),
+    )
+    status = forms.ChoiceField(
+        label=_("Status"),
+        choices=[("", _("All"))] + list(Registration.Status.choices),
+        required=False,
+    )
+    organisation_kind = forms.ChoiceField(
+        label=_("Kind of organisation"),
+        choices=[("", _("All"))] + list(Registration.OrganisationKind.choices),
+        required=False,
+    )
+    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+
+    def __init__(self, *args, edition: Edition, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.edition_default = edition
+        self.fields["unit"].queryset = ProvincialUnit.objects.filter(
+            participations__edition=self.selected_edition()
+        ).order_by("sort_key")
+
+    def selected_edition(self) -> Edition:
+        if not hasattr(self, "_selected"):
+            number = self.data.get("edition")
+            found = None
+            if str(number) == str(self.edition_default.number):
+                found = self.edition_default
+            elif number and str(number).isdigit():
+                found = Edition.objects.filter(number=number).first()
+            self._selected = found or self.edition_default
+        return self._selected
+
+    def filter(self, queryset):
+        """The registrations matching the filters (of the selected edition); invalid filters are
+        ignored, never an error page."""
+        edition = self.selected_edition()
+        queryset = queryset.for_edition(edition)
+        if not self.is_valid():
+            return queryset
+        data = self.cleaned_data
+        if data.get("unit"):
+            queryset = queryset.for_unit(data["unit"])
+        if data.get("status"):
+            queryset = queryset.filter(status=data["status"])
+        if data.get("organisation_kind"):
+            queryset = queryset.filter(organisation_kind=data["organisation_kind"])
+        if data.get("q"):
+            queryset = queryset.search(data["q"])
+        return queryset
+
+
+def validation_error_to_form(form: forms.Form, error: ValidationError) -> None:
+    """Put a service's ValidationError onto the form: per field where it names one."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)

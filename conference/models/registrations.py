@@ -1,0 +1,327 @@
+"""Delegate registration: the parts of an edition's programme, and one registration per delegate.
+
+States (see ``Registration.TRANSITIONS``; every change goes through
+``conference.services._registration_set_status``, which writes an audit entry)::
+
+    waitlisted ──promotion──▶ pending ──▶ confirmed ──▶ checked_in
+         │                      │  └────▶ declined
+         └──────────────────────┴──────────┴──▶ cancelled
+
+- *Active* states (``ACTIVE``: pending, waitlisted, confirmed, checked_in): one per email per
+  edition, enforced by the database, email compared case-insensitively.
+- *Seat-holding* states (``HOLDS_SEAT``: pending, confirmed, checked_in) count against the
+  edition's capacity and the unit's quota. A pending registration holds its seat while the
+  province decides, so confirming never overbooks; waitlisted, declined and cancelled ones do not.
+"""
+
+from __future__ import annotations
+
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from conference.models.editions import LocalizedTextMixin
+from conference.models.users import User
+from conference.phones import format_phone
+from conference.vietnamese import fold, person_sort_key
+
+# Unambiguous alphabet for badge codes: no 0/O, 1/I/L, no U (avoids accidental words).
+BADGE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"
+BADGE_CODE_LENGTH = 10  # 30**10 ≈ 5.9e14 codes: unguessable, still typeable from a badge
+
+
+def new_badge_code() -> str:
+    return "".join(secrets.choice(BADGE_ALPHABET) for _ in range(BADGE_CODE_LENGTH))
+
+
+# Version of the consent text shown on the form (Decree 13/2023/NĐ-CP: the purpose the delegate
+# agreed to). Change it whenever the purpose text changes; each registration keeps the version
+# it was given with.
+CONSENT_VERSION = "2026-11"
+
+
+class ProgrammePart(LocalizedTextMixin, models.Model):
+    """A part of an edition's programme that delegates sign up for (plenary session, field visit,
+    dinner). Coarser than the agenda: the agenda lists the talks of one session; a one-part
+    edition needs no row at all."""
+
+    edition = models.ForeignKey(
+        "conference.Edition",
+        verbose_name=_("edition"),
+        on_delete=models.CASCADE,
+        related_name="programme_parts",
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    title = models.CharField(_("title"), max_length=200)
+    title_en = models.CharField(_("title (English)"), max_length=200, blank=True)
+    starts_at = models.DateTimeField(_("starts at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("programme part")
+        verbose_name_plural = _("programme parts")
+        ordering = ["edition", "order", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["edition", "title"], name="programme_part_title_unique_per_edition"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.localized("title")
+
+
+class RegistrationQuerySet(models.QuerySet):
+    def active(self) -> RegistrationQuerySet:
+        return self.filter(status__in=Registration.ACTIVE)
+
+    def holding_seats(self) -> RegistrationQuerySet:
+        return self.filter(status__in=Registration.HOLDS_SEAT)
+
+    def waitlist(self) -> RegistrationQuerySet:
+        """Waiting registrations, first come first served."""
+        return self.filter(status=Registration.Status.WAITLISTED).order_by("waitlisted_at", "id")
+
+    def for_edition(self, edition) -> RegistrationQuerySet:
+        return self.filter(edition=edition)
+
+    def for_unit(self, unit) -> RegistrationQuerySet:
+        return self.filter(unit=unit)
+
+    def with_related(self) -> RegistrationQuerySet:
+        """Everything a list row shows, in a fixed number of queries."""
+        return self.select_related("edition", "unit").prefetch_related("parts")
+
+    def ordered(self) -> RegistrationQuerySet:
+        return self.order_by("sort_key", "id")
+
+    def by_status_then_name(self) -> RegistrationQuerySet:
+        """Those to decide first, then the seated, the waiting (in their order), the rest."""
+        S = Registration.Status
+        rank = models.Case(
+            *(
+                models.When(status=status, then=models.Value(position))
+                for position, status in enumerate(
+                    [S.PENDING, S.CONFIRMED, S.CHECKED_IN, S.WAITLISTED, S.DECLINED, S.CANCELLED]
+                )
+            ),
+            output_field=models.IntegerField(),
+        )
+        waiting_since = models.Case(
+            models.When(status=S.WAITLISTED, then=models.F("waitlisted_at")),
+            output_field=models.DateTimeField(),
+        )
+        return self.alias(status_rank=rank, waiting_since=waiting_since).order_by(
+            "status_rank", "waiting_since", "sort_key", "id"
+        )
+
+    def search(self, query: str) -> RegistrationQuerySet:
+        """Accent-insensitive: every word must occur in the folded search text."""
+        words = fold(query).split()
+        result = self
+        for word in words:
+            result = result.filter(search_text__contains=word)
+        return result
+
+
+class Registration(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Awaiting confirmation")
+        CONFIRMED = "confirmed", _("Confirmed")
+        DECLINED = "declined", _("Declined")
+        WAITLISTED = "waitlisted", _("On the waiting list")
+        CANCELLED = "cancelled", _("Cancelled")
+        CHECKED_IN = "checked_in", _("Checked in")
+
+    TRANSITIONS: dict[str, frozenset[str]] = {
+        Status.PENDING: frozenset({Status.CONFIRMED, Status.DECLINED, Status.CANCELLED}),
+        Status.CONFIRMED: frozenset({Status.CHECKED_IN, Status.CANCELLED}),
+        Status.WAITLISTED: frozenset({Status.PENDING, Status.CANCELLED}),
+        Status.DECLINED: frozenset(),
+        Status.CANCELLED: frozenset(),
+        Status.CHECKED_IN: frozenset(),
+    }
+    ACTIVE = frozenset({Status.PENDING, Status.WAITLISTED, Status.CONFIRMED, Status.CHECKED_IN})
+    HOLDS_SEAT = frozenset({Status.PENDING, Status.CONFIRMED, Status.CHECKED_IN})
+
+    class OrganisationKind(models.TextChoices):
+        DOIT = "doit", _("Provincial Department of Industry and Trade")
+        PROVINCIAL_AGENCY = "provincial_agency", _("Other provincial agency")
+        MINISTRY = "ministry", _("Ministry of Industry and Trade unit")
+        ENTERPRISE = "enterprise", _("Enterprise")
+        PRESS = "press", _("Press")
+        GUEST = "guest", _("Guest")
+
+    # Kinds that belong to a province: they must name a participating unit and count against
+    # its quota. Ministry units, the press and guests may come without one.
+    KINDS_WITH_UNIT = frozenset({OrganisationKind.DOIT, OrganisationKind.PROVINCIAL_AGENCY})
+
+    Salutation = User.Salutation
+
+    edition = models.ForeignKey(
+        "conference.Edition",
+        verbose_name=_("edition"),
+        on_delete=models.PROTECT,
+        related_name="registrations",
+    )
+    unit = models.ForeignKey(
+        "provinces.ProvincialUnit",
+        verbose_name=_("province or city"),
+        on_delete=models.PROTECT,
+        related_name="registrations",
+        null=True,
+        blank=True,
+        help_text=_("A unit taking part in the edition; its quota applies."),
+    )
+    full_name = models.CharField(_("full name"), max_length=150)
+    salutation = models.CharField(_("salutation"), max_length=3, choices=Salutation.choices)
+    position = models.CharField(_("position"), max_length=200)
+    organisation_kind = models.CharField(
+        _("kind of organisation"), max_length=20, choices=OrganisationKind.choices
+    )
+    organisation_name = models.CharField(_("organisation"), max_length=300)
+    email = models.EmailField(_("email"), max_length=254)
+    phone = models.CharField(
+        _("phone"), max_length=20, help_text=_("Stored in international form, +84…")
+    )
+    parts = models.ManyToManyField(
+        ProgrammePart,
+        verbose_name=_("parts of the programme attended"),
+        related_name="registrations",
+        blank=True,
+    )
+    accommodation_needs = models.TextField(_("accommodation"), blank=True)
+    dietary_needs = models.TextField(_("diet"), blank=True)
+    consent_given_at = models.DateTimeField(_("consent given at"))
+    consent_version = models.CharField(
+        _("version of the consent text"), max_length=20, default=CONSENT_VERSION
+    )
+    language = models.CharField(
+        _("language for emails"), max_length=5, choices=settings.LANGUAGES, default="vi"
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=Status.choices,
+        default=Status.PENDING,
+        editable=False,
+    )
+    waitlisted_at = models.DateTimeField(
+        _("joined the waiting list"), null=True, blank=True, editable=False
+    )
+    badge_code = models.CharField(
+        _("badge code"), max_length=16, unique=True, default=new_badge_code, editable=False
+    )
+    checked_in_at = models.DateTimeField(_("checked in at"), null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(_("registered at"), default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(_("last changed"), auto_now=True)
+    sort_key = models.CharField(max_length=800, editable=False, db_index=True, default="")
+    search_text = models.CharField(max_length=1000, editable=False, default="")
+
+    objects = RegistrationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("registration")
+        verbose_name_plural = _("registrations")
+        ordering = ["sort_key", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("email"),
+                "edition",
+                condition=models.Q(status__in=["pending", "waitlisted", "confirmed", "checked_in"]),
+                name="registration_one_active_per_email_per_edition",
+                violation_error_message=_(
+                    "This email address already has an active registration for this edition."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(
+                    status__in=[
+                        "pending",
+                        "confirmed",
+                        "declined",
+                        "waitlisted",
+                        "cancelled",
+                        "checked_in",
+                    ]
+                ),
+                name="registration_status_known",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="checked_in") | models.Q(checked_in_at__isnull=False),
+                name="registration_checked_in_has_time",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="waitlisted") | models.Q(waitlisted_at__isnull=False),
+                name="registration_waitlisted_has_time",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(unit__isnull=False)
+                | ~models.Q(organisation_kind__in=["doit", "provincial_agency"]),
+                name="registration_provincial_kinds_have_unit",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["edition", "status"], name="registration_edition_status"),
+            models.Index(fields=["edition", "unit", "status"], name="registration_unit_status"),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    def save(self, *args, **kwargs) -> None:
+        self.email = normalize_email(self.email)
+        self.refresh_search_fields()
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "sort_key", "search_text"}
+        super().save(*args, **kwargs)
+
+    def refresh_search_fields(self) -> None:
+        self.sort_key = person_sort_key(self.full_name)
+        digits = "".join(c for c in self.phone if c.isdigit())
+        national = f"0{digits[2:]}" if digits.startswith("84") else digits
+        self.search_text = " ".join(
+            filter(
+                None,
+                [
+                    fold(self.full_name),
+                    fold(self.organisation_name),
+                    fold(self.position),
+                    self.email.lower(),
+                    national,
+                    self.badge_code.lower(),
+                ],
+            )
+        )
+
+    @property
+    def phone_display(self) -> str:
+        return format_phone(self.phone)
+
+    @property
+    def holds_seat(self) -> bool:
+        return self.status in self.HOLDS_SEAT
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in self.ACTIVE
+
+    def can_become(self, status: str) -> bool:
+        return status in self.TRANSITIONS[self.status]
+
+    @property
+    def salutation_word(self) -> str:
+        """ "ông" / "bà" in Vietnamese, "Mr" / "Ms" in English, for letters."""
+        from django.utils.translation import pgettext
+
+        if self.salutation == self.Salutation.MS:
+            return pgettext("salutation in a letter", "Ms")
+        return pgettext("salutation in a letter", "Mr")
+
+
+def normalize_email(value: str) -> str:
+    """The whole address lower-cased and stripped: delegates type it in every case."""
+    return (value or "").strip().lower()

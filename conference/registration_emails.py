@@ -1,0 +1,76 @@
+"""The emails a delegate receives about their registration, queued through the outbox.
+
+Templates: ``templates/conference/emails/<kind>.txt`` and ``.html``, rendered in the language the
+delegate registered in. The context holds only primitive values (the outbox stores it as JSON),
+prepared here in that language.
+"""
+
+from __future__ import annotations
+
+from django.utils import timezone, translation
+from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy as _
+
+from conference.outbox import notification_queue, register_kind
+
+KINDS = {
+    "registration_received": _("We have received your registration"),
+    "registration_waitlisted": _("You are on the waiting list"),
+    "registration_promoted": _("A seat is free: your registration moves forward"),
+    "registration_confirmed": _("Your registration is confirmed"),
+    "registration_declined": _("Your registration was declined"),
+    "registration_cancelled": _("Your registration is cancelled"),
+    "registration_manage_link": _("The link to your registration"),
+    "registration_reminder": _("See you tomorrow at the conference"),
+}
+
+
+def registration_context(registration, *, reason: str = "") -> dict:
+    """Everything the templates show, as strings in the delegate's language."""
+    from conference.services import changes_deadline
+    from conference.signing import manage_url
+
+    edition = registration.edition
+    with translation.override(registration.language):
+        deadline = changes_deadline(edition)
+        return {
+            "full_name": registration.full_name,
+            "salutation": registration.salutation_word,
+            "status": str(registration.get_status_display()),
+            "edition_title": edition.title,
+            "edition_date": date_format(edition.date, "d/m/Y") if edition.date else "",
+            "venue": edition.venue,
+            "unit": registration.unit.name if registration.unit_id else "",
+            "organisation": registration.organisation_name,
+            "badge_code": registration.badge_code,
+            "manage_url": manage_url(registration),
+            "changes_until": (
+                date_format(timezone.localtime(deadline), "d/m/Y H:i") if deadline else ""
+            ),
+            "reason": reason,
+        }
+
+
+def queue_registration_email(
+    registration, kind: str, *, reason: str = "", key: str = "", once: bool = False
+) -> None:
+    """Queue ``kind`` for the delegate; call inside the service's transaction. The event key
+    names the registration and its state (``once``: the registration only), so a retried service
+    or job never sends the same email twice."""
+    event_key = (
+        f"{kind}:{registration.pk}"
+        if once
+        else (f"{kind}:{registration.pk}:{registration.status}:{key}")
+    )
+    notification_queue(
+        kind=kind,
+        recipient=registration.email,
+        language=registration.language,
+        context=registration_context(registration, reason=reason),
+        event_key=event_key,
+        about=registration,
+    )
+
+
+for _name, _subject in KINDS.items():
+    register_kind(_name, subject=_subject, template=f"conference/emails/{_name}")

@@ -1,0 +1,389 @@
+"""Delegate registration pages: the public form, the self-service link, the liaison's delegation
+page and the organizers' list. Thin: permission → form → service → redirect with a message."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from conference import services
+from conference.forms import (
+    DecisionForm,
+    ManageLinkForm,
+    RegistrationEditForm,
+    RegistrationFilterForm,
+    RegistrationForm,
+    validation_error_to_form,
+)
+from conference.models import Edition, EditionParticipant, Registration
+from conference.permissions import department_of, require
+from conference.ratelimit import ratelimit
+from conference.signing import InvalidLink, manage_token, registration_from_token
+
+SENT_SESSION_KEY = "registration_sent_to"
+
+
+def _edition(number: int) -> Edition:
+    return get_object_or_404(Edition.objects.with_host(), number=number)
+
+
+def _mask(email: str) -> str:
+    """ "hien.nguyen@example.vn" → "h…n@example.vn": enough to recognise one's own address."""
+    local, _sep, domain = email.partition("@")
+    shown = local[0] + "…" + local[-1] if len(local) > 2 else local[:1] + "…"
+    return f"{shown}@{domain}"
+
+
+# ---------------------------------------------------------------------------------------------
+# The delegate
+# ---------------------------------------------------------------------------------------------
+
+
+@ratelimit("registration")
+@require_http_methods(["GET", "POST"])
+def registration_create(request, number: int):
+    edition = _edition(number)
+    closed = services.registration_window_message(edition)
+    if closed:
+        return render(
+            request,
+            "conference/registration_closed.html",
+            {"edition": edition, "message": closed},
+        )
+    # The waiting-list box shows once the service said "full" (and stays while it is ticked).
+    full = request.method == "POST" and request.POST.get("join_waitlist") in ("on", "True")
+    form = RegistrationForm(request.POST or None, edition=edition, full=full)
+    if request.method == "POST":
+        if form.is_bot:
+            # A neutral answer and nothing saved: the bot learns nothing.
+            request.session[SENT_SESSION_KEY] = ""
+            return redirect("conference:registration_sent", number=edition.number)
+        if form.is_valid():
+            try:
+                registration, _created = services.delegate_register(
+                    edition=edition,
+                    data={
+                        **form.service_data(),
+                        "language": services.language_of(request.LANGUAGE_CODE),
+                    },
+                    parts=form.cleaned_data.get("parts") or (),
+                    consent=form.cleaned_data["consent"],
+                    join_waitlist=form.cleaned_data.get("join_waitlist", False),
+                )
+            except services.Full as error:
+                form = RegistrationForm(request.POST, edition=edition, full=True)
+                form.is_valid()
+                form.add_error(None, error)
+            except ValidationError as error:
+                validation_error_to_form(form, error)
+            else:
+                # The same page whether the address was new or already registered.
+                request.session[SENT_SESSION_KEY] = _mask(registration.email)
+                return redirect("conference:registration_sent", number=edition.number)
+    return render(
+        request,
+        "conference/registration_form.html",
+        {
+            "edition": edition,
+            "form": form,
+            "seats": services.seats_summary(edition),
+            "closes_at": edition.registration_closes_at,
+        },
+    )
+
+
+def registration_sent(request, number: int):
+    edition = _edition(number)
+    return render(
+        request,
+        "conference/registration_sent.html",
+        {"edition": edition, "sent_to": request.session.get(SENT_SESSION_KEY, "")},
+    )
+
+
+@ratelimit("registration_link")
+@require_http_methods(["GET", "POST"])
+def registration_link(request, number: int):
+    """ "Send me my link again"; the same message whether or not the address is registered."""
+    edition = _edition(number)
+    form = ManageLinkForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if not form.is_bot:
+            services.registration_send_manage_link(
+                edition=edition, email=form.cleaned_data["email"]
+            )
+        messages.success(request, services.NOT_REVEALING)
+        return redirect("conference:registration_link", number=edition.number)
+    return render(request, "conference/registration_link.html", {"edition": edition, "form": form})
+
+
+def _from_link(request, token: str):
+    try:
+        return registration_from_token(token)
+    except InvalidLink:
+        return None
+
+
+def _invalid_link(request):
+    return render(request, "conference/registration_link_invalid.html", status=400)
+
+
+def registration_manage(request, token: str):
+    registration = _from_link(request, token)
+    if registration is None:
+        return _invalid_link(request)
+    edition = registration.edition
+    return render(
+        request,
+        "conference/registration_manage.html",
+        {
+            "registration": registration,
+            "edition": edition,
+            "token": token,
+            "can_edit": registration.status
+            in (
+                Registration.Status.PENDING,
+                Registration.Status.WAITLISTED,
+                Registration.Status.CONFIRMED,
+            )
+            and services.changes_allowed(edition),
+            "can_cancel": registration.can_become(Registration.Status.CANCELLED)
+            and services.cancel_allowed(edition),
+            "changes_until": services.changes_deadline(edition),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def registration_edit(request, token: str):
+    registration = _from_link(request, token)
+    if registration is None:
+        return _invalid_link(request)
+    manage = reverse("conference:registration_manage", kwargs={"token": token})
+    if not services.changes_allowed(registration.edition):
+        deadline = services.changes_deadline(registration.edition)
+        messages.error(
+            request,
+            _("Changes were possible until %(when)s. Please contact the organizers.")
+            % {"when": services._local(deadline)},
+        )
+        return redirect(manage)
+    form = RegistrationEditForm(request.POST or None, instance=registration)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.registration_update(
+                registration=registration,
+                data=form.service_data(),
+                parts=form.cleaned_data.get("parts") if "parts" in form.fields else None,
+            )
+        except ValidationError as error:
+            validation_error_to_form(form, error)
+        else:
+            messages.success(request, _("Your changes are saved."))
+            return redirect(manage)
+    return render(
+        request,
+        "conference/registration_edit.html",
+        {"registration": registration, "form": form, "token": token},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def registration_cancel(request, token: str):
+    registration = _from_link(request, token)
+    if registration is None:
+        return _invalid_link(request)
+    manage = reverse("conference:registration_manage", kwargs={"token": token})
+    if request.method == "POST":
+        try:
+            services.registration_cancel(registration=registration)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Your registration is cancelled."))
+        return redirect(manage)
+    return render(
+        request,
+        "conference/registration_cancel.html",
+        {"registration": registration, "token": token},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def registration_erase(request, token: str):
+    """Delete the registration and its personal data (Decree 13/2023/NĐ-CP)."""
+    registration = _from_link(request, token)
+    if registration is None:
+        return _invalid_link(request)
+    if request.method == "POST":
+        number = registration.edition.number
+        services.registration_erase(registration=registration)
+        messages.success(request, _("Your registration and your personal data are deleted."))
+        return redirect("conference:registration_create", number=number)
+    return render(
+        request,
+        "conference/registration_erase.html",
+        {"registration": registration, "token": token},
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# The province liaison and the organizers
+# ---------------------------------------------------------------------------------------------
+
+
+def _apply_decision(request, form: DecisionForm) -> None:
+    registrations = list(form.cleaned_data["registrations"])
+    for registration in registrations:
+        require(request.user, "delegation.manage", registration)
+    service = {
+        "confirm": services.registrations_confirm,
+        "decline": services.registrations_decline,
+        "cancel": services.registrations_cancel,
+    }[form.cleaned_data["action"]]
+    done, errors = service(
+        registrations=registrations, actor=request.user, reason=form.cleaned_data["reason"]
+    )
+    if done:
+        messages.success(
+            request,
+            {
+                "confirm": _("Confirmed: %(count)s."),
+                "decline": _("Declined: %(count)s."),
+                "cancel": _("Cancelled: %(count)s."),
+            }[form.cleaned_data["action"]]
+            % {"count": done},
+        )
+    for error in errors:
+        messages.error(request, error)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def delegation(request, number: int, unit_id: int | None = None):
+    """A province's delegation for an edition: quota used and left, confirm or decline.
+
+    Liaisons see their own department's unit; organizers may open any unit's page."""
+    edition = _edition(number)
+    if unit_id is None:
+        department = department_of(request.user)
+        if department is None or not department.unit.is_current:
+            raise PermissionDenied(
+                _("This page is for the liaisons of a Department of Industry and Trade.")
+            )
+        unit_id = department.unit_id
+    participant = get_object_or_404(
+        EditionParticipant.objects.select_related("unit"), edition=edition, unit_id=unit_id
+    )
+    unit = participant.unit
+    require(request.user, "delegation.manage", unit)
+    registrations = (
+        Registration.objects.for_edition(edition)
+        .for_unit(unit)
+        .with_related()
+        .by_status_then_name()
+    )
+    form = DecisionForm(request.POST or None, queryset=registrations)
+    if request.method == "POST":
+        if form.is_valid():
+            _apply_decision(request, form)
+            return redirect(request.get_full_path())
+        for error in form.non_field_errors() + form.errors.get("registrations", []):
+            messages.error(request, error)
+    rows = list(registrations)
+    counts = {status: 0 for status in Registration.Status.values}
+    for row in rows:
+        counts[row.status] += 1
+    used = sum(counts[status] for status in Registration.HOLDS_SEAT)
+    return render(
+        request,
+        "conference/registration_delegation.html",
+        {
+            "edition": edition,
+            "unit": unit,
+            "participant": participant,
+            "registrations": rows,
+            "counts": counts,
+            "used": used,
+            "left": None if participant.quota is None else max(participant.quota - used, 0),
+            "form": form,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def registration_list(request):
+    """Every registration of an edition, with filters, search, counts per province."""
+    require(request.user, "edition.manage")
+    number = request.GET.get("edition", "")
+    default = (number.isdigit() and Edition.objects.filter(number=number).first()) or (
+        Edition.objects.next_or_current()
+    )
+    if default is None:
+        raise PermissionDenied(_("There is no edition yet."))
+    filters = RegistrationFilterForm(request.GET or None, edition=default)
+    edition = filters.selected_edition()
+    registrations = filters.filter(Registration.objects.with_related()).ordered()
+    decision = DecisionForm(
+        request.POST or None,
+        queryset=Registration.objects.for_edition(edition),
+        actions=("confirm", "decline", "cancel"),
+    )
+    if request.method == "POST" and "promote" in request.POST:
+        # After raising the capacity or a quota: fill the free seats from the waiting list.
+        promoted = services.registration_promote_next(edition=edition, actor=request.user)
+        messages.success(
+            request,
+            _("Moved from the waiting list: %(count)s.") % {"count": len(promoted)},
+        )
+        return redirect(request.get_full_path())
+    if request.method == "POST":
+        if decision.is_valid():
+            _apply_decision(request, decision)
+            return redirect(request.get_full_path())
+        for error in decision.non_field_errors() + decision.errors.get("registrations", []):
+            messages.error(request, error)
+    page = Paginator(registrations, 50).get_page(request.GET.get("page"))
+    of_edition = Q(unit__registrations__edition=edition)
+    per_unit = (
+        EditionParticipant.objects.filter(edition=edition)
+        .select_related("unit")
+        .annotate(
+            used=Count(
+                "unit__registrations",
+                filter=of_edition & Q(unit__registrations__status__in=Registration.HOLDS_SEAT),
+            ),
+            waiting=Count(
+                "unit__registrations",
+                filter=of_edition & Q(unit__registrations__status=Registration.Status.WAITLISTED),
+            ),
+        )
+        .order_by("unit__sort_key")
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "conference/registration_list.html",
+        {
+            "edition": edition,
+            "filters": filters,
+            "page": page,
+            "per_unit": per_unit,
+            "seats": services.seats_summary(edition),
+            "query": query.urlencode(),
+            "decision": decision,
+        },
+    )
+
+
+def manage_path(registration) -> str:
+    return reverse("conference:registration_manage", kwargs={"token": manage_token(registration)})

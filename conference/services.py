@@ -1,0 +1,704 @@
+"""Writes with rules: delegate registration.
+
+Every function is keyword-only, owns its transaction, locks what it changes, validates, saves with
+``update_fields``, writes an audit entry and queues its notifications inside the same transaction
+(the outbox sends them after commit). Views, forms, admin actions and commands call these; they do
+not repeat the rules.
+
+Seats: ``Registration.HOLDS_SEAT`` (pending, confirmed, checked in) count against the edition's
+capacity and the unit's quota. Every path that takes a seat locks the ``Edition`` row first and
+then the ``EditionParticipant`` row (``SELECT … FOR UPDATE``) before counting, so two delegates
+racing for the last seat are served one after the other and the second is told it is full.
+Lock order is always edition → participant → registration, so the paths cannot deadlock.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, models, transaction
+from django.utils import timezone, translation
+from django.utils.formats import date_format
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from conference.models import (
+    AuditEntry,
+    Edition,
+    EditionParticipant,
+    ProgrammePart,
+    Registration,
+)
+from conference.models.registrations import CONSENT_VERSION, normalize_email
+from conference.phones import normalize_phone
+from conference.registration_emails import queue_registration_email
+
+Status = Registration.Status
+
+# Fields a delegate fills in on the public form, and those they may change afterwards (not the
+# edition, the unit or the kind of organisation: those decide which quota the seat counts against,
+# nor the email, which identifies the registration).
+REGISTRATION_FIELDS = (
+    "unit",
+    "full_name",
+    "salutation",
+    "position",
+    "organisation_kind",
+    "organisation_name",
+    "email",
+    "phone",
+    "accommodation_needs",
+    "dietary_needs",
+    "language",
+)
+EDITABLE_FIELDS = (
+    "full_name",
+    "salutation",
+    "position",
+    "organisation_name",
+    "phone",
+    "accommodation_needs",
+    "dietary_needs",
+    "language",
+)
+
+DELEGATE_LABEL = "delegate (self-service link)"
+
+
+# ---------------------------------------------------------------------------------------------
+# Dates: the registration window and the change deadline
+# ---------------------------------------------------------------------------------------------
+
+
+def _local(moment: datetime.datetime) -> str:
+    moment = timezone.localtime(moment)
+    return gettext("%(date)s at %(time)s") % {
+        # Day/month/year in both languages: the site is Vietnamese and so are its dates.
+        "date": date_format(moment, "d/m/Y"),
+        "time": date_format(moment, "H:i"),
+    }
+
+
+def registration_window_message(edition: Edition, now: datetime.datetime | None = None) -> str:
+    """Empty while registration is open; otherwise the sentence a visitor reads."""
+    now = now or timezone.now()
+    if edition.registration_is_open(now):
+        return ""
+    if edition.registration_opens_at is None:
+        return gettext("Registration for this edition has not been scheduled yet.")
+    if now < edition.registration_opens_at:
+        return gettext("Registration opens on %(when)s.") % {
+            "when": _local(edition.registration_opens_at)
+        }
+    return gettext("Registration closed on %(when)s.") % {
+        "when": _local(edition.registration_closes_at)
+    }
+
+
+def edition_starts_at(edition: Edition) -> datetime.datetime | None:
+    if edition.date is None:
+        return None
+    return timezone.make_aware(datetime.datetime.combine(edition.date, datetime.time.min))
+
+
+def changes_deadline(edition: Edition) -> datetime.datetime | None:
+    """Until when delegates may change their registration: ``Edition.changes_until``, else the
+    close of registration, else the start of the first day."""
+    return edition.changes_until or edition.registration_closes_at or edition_starts_at(edition)
+
+
+def changes_allowed(edition: Edition, now: datetime.datetime | None = None) -> bool:
+    deadline = changes_deadline(edition)
+    return deadline is None or (now or timezone.now()) < deadline
+
+
+def cancel_allowed(edition: Edition, now: datetime.datetime | None = None) -> bool:
+    """A delegate may cancel up to the end of the last day: a late cancellation still frees a
+    seat and a badge, which is better than a no-show."""
+    last_day = edition.end_date or edition.date
+    if last_day is None:
+        return True
+    return timezone.localdate(now or timezone.now()) <= last_day
+
+
+# ---------------------------------------------------------------------------------------------
+# Audit, notifications and the one state-change function
+# ---------------------------------------------------------------------------------------------
+
+
+def _actor_label(actor) -> str:
+    if actor is None:
+        return DELEGATE_LABEL
+    return str(actor)[:200]
+
+
+def _audit(
+    registration: Registration,
+    *,
+    action: str,
+    actor,
+    from_state: str = "",
+    to_state: str = "",
+    reason: str = "",
+    data: dict[str, Any] | None = None,
+    label: str = "",
+) -> AuditEntry:
+    return AuditEntry.objects.create(
+        actor=actor if getattr(actor, "pk", None) else None,
+        actor_label=label or _actor_label(actor),
+        action=action,
+        subject=registration,
+        from_state=from_state,
+        to_state=to_state,
+        reason=reason,
+        data=data or {},
+    )
+
+
+def _notify(
+    registration: Registration, kind: str, *, reason: str = "", key: str = "", once: bool = False
+) -> None:
+    """Queue one email to the delegate, in the language they registered in."""
+    queue_registration_email(registration, kind, reason=reason, key=key, once=once)
+
+
+def _registration_set_status(
+    registration: Registration,
+    to: str,
+    *,
+    actor=None,
+    reason: str = "",
+    now: datetime.datetime | None = None,
+) -> Registration:
+    """The one place where a registration's state changes (pretalx's ``set_submission_state``).
+
+    The caller holds the row lock. Refuses transitions outside ``Registration.TRANSITIONS``.
+    """
+    now = now or timezone.now()
+    from_state = registration.status
+    if not registration.can_become(to):
+        raise ValidationError(
+            gettext("A registration that is “%(from)s” cannot become “%(to)s”.")
+            % {"from": Status(from_state).label, "to": Status(to).label},
+            code="invalid_transition",
+        )
+    registration.status = to
+    fields = ["status", "updated_at"]
+    if to == Status.CHECKED_IN:
+        registration.checked_in_at = now
+        fields.append("checked_in_at")
+    registration.save(update_fields=fields)
+    _audit(
+        registration,
+        action=f"registration.{to}",
+        actor=actor,
+        from_state=from_state,
+        to_state=to,
+        reason=reason,
+    )
+    return registration
+
+
+# ---------------------------------------------------------------------------------------------
+# Seats
+# ---------------------------------------------------------------------------------------------
+
+
+class Full(ValidationError):
+    """The edition's capacity or the unit's quota is taken; the registrant may join the waiting
+    list. ``code`` is ``"capacity_full"`` or ``"quota_full"``."""
+
+
+def _lock_edition(edition: Edition, *, lock: bool = True) -> Edition:
+    queryset = Edition.objects.select_for_update() if lock else Edition.objects
+    return queryset.get(pk=edition.pk)
+
+
+def _lock_participant(edition: Edition, unit, *, lock: bool = True) -> EditionParticipant | None:
+    if unit is None:
+        return None
+    queryset = (
+        EditionParticipant.objects.select_for_update() if lock else EditionParticipant.objects
+    )
+    return queryset.filter(edition=edition, unit=unit).first()
+
+
+def _seat_problem(edition: Edition, participant: EditionParticipant | None) -> str:
+    """ "" when a seat is free for a delegate of ``participant``'s unit, else the reason's code.
+    The caller holds the edition (and participant) locks."""
+    taken = Registration.objects.for_edition(edition).holding_seats()
+    if edition.capacity is not None and taken.count() >= edition.capacity:
+        return "capacity_full"
+    if (
+        participant is not None
+        and participant.quota is not None
+        and taken.for_unit(participant.unit_id).count() >= participant.quota
+    ):
+        return "quota_full"
+    return ""
+
+
+def _full_error(code: str, participant: EditionParticipant | None) -> Full:
+    if code == "quota_full":
+        message = gettext(
+            "The delegation of %(unit)s is full (%(quota)s seats). You may join the waiting "
+            "list: you will be told as soon as a seat frees up."
+        ) % {"unit": participant.unit.name, "quota": participant.quota}
+    else:
+        message = gettext(
+            "All seats of this edition are taken. You may join the waiting list: you will be "
+            "told as soon as a seat frees up."
+        )
+    return Full(message, code=code)
+
+
+def seats_summary(edition: Edition) -> dict[str, int | None]:
+    """Seats taken and left for the edition (no lock: for display)."""
+    taken = Registration.objects.for_edition(edition).holding_seats().count()
+    left = None if edition.capacity is None else max(edition.capacity - taken, 0)
+    return {"capacity": edition.capacity, "taken": taken, "left": left}
+
+
+# ---------------------------------------------------------------------------------------------
+# The delegate
+# ---------------------------------------------------------------------------------------------
+
+
+def _clean_data(data: dict[str, Any]) -> dict[str, Any]:
+    cleaned = {key: data[key] for key in REGISTRATION_FIELDS if key in data}
+    if "email" in cleaned:
+        cleaned["email"] = normalize_email(cleaned["email"])
+    if cleaned.get("phone"):
+        try:
+            cleaned["phone"] = normalize_phone(cleaned["phone"])
+        except ValidationError as error:
+            raise ValidationError({"phone": error}) from error
+    for key in ("full_name", "position", "organisation_name"):
+        if key in cleaned:
+            cleaned[key] = " ".join(str(cleaned[key]).split())
+    return cleaned
+
+
+def _check_parts(edition: Edition, parts: Iterable[ProgrammePart]) -> list[ProgrammePart]:
+    parts = list(parts)
+    available = list(edition.programme_parts.all())
+    if any(part.edition_id != edition.pk for part in parts):
+        raise ValidationError({"parts": gettext("Choose parts of this edition's programme.")})
+    if len(available) == 1:
+        return available
+    if len(available) > 1 and not parts:
+        raise ValidationError(
+            {"parts": gettext("Choose at least one part of the programme you will attend.")},
+            code="required",
+        )
+    return parts
+
+
+@transaction.atomic
+def delegate_register(
+    *,
+    edition: Edition,
+    data: dict[str, Any],
+    parts: Iterable[ProgrammePart] = (),
+    consent: bool,
+    join_waitlist: bool = False,
+    now: datetime.datetime | None = None,
+    lock_rows: bool = True,
+) -> tuple[Registration, bool]:
+    """Register a delegate; returns ``(registration, created)``.
+
+    - Outside the registration window: ``ValidationError`` (code ``registration_closed``).
+    - Full: :class:`Full` unless ``join_waitlist``, then the registration is waitlisted.
+    - An active registration with the same email (any case): nothing is created, the existing
+      registration's manage link is emailed to that address and ``(existing, False)`` returned;
+      the caller shows the same page as for a new registration, so a stranger learns nothing.
+
+    ``lock_rows=False`` exists only for the race test, to show the overbooking the locks prevent.
+    """
+    now = now or timezone.now()
+    if not consent:
+        raise ValidationError(
+            {"consent": gettext("Your consent is needed to process your registration.")},
+            code="consent_required",
+        )
+    edition = _lock_edition(edition, lock=lock_rows)
+    closed = registration_window_message(edition, now)
+    if closed:
+        raise ValidationError(closed, code="registration_closed")
+    cleaned = _clean_data(data)
+    unit = cleaned.get("unit")
+    participant = _lock_participant(edition, unit, lock=lock_rows)
+    if unit is not None and participant is None:
+        raise ValidationError(
+            {"unit": gettext("%(unit)s does not take part in this edition.") % {"unit": unit}}
+        )
+    if unit is None and cleaned.get("organisation_kind") in Registration.KINDS_WITH_UNIT:
+        raise ValidationError(
+            {"unit": gettext("Choose the province or city of your department or agency.")},
+            code="unit_required",
+        )
+    registration = Registration(
+        edition=edition, consent_given_at=now, consent_version=CONSENT_VERSION, **cleaned
+    )
+    registration.full_clean(exclude=["edition"], validate_constraints=False)
+    chosen_parts = _check_parts(edition, parts)
+
+    problem = _seat_problem(edition, participant)
+    if problem and not join_waitlist:
+        raise _full_error(problem, participant)
+
+    existing = (
+        Registration.objects.for_edition(edition).active().filter(email=registration.email).first()
+    )
+    if existing is not None:
+        _notify(existing, "registration_manage_link", key=f"duplicate:{now.isoformat()}")
+        return existing, False
+
+    if problem:
+        registration.status = Status.WAITLISTED
+        registration.waitlisted_at = now
+    try:
+        with transaction.atomic():
+            registration.save()
+    except IntegrityError:
+        # Only reachable without the locks: another request inserted the same email meanwhile.
+        existing = Registration.objects.for_edition(edition).active().get(email=registration.email)
+        _notify(existing, "registration_manage_link", key=f"duplicate:{now.isoformat()}")
+        return existing, False
+    registration.parts.set(chosen_parts)
+    _audit(
+        registration,
+        action="registration.create",
+        actor=None,
+        to_state=registration.status,
+        data={"consent_version": CONSENT_VERSION, "full": problem},
+    )
+    _notify(
+        registration,
+        "registration_waitlisted" if problem else "registration_received",
+    )
+    return registration, True
+
+
+@transaction.atomic
+def registration_update(
+    *,
+    registration: Registration,
+    data: dict[str, Any],
+    parts: Iterable[ProgrammePart] | None = None,
+    actor=None,
+    now: datetime.datetime | None = None,
+) -> Registration:
+    """The delegate (``actor=None``) changes their details until the edition's change deadline;
+    an organizer (an ``actor``) may change them any time. Only ``EDITABLE_FIELDS``."""
+    registration = Registration.objects.select_for_update().get(pk=registration.pk)
+    if actor is None and not changes_allowed(registration.edition, now):
+        raise ValidationError(
+            gettext("Changes were possible until %(when)s. Please contact the organizers.")
+            % {"when": _local(changes_deadline(registration.edition))},
+            code="changes_closed",
+        )
+    if registration.status not in (Status.PENDING, Status.WAITLISTED, Status.CONFIRMED):
+        raise ValidationError(
+            gettext("A registration that is “%(status)s” can no longer be changed.")
+            % {"status": registration.get_status_display()},
+            code="not_editable",
+        )
+    cleaned = _clean_data({key: data[key] for key in EDITABLE_FIELDS if key in data})
+    changed = [key for key, value in cleaned.items() if getattr(registration, key) != value]
+    for key in changed:
+        setattr(registration, key, cleaned[key])
+    registration.full_clean(validate_constraints=False)
+    before_parts = set(registration.parts.values_list("pk", flat=True))
+    chosen = None
+    if parts is not None:
+        chosen = _check_parts(registration.edition, parts)
+        if {part.pk for part in chosen} != before_parts:
+            changed.append("parts")
+    if not changed:
+        return registration
+    registration.save(update_fields=[*(c for c in changed if c != "parts"), "updated_at"])
+    if chosen is not None:
+        registration.parts.set(chosen)
+    _audit(registration, action="registration.update", actor=actor, data={"fields": changed})
+    return registration
+
+
+# ---------------------------------------------------------------------------------------------
+# State changes
+# ---------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def registration_confirm(*, registration: Registration, actor, reason: str = "") -> Registration:
+    """Pending → confirmed, by the unit's liaison or an organizer. The seat was already held."""
+    registration = Registration.objects.select_for_update().get(pk=registration.pk)
+    _registration_set_status(registration, Status.CONFIRMED, actor=actor, reason=reason)
+    _notify(registration, "registration_confirmed")
+    return registration
+
+
+@transaction.atomic
+def registration_decline(*, registration: Registration, actor, reason: str = "") -> Registration:
+    """Pending → declined; the seat goes to the next one on the waiting list."""
+    _lock_edition(registration.edition)
+    registration = Registration.objects.select_for_update().get(pk=registration.pk)
+    _registration_set_status(registration, Status.DECLINED, actor=actor, reason=reason)
+    _notify(registration, "registration_declined", reason=reason)
+    registration_promote_next(edition=registration.edition, actor=actor)
+    return registration
+
+
+@transaction.atomic
+def registration_cancel(
+    *,
+    registration: Registration,
+    actor=None,
+    reason: str = "",
+    now: datetime.datetime | None = None,
+) -> Registration:
+    """Pending, waitlisted or confirmed → cancelled, by the delegate (``actor=None``, until the
+    last day of the edition) or an organizer. A freed seat is offered to the waiting list."""
+    _lock_edition(registration.edition)
+    registration = Registration.objects.select_for_update().get(pk=registration.pk)
+    if actor is None and not cancel_allowed(registration.edition, now):
+        raise ValidationError(
+            gettext("The conference is over; the registration can no longer be cancelled."),
+            code="cancel_closed",
+        )
+    held_seat = registration.holds_seat
+    _registration_set_status(registration, Status.CANCELLED, actor=actor, reason=reason, now=now)
+    _notify(registration, "registration_cancelled", reason=reason)
+    if held_seat:
+        registration_promote_next(edition=registration.edition, actor=actor)
+    return registration
+
+
+@transaction.atomic
+def registration_promote_next(*, edition: Edition, actor=None) -> list[Registration]:
+    """Move waiting registrations to pending, first come first served, as long as seats are
+    free: a waiting delegate is skipped while their unit's quota is full (a seat freed in another
+    unit does not belong to them) but keeps their place. Called after every cancellation and
+    decline, and by organizers after raising a capacity or a quota. Returns those promoted."""
+    edition = _lock_edition(edition)
+    participants = {
+        participant.unit_id: participant
+        for participant in EditionParticipant.objects.select_for_update()
+        .filter(edition=edition)
+        .select_related("unit")
+    }
+    promoted = []
+    for waiting in Registration.objects.for_edition(edition).waitlist().select_for_update():
+        problem = _seat_problem(edition, participants.get(waiting.unit_id))
+        if problem == "capacity_full":
+            break
+        if problem:
+            continue
+        _registration_set_status(
+            waiting, Status.PENDING, actor=actor, reason=gettext("A seat became free.")
+        )
+        _notify(waiting, "registration_promoted")
+        promoted.append(waiting)
+    return promoted
+
+
+@transaction.atomic
+def registration_check_in(
+    *, badge_code: str, actor, now: datetime.datetime | None = None
+) -> tuple[Registration, bool]:
+    """Check a delegate in by the code on their badge (typed, or from a scanner that types).
+
+    Returns ``(registration, already)``: ``already`` is True on a second scan (the registration
+    says when it was first checked in). Unknown, cancelled, declined, waitlisted and unconfirmed
+    registrations are refused with a ``ValidationError`` saying so.
+    """
+    code = "".join(badge_code.split()).replace("-", "").upper()
+    registration = (
+        Registration.objects.select_for_update(of=("self",))
+        .select_related("edition", "unit")
+        .filter(badge_code=code)
+        .first()
+    )
+    if registration is None:
+        raise ValidationError(
+            gettext("No registration has the code %(code)s.") % {"code": code or "—"},
+            code="unknown_code",
+        )
+    if registration.status == Status.CHECKED_IN:
+        return registration, True
+    if registration.status != Status.CONFIRMED:
+        messages = {
+            Status.CANCELLED: gettext("This registration was cancelled."),
+            Status.DECLINED: gettext("This registration was declined."),
+            Status.WAITLISTED: gettext("This delegate is on the waiting list, without a seat."),
+            Status.PENDING: gettext(
+                "This registration has not been confirmed by the province or the organizers yet."
+            ),
+        }
+        raise ValidationError(messages[registration.status], code=f"refused_{registration.status}")
+    _registration_set_status(registration, Status.CHECKED_IN, actor=actor, now=now)
+    return registration, False
+
+
+# ---------------------------------------------------------------------------------------------
+# Bulk (the liaison's and the organizers' pages): each row goes through the single service
+# ---------------------------------------------------------------------------------------------
+
+
+def _bulk(service, registrations: Iterable[Registration], **kwargs) -> tuple[int, list[str]]:
+    done, errors = 0, []
+    for registration in registrations:
+        try:
+            service(registration=registration, **kwargs)
+        except ValidationError as error:
+            errors.append(f"{registration.full_name}: {' '.join(error.messages)}")
+        else:
+            done += 1
+    return done, errors
+
+
+def registrations_confirm(
+    *, registrations: Iterable[Registration], actor, reason: str = ""
+) -> tuple[int, list[str]]:
+    """Confirm several; each in its own transaction. Returns (how many, messages of refusals)."""
+    return _bulk(registration_confirm, registrations, actor=actor, reason=reason)
+
+
+def registrations_decline(
+    *, registrations: Iterable[Registration], actor, reason: str = ""
+) -> tuple[int, list[str]]:
+    return _bulk(registration_decline, registrations, actor=actor, reason=reason)
+
+
+def registrations_cancel(
+    *, registrations: Iterable[Registration], actor, reason: str = ""
+) -> tuple[int, list[str]]:
+    return _bulk(registration_cancel, registrations, actor=actor, reason=reason)
+
+
+# ---------------------------------------------------------------------------------------------
+# The manage link
+# ---------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def registration_send_manage_link(
+    *, edition: Edition, email: str, now: datetime.datetime | None = None
+) -> None:
+    """Email the manage link of ``email``'s registration for ``edition`` (the active one, else
+    the latest, so a cancelled registration's link shows that it was cancelled). Says nothing
+    either way: the caller shows the same message whether or not the address is registered."""
+    now = now or timezone.now()
+    registration = (
+        Registration.objects.for_edition(edition)
+        .filter(email=normalize_email(email))
+        .order_by("-created_at", "-id")
+    )
+    found = registration.active().first() or registration.first()
+    if found is not None:
+        _notify(found, "registration_manage_link", key=f"resend:{now.isoformat()}")
+
+
+@transaction.atomic
+def registrations_send_reminders(*, today: datetime.date | None = None) -> int:
+    """The periodic job: remind the confirmed delegates of an edition held tomorrow. The event
+    key names the registration only, so running the job twice (or daily) never sends a reminder
+    twice. Returns how many were queued now."""
+    tomorrow = (today or timezone.localdate()) + datetime.timedelta(days=1)
+    queued = 0
+    registrations = (
+        Registration.objects.filter(edition__date=tomorrow, status=Status.CONFIRMED)
+        .select_related("edition", "unit")
+        .order_by("id")
+    )
+    from conference.models import Notification
+
+    for registration in registrations.iterator(chunk_size=500):
+        key = f"registration_reminder:{registration.pk}"
+        if Notification.objects.filter(event_key=key).exists():
+            continue
+        _notify(registration, "registration_reminder", once=True)
+        queued += 1
+    return queued
+
+
+# ---------------------------------------------------------------------------------------------
+# Personal data (Decree 13/2023/NĐ-CP): erasure on request, and one year after the edition
+# ---------------------------------------------------------------------------------------------
+
+RETENTION_DAYS = 365
+
+
+def _erase(registration: Registration, *, actor, reason: str, label: str = "") -> None:
+    """Delete the registration and the emails about it (their bodies hold the personal data).
+    The audit log keeps that it happened, without the data."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from conference.models import Notification
+
+    Notification.objects.filter(
+        content_type=ContentType.objects.get_for_model(Registration),
+        object_id=str(registration.pk),
+    ).delete()
+    _audit(
+        registration,
+        action="registration.erase",
+        actor=actor,
+        from_state=registration.status,
+        reason=reason,
+        data={"edition": registration.edition.number},
+        label=label,
+    )
+    registration.delete()
+
+
+@transaction.atomic
+def registration_erase(*, registration: Registration, actor=None, reason: str = "") -> None:
+    """Delete a registration and its personal data at the delegate's request (their link) or an
+    organizer's. An active registration is cancelled first, without an email, so its seat goes
+    to the waiting list."""
+    edition = _lock_edition(registration.edition)
+    registration = Registration.objects.select_for_update().get(pk=registration.pk)
+    held_seat = registration.holds_seat
+    if registration.can_become(Status.CANCELLED):
+        _registration_set_status(registration, Status.CANCELLED, actor=actor, reason=reason)
+    _erase(registration, actor=actor, reason=reason or gettext("Erased at the delegate's request."))
+    if held_seat:
+        registration_promote_next(edition=edition, actor=actor)
+
+
+@transaction.atomic
+def registrations_purge(*, today: datetime.date | None = None) -> int:
+    """The periodic job: erase the registrations of editions that ended more than
+    ``RETENTION_DAYS`` ago, as the consent text promises. Returns how many."""
+    today = today or timezone.localdate()
+    limit = today - datetime.timedelta(days=RETENTION_DAYS)
+    old = Registration.objects.filter(
+        models.Q(edition__end_date__lt=limit)
+        | models.Q(edition__end_date__isnull=True, edition__date__lt=limit)
+    ).select_related("edition")
+    count = 0
+    for registration in old.select_for_update(of=("self",)).iterator(chunk_size=500):
+        _erase(
+            registration,
+            actor=None,
+            reason=gettext("Retention period ended."),
+            label="retention job",
+        )
+        count += 1
+    return count
+
+
+NOT_REVEALING = _(
+    "If this address is registered for this edition, we have sent the link to its registration "
+    "to it. Please check your inbox (and the spam folder)."
+)
+
+
+def language_of(request_language: str | None) -> str:
+    """The UI language at registration, as stored for emails ("vi" or "en")."""
+    code = (request_language or translation.get_language() or "vi")[:2]
+    return code if code in ("vi", "en") else "vi"

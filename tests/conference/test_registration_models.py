@@ -1,0 +1,116 @@
+import pytest
+from django.db import IntegrityError, transaction
+
+from conference.models import Registration
+from conference.phones import format_phone, normalize_phone
+from tests.factories import EditionFactory, RegistrationFactory
+
+pytestmark = pytest.mark.django_db
+
+Status = Registration.Status
+
+
+def test_registration_email_unique_per_edition_ignoring_case():
+    edition = EditionFactory()
+    RegistrationFactory(edition=edition, email="Hien.Nguyen@Example.vn")
+    other = RegistrationFactory.build(edition=edition, unit=None, email="x@example.vn")
+    other.organisation_kind = Registration.OrganisationKind.GUEST
+    other.save()
+    # save() normalises; bypass it to prove the database compares case-insensitively
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Registration.objects.filter(pk=other.pk).update(email="HIEN.NGUYEN@example.VN")
+
+
+def test_registration_email_stored_lower_case():
+    registration = RegistrationFactory(email="  Hien.Nguyen@Example.VN ")
+    registration.refresh_from_db()
+    assert registration.email == "hien.nguyen@example.vn"
+
+
+def test_registration_email_free_again_after_cancel():
+    edition = EditionFactory()
+    RegistrationFactory(edition=edition, email="an@example.vn", status=Status.CANCELLED)
+    RegistrationFactory(edition=edition, email="an@example.vn", status=Status.DECLINED)
+    RegistrationFactory(edition=edition, email="AN@example.vn")
+    assert Registration.objects.filter(email="an@example.vn").count() == 3
+
+
+def test_registration_same_email_other_edition_allowed():
+    RegistrationFactory(email="an@example.vn")
+    RegistrationFactory(email="an@example.vn")
+    assert Registration.objects.filter(email="an@example.vn").count() == 2
+
+
+@pytest.mark.parametrize("status", [Status.PENDING, Status.WAITLISTED, Status.CONFIRMED])
+def test_registration_email_unique_among_active_states(status):
+    edition = EditionFactory()
+    RegistrationFactory(edition=edition, email="an@example.vn", status=status)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        RegistrationFactory(edition=edition, email="an@example.vn")
+
+
+def test_registration_provincial_kind_needs_unit():
+    with pytest.raises(IntegrityError), transaction.atomic():
+        RegistrationFactory(unit=None, organisation_kind=Registration.OrganisationKind.DOIT)
+
+
+def test_registration_badge_code_unguessable_and_typeable():
+    codes = {RegistrationFactory().badge_code for _ in range(20)}
+    assert len(codes) == 20
+    assert all(
+        len(code) == 10 and set(code) <= set("23456789ABCDEFGHJKMNPQRSTVWXYZ") for code in codes
+    )
+
+
+def test_registration_search_and_sort_fields():
+    registration = RegistrationFactory(
+        full_name="Nguyễn Thị Hiền", organisation_name="Sở Công Thương Quảng Ninh"
+    )
+    assert registration.search_text.startswith("nguyen thi hien so cong thuong quang ninh ")
+    assert Registration.objects.search("hien quang ninh").get() == registration
+    assert Registration.objects.search("0912345678").get() == registration
+
+
+def test_registration_sorted_by_given_name():
+    edition = EditionFactory()
+    for name in ["Trần Văn Bình", "Nguyễn Thị Hiền", "Lê An"]:
+        RegistrationFactory(edition=edition, full_name=name)
+    names = list(Registration.objects.ordered().values_list("full_name", flat=True))
+    assert names == ["Lê An", "Trần Văn Bình", "Nguyễn Thị Hiền"]
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored", "shown"),
+    [
+        ("0912345678", "+84912345678", "0912 345 678"),
+        ("0912 345 678", "+84912345678", "0912 345 678"),
+        ("+84 912 345 678", "+84912345678", "0912 345 678"),
+        ("84912345678", "+84912345678", "0912 345 678"),
+        ("091.234.5678", "+84912345678", "0912 345 678"),
+        ("024 3825 1234", "+842438251234", "024 3825 1234"),
+        ("02033825123", "+842033825123", "0203 3825 123"),
+    ],
+)
+def test_phone_normalised_and_shown(typed, stored, shown):
+    assert normalize_phone(typed) == stored
+    assert format_phone(stored) == shown
+
+
+@pytest.mark.parametrize("typed", ["0123", "12345", "+1 202 555 0143", "abc", "0912 345 67"])
+def test_phone_refused(typed):
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError) as error:
+        normalize_phone(typed)
+    assert error.value.code == "invalid_phone"
+
+
+def test_registration_transitions_map_is_the_documented_one():
+    assert {s: sorted(t) for s, t in Registration.TRANSITIONS.items()} == {
+        "pending": ["cancelled", "confirmed", "declined"],
+        "confirmed": ["cancelled", "checked_in"],
+        "waitlisted": ["cancelled", "pending"],
+        "declined": [],
+        "cancelled": [],
+        "checked_in": [],
+    }

@@ -1,0 +1,414 @@
+import datetime
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.utils import timezone, translation
+
+from conference.models import AuditEntry, EditionParticipant, Registration
+from conference.services import (
+    Full,
+    delegate_register,
+    registration_cancel,
+    registration_check_in,
+    registration_confirm,
+    registration_decline,
+    registration_erase,
+    registration_promote_next,
+    registration_send_manage_link,
+    registration_update,
+    registrations_confirm,
+    registrations_purge,
+    registrations_send_reminders,
+)
+from tests.conference.conftest import delegate_data
+from tests.factories import (
+    ProgrammePartFactory,
+    RegistrationFactory,
+    UserFactory,
+    current_unit,
+)
+
+pytestmark = pytest.mark.django_db
+
+Status = Registration.Status
+
+
+def register(edition, **overrides):
+    join = overrides.pop("join_waitlist", False)
+    registration, created = delegate_register(
+        edition=edition, data=delegate_data(**overrides), consent=True, join_waitlist=join
+    )
+    return registration
+
+
+def test_delegate_register_creates_pending_with_audit_and_email(
+    open_edition, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        registration, created = delegate_register(
+            edition=open_edition, data=delegate_data(email="Hien@Example.VN"), consent=True
+        )
+    registration.refresh_from_db()
+    assert created is True
+    assert (registration.status, registration.email, registration.phone) == (
+        "pending",
+        "hien@example.vn",
+        "+84912345678",
+    )
+    assert registration.consent_version == "2026-11"
+    entry = AuditEntry.objects.get(object_id=str(registration.pk))
+    assert (entry.action, entry.from_state, entry.to_state, entry.actor) == (
+        "registration.create",
+        "",
+        "pending",
+        None,
+    )
+    assert [m.to for m in mailoutbox] == [["hien@example.vn"]]
+    assert mailoutbox[0].body.startswith("Dear Ms Nguyễn Thị Hiền,") or mailoutbox[
+        0
+    ].body.startswith("Kính gửi bà Nguyễn Thị Hiền,")
+    assert "/registration/manage/" in mailoutbox[0].body
+
+
+def test_delegate_register_without_consent_refused(open_edition):
+    with pytest.raises(ValidationError) as error:
+        delegate_register(edition=open_edition, data=delegate_data(), consent=False)
+    assert error.value.message_dict == {
+        "consent": ["Your consent is needed to process your registration."]
+    }
+    assert Registration.objects.count() == 0
+
+
+def test_delegate_register_before_window_says_when_it_opens(open_edition):
+    open_edition.registration_opens_at = datetime.datetime(2027, 3, 10, 1, 0, tzinfo=datetime.UTC)
+    open_edition.registration_closes_at = datetime.datetime(2027, 4, 1, tzinfo=datetime.UTC)
+    open_edition.save()
+    with pytest.raises(ValidationError) as error, translation.override("en"):
+        delegate_register(
+            edition=open_edition,
+            data=delegate_data(),
+            consent=True,
+            now=datetime.datetime(2027, 3, 1, tzinfo=datetime.UTC),
+        )
+    assert error.value.messages == ["Registration opens on 10/03/2027 at 08:00."]
+    assert error.value.code == "registration_closed"
+
+
+def test_delegate_register_unit_not_participating_refused(open_edition):
+    with pytest.raises(ValidationError) as error:
+        register(open_edition, unit=current_unit("04"))
+    assert list(error.value.message_dict) == ["unit"]
+
+
+def test_delegate_register_department_without_unit_refused(open_edition):
+    with pytest.raises(ValidationError) as error:
+        register(open_edition, unit=None)
+    assert list(error.value.message_dict) == ["unit"]
+
+
+def test_delegate_register_guest_without_unit_counts_against_capacity(open_edition):
+    registration = register(open_edition, unit=None, organisation_kind="guest")
+    assert (registration.unit, registration.status) == (None, "pending")
+
+
+def test_delegate_register_bad_phone_refused_nothing_saved(open_edition):
+    with pytest.raises(ValidationError) as error:
+        register(open_edition, phone="0123")
+    assert list(error.value.message_dict) == ["phone"]
+    assert Registration.objects.count() == 0
+
+
+def test_delegate_register_quota_full_refused_then_waitlisted(open_edition):
+    register(open_edition, email="a@example.vn")
+    register(open_edition, email="b@example.vn")
+    with pytest.raises(Full) as error:
+        register(open_edition, email="c@example.vn")
+    assert error.value.code == "quota_full"
+    waiting = register(open_edition, email="c@example.vn", join_waitlist=True)
+    assert (waiting.status, waiting.waitlisted_at is not None) == ("waitlisted", True)
+    # Hải Phòng has no quota: still room in the edition
+    assert register(open_edition, email="d@example.vn", unit=current_unit("31")).status == "pending"
+
+
+def test_delegate_register_capacity_full(open_edition):
+    for n in range(5):
+        register(open_edition, email=f"p{n}@example.vn", unit=current_unit("31"))
+    with pytest.raises(Full) as error:
+        register(open_edition, email="late@example.vn", unit=current_unit("31"))
+    assert error.value.code == "capacity_full"
+
+
+def test_delegate_register_duplicate_email_sends_link_creates_nothing(
+    open_edition, mailoutbox, django_capture_on_commit_callbacks
+):
+    first = register(open_edition, email="hien@example.vn")
+    with django_capture_on_commit_callbacks(execute=True):
+        again, created = delegate_register(
+            edition=open_edition,
+            data=delegate_data(email="HIEN@example.vn", full_name="Someone Else"),
+            consent=True,
+        )
+    assert (again, created) == (first, False)
+    assert Registration.objects.count() == 1
+    assert [m.to for m in mailoutbox] == [["hien@example.vn"]]
+    assert "Nguyễn Thị Hiền" in mailoutbox[0].body
+
+
+def test_registration_confirm_pending(open_edition, mailoutbox, django_capture_on_commit_callbacks):
+    registration = register(open_edition)
+    organizer = UserFactory(roles=["organizer"])
+    with django_capture_on_commit_callbacks(execute=True):
+        registration_confirm(registration=registration, actor=organizer, reason="OK")
+    registration.refresh_from_db()
+    assert registration.status == "confirmed"
+    entry = AuditEntry.objects.filter(object_id=str(registration.pk)).first()
+    assert (entry.actor, entry.from_state, entry.to_state, entry.reason) == (
+        organizer,
+        "pending",
+        "confirmed",
+        "OK",
+    )
+    assert len(mailoutbox) == 1
+
+
+@pytest.mark.parametrize("status", ["declined", "cancelled", "confirmed", "waitlisted"])
+def test_registration_confirm_refused_unless_pending(status, open_edition):
+    registration = RegistrationFactory(edition=open_edition, status=status)
+    with pytest.raises(ValidationError) as error:
+        registration_confirm(registration=registration, actor=None)
+    assert error.value.code == "invalid_transition"
+    registration.refresh_from_db()
+    assert registration.status == status
+
+
+def test_registration_decline_promotes_next_of_same_unit(
+    open_edition, mailoutbox, django_capture_on_commit_callbacks
+):
+    a = register(open_edition, email="a@example.vn")
+    register(open_edition, email="b@example.vn")
+    waiting = register(open_edition, email="c@example.vn", join_waitlist=True)
+    later = register(open_edition, email="d@example.vn", join_waitlist=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        registration_decline(registration=a, actor=UserFactory(), reason="Không đúng thành phần")
+    waiting.refresh_from_db()
+    later.refresh_from_db()
+    assert (waiting.status, later.status) == ("pending", "waitlisted")
+    assert sorted(m.to[0] for m in mailoutbox) == ["a@example.vn", "c@example.vn"]
+    assert "Không đúng thành phần" in next(m for m in mailoutbox if m.to == ["a@example.vn"]).body
+
+
+def test_registration_cancel_of_other_unit_does_not_promote_quota_waiter(open_edition):
+    register(open_edition, email="a@example.vn")
+    register(open_edition, email="b@example.vn")
+    waiting = register(open_edition, email="c@example.vn", join_waitlist=True)
+    other = register(open_edition, email="hp@example.vn", unit=current_unit("31"))
+    registration_cancel(registration=other)
+    waiting.refresh_from_db()
+    assert waiting.status == "waitlisted"
+
+
+def test_registration_promote_next_fifo_on_capacity(open_edition):
+    seats = [
+        register(open_edition, email=f"p{n}@example.vn", unit=current_unit("31")) for n in range(5)
+    ]
+    first = register(
+        open_edition, email="w1@example.vn", unit=current_unit("31"), join_waitlist=True
+    )
+    second = register(
+        open_edition, email="w2@example.vn", unit=current_unit("31"), join_waitlist=True
+    )
+    registration_cancel(registration=seats[0])
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.status, second.status) == ("pending", "waitlisted")
+
+
+def test_registration_promote_next_after_quota_raised(open_edition):
+    register(open_edition, email="a@example.vn")
+    register(open_edition, email="b@example.vn")
+    waiting = register(open_edition, email="c@example.vn", join_waitlist=True)
+    EditionParticipant.objects.filter(edition=open_edition, unit__code="01").update(quota=3)
+    assert registration_promote_next(edition=open_edition) == [waiting]
+
+
+def test_registration_cancel_waitlisted_frees_nothing(open_edition):
+    waiting = RegistrationFactory(edition=open_edition, status="waitlisted")
+    registration_cancel(registration=waiting)
+    waiting.refresh_from_db()
+    assert waiting.status == "cancelled"
+
+
+@pytest.mark.parametrize("status", ["declined", "cancelled", "checked_in"])
+def test_registration_cancel_refused_from_final_states(status, open_edition):
+    registration = RegistrationFactory(edition=open_edition, status=status)
+    with pytest.raises(ValidationError):
+        registration_cancel(registration=registration)
+
+
+def test_registration_cancel_by_delegate_after_edition_refused(open_edition):
+    registration = register(open_edition)
+    after = timezone.make_aware(
+        datetime.datetime.combine(open_edition.date + datetime.timedelta(days=1), datetime.time(9))
+    )
+    with pytest.raises(ValidationError) as error:
+        registration_cancel(registration=registration, now=after)
+    assert error.value.code == "cancel_closed"
+
+
+def test_registration_update_changes_fields_and_audits(open_edition):
+    registration = register(open_edition)
+    registration_update(
+        registration=registration,
+        data={"full_name": "Nguyễn  Thị   Hiền Anh", "phone": "024 3825 1234", "unit": None},
+    )
+    registration.refresh_from_db()
+    assert (registration.full_name, registration.phone, registration.unit.code) == (
+        "Nguyễn Thị Hiền Anh",
+        "+842438251234",
+        "01",
+    )
+    entry = AuditEntry.objects.filter(action="registration.update").get()
+    assert entry.data == {"fields": ["full_name", "phone"]}
+
+
+def test_registration_update_after_deadline_refused(open_edition):
+    registration = register(open_edition)
+    open_edition.changes_until = timezone.now() - datetime.timedelta(minutes=1)
+    open_edition.save()
+    registration.refresh_from_db()
+    with pytest.raises(ValidationError) as error:
+        registration_update(registration=registration, data={"full_name": "Khác"})
+    assert error.value.code == "changes_closed"
+
+
+def test_registration_update_parts_required_when_several(open_edition):
+    plenary = ProgrammePartFactory(edition=open_edition, title="Phiên toàn thể")
+    visit = ProgrammePartFactory(edition=open_edition, title="Tham quan")
+    registration, _ = delegate_register(
+        edition=open_edition, data=delegate_data(), parts=[plenary], consent=True
+    )
+    assert list(registration.parts.all()) == [plenary]
+    with pytest.raises(ValidationError) as error:
+        registration_update(registration=registration, data={}, parts=[])
+    assert list(error.value.message_dict) == ["parts"]
+    registration_update(registration=registration, data={}, parts=[plenary, visit])
+    assert set(registration.parts.all()) == {plenary, visit}
+
+
+def test_registration_check_in_once_then_already(open_edition):
+    registration = RegistrationFactory(edition=open_edition, status="confirmed")
+    staff = UserFactory(is_staff=True)
+    code = registration.badge_code
+    first, already = registration_check_in(
+        badge_code=f" {code[:5]}-{code[5:].lower()} ", actor=staff
+    )
+    assert (first.status, already) == ("checked_in", False)
+    second, already = registration_check_in(badge_code=code, actor=staff)
+    assert (already, second.checked_in_at) == (True, first.checked_in_at)
+
+
+@pytest.mark.parametrize(
+    ("status", "code"),
+    [
+        ("cancelled", "refused_cancelled"),
+        ("pending", "refused_pending"),
+        ("declined", "refused_declined"),
+        ("waitlisted", "refused_waitlisted"),
+    ],
+)
+def test_registration_check_in_refused(status, code, open_edition):
+    registration = RegistrationFactory(edition=open_edition, status=status)
+    with pytest.raises(ValidationError) as error:
+        registration_check_in(badge_code=registration.badge_code, actor=None)
+    assert error.value.code == code
+
+
+def test_registration_check_in_unknown_code():
+    with pytest.raises(ValidationError) as error, translation.override("en"):
+        registration_check_in(badge_code="zzzz zzzzzz", actor=None)
+    assert error.value.messages == ["No registration has the code ZZZZZZZZZZ."]
+    assert error.value.code == "unknown_code"
+
+
+def test_registrations_confirm_bulk_reports_refusals(open_edition):
+    ok = register(open_edition, email="a@example.vn")
+    cancelled = RegistrationFactory(
+        edition=open_edition, status="cancelled", full_name="Lê Văn Hủy"
+    )
+    done, errors = registrations_confirm(registrations=[ok, cancelled], actor=None)
+    assert done == 1
+    assert len(errors) == 1 and errors[0].startswith("Lê Văn Hủy: ")
+
+
+def test_registration_send_manage_link_silent_for_unknown(
+    open_edition, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        registration_send_manage_link(edition=open_edition, email="nobody@example.vn")
+    assert mailoutbox == []
+
+
+def test_registration_send_manage_link_of_cancelled(
+    open_edition, mailoutbox, django_capture_on_commit_callbacks
+):
+    registration = RegistrationFactory(
+        edition=open_edition, status="cancelled", email="x@example.vn"
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        registration_send_manage_link(edition=open_edition, email="X@example.vn")
+    assert [m.to for m in mailoutbox] == [["x@example.vn"]]
+    assert registration.badge_code in mailoutbox[0].body
+
+
+def test_registrations_send_reminders_day_before_once(
+    open_edition, mailoutbox, django_capture_on_commit_callbacks
+):
+    confirmed = RegistrationFactory(edition=open_edition, status="confirmed", language="en")
+    RegistrationFactory(edition=open_edition, status="pending")
+    RegistrationFactory(edition=open_edition, status="cancelled")
+    day_before = open_edition.date - datetime.timedelta(days=1)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert registrations_send_reminders(today=day_before - datetime.timedelta(days=1)) == 0
+        assert registrations_send_reminders(today=day_before) == 1
+        assert registrations_send_reminders(today=day_before) == 0
+    assert [(m.to, m.subject) for m in mailoutbox] == [
+        ([confirmed.email], "See you tomorrow at the conference")
+    ]
+
+
+def test_reminder_job_is_scheduled():
+    from django.conf import settings
+
+    job = settings.CELERY_BEAT_SCHEDULE["registration-reminders"]
+    assert job["task"] == "conference.send_registration_reminders"
+
+
+def test_registration_erase_deletes_row_and_emails_promotes_next(
+    open_edition, django_capture_on_commit_callbacks
+):
+    from conference.models import Notification
+
+    with django_capture_on_commit_callbacks(execute=True):
+        a = register(open_edition, email="a@example.vn")
+        register(open_edition, email="b@example.vn")
+        waiting = register(open_edition, email="c@example.vn", join_waitlist=True)
+    assert Notification.objects.filter(recipient="a@example.vn").count() == 1
+    registration_erase(registration=a)
+    assert not Registration.objects.filter(pk=a.pk).exists()
+    assert Notification.objects.filter(recipient="a@example.vn").count() == 0
+    waiting.refresh_from_db()
+    assert waiting.status == "pending"
+    entry = AuditEntry.objects.get(action="registration.erase")
+    assert (entry.object_id, entry.from_state, entry.data) == (
+        str(a.pk),
+        "cancelled",
+        {"edition": open_edition.number},
+    )
+
+
+def test_registrations_purge_one_year_after_the_edition(open_edition):
+    old = RegistrationFactory(edition=open_edition, status="checked_in")
+    assert registrations_purge(today=open_edition.date + datetime.timedelta(days=365)) == 0
+    assert registrations_purge(today=open_edition.date + datetime.timedelta(days=366)) == 1
+    assert not Registration.objects.filter(pk=old.pk).exists()
+    assert AuditEntry.objects.get(action="registration.erase").actor_label == "retention job"

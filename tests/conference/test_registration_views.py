@@ -1,0 +1,456 @@
+import datetime
+import re
+
+import pytest
+from django.core.cache import cache
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from conference.models import EditionParticipant, Registration
+from conference.signing import manage_token
+from tests.conference.conftest import delegate_data
+from tests.factories import LiaisonFactory, RegistrationFactory, UserFactory, current_unit
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def form_post(**overrides):
+    data = delegate_data(**overrides)
+    data["unit"] = data["unit"].pk if data["unit"] else ""
+    data.pop("language")
+    data["consent"] = "on"
+    return {key: value for key, value in data.items() if value is not None}
+
+
+def url(name, *args, lang="vi", **kwargs):
+    with translation.override(lang):
+        return reverse(f"conference:{name}", args=args, kwargs=kwargs or None)
+
+
+def manage_url(registration, name="registration_manage", lang="vi"):
+    return url(name, lang=lang, token=manage_token(registration))
+
+
+# --- the public form ----------------------------------------------------------------------------
+
+
+def test_registration_form_shows_participating_units_only(client, open_edition):
+    page = client.get(url("registration_create", open_edition.number))
+    choices = [label for value, label in page.context["form"].fields["unit"].choices if value]
+    assert choices == ["Hà Nội", "Hải Phòng"]
+    assert "Decree 13/2023" in page.context["form"].fields["consent"].label or "13/2023" in (
+        page.content.decode()
+    )
+
+
+def test_registration_form_before_window_says_when_it_opens(client, open_edition):
+    open_edition.registration_opens_at = datetime.datetime(2030, 3, 10, 1, 0, tzinfo=datetime.UTC)
+    open_edition.registration_closes_at = datetime.datetime(2030, 4, 1, tzinfo=datetime.UTC)
+    open_edition.save()
+    page = client.get(url("registration_create", open_edition.number, lang="en"))
+    assert page.context["message"] == "Registration opens on 10/03/2030 at 08:00."
+    assert "Registration opens on 10/03/2030 at 08:00." in page.content.decode()
+    assert (
+        client.post(url("registration_create", open_edition.number), form_post()).status_code == 200
+    )
+    assert Registration.objects.count() == 0
+
+
+def test_registration_form_after_window_says_closed(client, open_edition):
+    open_edition.registration_opens_at = datetime.datetime(2025, 12, 1, tzinfo=datetime.UTC)
+    open_edition.registration_closes_at = datetime.datetime(2026, 1, 5, 10, 30, tzinfo=datetime.UTC)
+    open_edition.save()
+    page = client.get(url("registration_create", open_edition.number, lang="en"))
+    assert page.context["message"] == "Registration closed on 05/01/2026 at 17:30."
+
+
+def test_registration_post_creates_and_emails_in_page_language(
+    client, open_edition, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            url("registration_create", open_edition.number, lang="en"), form_post()
+        )
+    assert response.status_code == 302
+    assert response.url == url("registration_sent", open_edition.number, lang="en")
+    registration = Registration.objects.get()
+    assert (registration.language, registration.status, registration.phone) == (
+        "en",
+        "pending",
+        "+84912345678",
+    )
+    assert [m.to for m in mailoutbox] == [["hien@example.vn"]]
+    assert mailoutbox[0].subject == "We have received your registration"
+    link = re.search(r"http://\S+/registration/manage/\S+/", mailoutbox[0].body).group(0)
+    assert link.startswith("http://127.0.0.1:8000/en/registration/manage/")
+    page = client.get(response.url)
+    assert "h…n@example.vn" in page.content.decode()
+
+
+def test_registration_post_invalid_field_messages_nothing_saved(client, open_edition, mailoutbox):
+    data = form_post(phone="0123", full_name="")
+    del data["consent"]
+    page = client.post(url("registration_create", open_edition.number), data)
+    assert page.status_code == 200
+    assert sorted(page.context["form"].errors) == ["consent", "full_name", "phone"]
+    assert (Registration.objects.count(), mailoutbox) == (0, [])
+
+
+def test_registration_post_department_without_unit_field_message(client, open_edition):
+    page = client.post(url("registration_create", open_edition.number), form_post(unit=None))
+    assert list(page.context["form"].errors) == ["unit"]
+
+
+def test_registration_post_duplicate_same_page_link_sent(
+    client, open_edition, mailoutbox, django_capture_on_commit_callbacks
+):
+    existing = RegistrationFactory(edition=open_edition, email="hien@example.vn")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            url("registration_create", open_edition.number), form_post(email="HIEN@example.vn")
+        )
+    assert response.url == url("registration_sent", open_edition.number)
+    assert Registration.objects.count() == 1
+    assert [m.to for m in mailoutbox] == [["hien@example.vn"]]
+    assert manage_token(existing) in mailoutbox[0].body
+
+
+def test_registration_post_full_offers_waitlist_then_waitlists(client, open_edition):
+    RegistrationFactory(edition=open_edition)
+    RegistrationFactory(edition=open_edition)
+    page = client.post(url("registration_create", open_edition.number, lang="en"), form_post())
+    assert page.status_code == 200
+    assert page.context["form"].non_field_errors() == [
+        "The delegation of Hà Nội is full (2 seats). You may join the waiting list: you will be "
+        "told as soon as a seat frees up."
+    ]
+    assert 'type="checkbox" name="join_waitlist"' in page.content.decode()
+    response = client.post(
+        url("registration_create", open_edition.number), {**form_post(), "join_waitlist": "on"}
+    )
+    assert response.status_code == 302
+    assert Registration.objects.get(email="hien@example.vn").status == "waitlisted"
+
+
+def test_registration_post_honeypot_neutral_nothing_saved(client, open_edition, mailoutbox):
+    response = client.post(
+        url("registration_create", open_edition.number), {**form_post(), "website": "http://spam"}
+    )
+    assert response.url == url("registration_sent", open_edition.number)
+    assert (Registration.objects.count(), mailoutbox) == (0, [])
+
+
+def test_registration_post_rate_limited_per_client(client, open_edition, settings):
+    settings.RATELIMIT_POSTS = 3
+    target = url("registration_create", open_edition.number, lang="en")
+    hai_phong = current_unit("31")
+    codes = [
+        client.post(target, form_post(email=f"a{n}@example.vn", unit=hai_phong)).status_code
+        for n in range(4)
+    ]
+    assert codes == [302, 302, 302, 429]
+    page = client.post(target, form_post(email="late@example.vn"), REMOTE_ADDR="127.0.0.1")
+    assert "Please wait 10 minutes and try again." in page.content.decode()
+    other = client.post(
+        target, form_post(email="other@example.vn", unit=hai_phong), REMOTE_ADDR="10.0.0.9"
+    )
+    assert other.status_code == 302
+    assert Registration.objects.count() == 4
+
+
+# --- the self-service link --------------------------------------------------------------------
+
+
+def test_registration_manage_shows_registration(client, open_edition):
+    registration = RegistrationFactory(edition=open_edition, full_name="Trần Thị Lan")
+    page = client.get(manage_url(registration))
+    assert page.context["registration"] == registration
+    assert (page.context["can_edit"], page.context["can_cancel"]) == (True, True)
+    assert "Trần Thị Lan" in page.content.decode()
+
+
+def test_registration_manage_tampered_link_refused(client, open_edition):
+    registration = RegistrationFactory(edition=open_edition)
+    token = manage_token(registration)
+    tampered = token[:-2] + ("AA" if not token.endswith("AA") else "BB")
+    page = client.get(url("registration_manage", lang="en", token=tampered))
+    assert page.status_code == 400
+    assert "This link is not valid" in page.content.decode()
+
+
+def test_registration_edit_saves_changes(client, open_edition):
+    registration = RegistrationFactory(edition=open_edition, full_name="Trần Thị Lan")
+    data = {
+        "salutation": "ba",
+        "full_name": "Trần Thị Lan Anh",
+        "position": "Chuyên viên",
+        "organisation_name": "Sở Công Thương Hà Nội",
+        "phone": "024 3825 1234",
+        "accommodation_needs": "",
+        "dietary_needs": "",
+        "language": "vi",
+    }
+    response = client.post(manage_url(registration, "registration_edit"), data)
+    assert response.url == manage_url(registration)
+    registration.refresh_from_db()
+    assert (registration.full_name, registration.phone) == ("Trần Thị Lan Anh", "+842438251234")
+
+
+def test_registration_edit_after_deadline_refused(client, open_edition):
+    registration = RegistrationFactory(edition=open_edition, full_name="Trần Thị Lan")
+    open_edition.changes_until = timezone.now() - datetime.timedelta(hours=1)
+    open_edition.save()
+    response = client.post(
+        manage_url(registration, "registration_edit", lang="en"), {"full_name": "Khác"}
+    )
+    assert response.status_code == 302
+    page = client.get(response.url)
+    assert [str(m) for m in page.context["messages"]][0].startswith("Changes were possible until ")
+    assert page.context["can_edit"] is False
+    registration.refresh_from_db()
+    assert registration.full_name == "Trần Thị Lan"
+
+
+def test_registration_cancel_by_link_then_link_shows_cancelled(
+    client, open_edition, mailoutbox, django_capture_on_commit_callbacks
+):
+    registration = RegistrationFactory(edition=open_edition)
+    assert client.get(manage_url(registration, "registration_cancel")).status_code == 200
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(manage_url(registration, "registration_cancel"))
+    registration.refresh_from_db()
+    assert registration.status == "cancelled"
+    page = client.get(manage_url(registration))
+    assert 'data-status="cancelled"' in page.content.decode()
+    assert (page.context["can_edit"], page.context["can_cancel"]) == (False, False)
+    assert [m.to for m in mailoutbox] == [[registration.email]]
+
+
+def test_registration_link_form_same_message_known_or_not(
+    client, open_edition, mailoutbox, django_capture_on_commit_callbacks
+):
+    RegistrationFactory(edition=open_edition, email="known@example.vn")
+    target = url("registration_link", open_edition.number, lang="en")
+    pages = []
+    for email in ("known@example.vn", "unknown@example.vn"):
+        with django_capture_on_commit_callbacks(execute=True):
+            pages.append(client.post(target, {"email": email}, follow=True))
+    messages = [[str(m) for m in page.context["messages"]] for page in pages]
+    assert (
+        messages[0]
+        == messages[1]
+        == [
+            "If this address is registered for this edition, we have sent the link to its "
+            "registration to it. Please check your inbox (and the spam folder)."
+        ]
+    )
+    assert [m.to for m in mailoutbox] == [["known@example.vn"]]
+
+
+# --- the liaison ------------------------------------------------------------------------------
+
+
+def test_delegation_page_shows_own_unit_with_quota(client, open_edition):
+    liaison = LiaisonFactory()
+    mine = RegistrationFactory(edition=open_edition, full_name="Lê Văn Minh")
+    RegistrationFactory(edition=open_edition, status="waitlisted")
+    RegistrationFactory(edition=open_edition, unit=current_unit("31"))
+    client.force_login(liaison)
+    page = client.get(url("delegation", open_edition.number))
+    assert page.context["unit"] == current_unit("01")
+    assert len(page.context["registrations"]) == 2
+    assert mine in page.context["registrations"]
+    assert (page.context["used"], page.context["left"], page.context["counts"]["waitlisted"]) == (
+        1,
+        1,
+        1,
+    )
+
+
+def test_delegation_confirm_one_and_decline_bulk_with_reason(
+    client, open_edition, mailoutbox, django_capture_on_commit_callbacks
+):
+    liaison = LiaisonFactory()
+    a, b = RegistrationFactory.create_batch(2, edition=open_edition)
+    waiting = RegistrationFactory(edition=open_edition, status="waitlisted")
+    client.force_login(liaison)
+    target = url("delegation", open_edition.number)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(target, {"registrations": [a.pk], "action": "confirm"})
+        client.post(target, {"registrations": [b.pk], "action": "decline", "reason": "Trùng"})
+    a.refresh_from_db()
+    b.refresh_from_db()
+    waiting.refresh_from_db()
+    assert (a.status, b.status, waiting.status) == ("confirmed", "declined", "pending")
+    assert sorted(m.to[0] for m in mailoutbox) == sorted([a.email, b.email, waiting.email])
+
+
+def test_delegation_liaison_cannot_touch_other_unit(client, open_edition):
+    liaison = LiaisonFactory()
+    other = RegistrationFactory(edition=open_edition, unit=current_unit("31"))
+    client.force_login(liaison)
+    client.post(
+        url("delegation", open_edition.number), {"registrations": [other.pk], "action": "confirm"}
+    )
+    other.refresh_from_db()
+    assert other.status == "pending"
+    participant = EditionParticipant.objects.get(edition=open_edition, unit=current_unit("31"))
+    response = client.get(url("delegation_unit", open_edition.number, participant.unit_id))
+    assert response.status_code == 403
+
+
+def test_delegation_refused_to_non_liaison(client, open_edition):
+    client.force_login(UserFactory())
+    assert client.get(url("delegation", open_edition.number)).status_code == 403
+
+
+@pytest.mark.parametrize("rows", [1, 12])
+def test_delegation_query_count_same_for_one_and_many(
+    rows, client, open_edition, django_assert_num_queries
+):
+    liaison = LiaisonFactory()
+    RegistrationFactory.create_batch(rows, edition=open_edition)
+    client.force_login(liaison)
+    client.get(url("delegation", open_edition.number))  # warm the session and caches
+    with django_assert_num_queries(DELEGATION_QUERIES):
+        page = client.get(url("delegation", open_edition.number))
+    assert len(page.context["registrations"]) == rows
+
+
+DELEGATION_QUERIES = 8
+
+
+# --- the organizers ---------------------------------------------------------------------------
+
+
+def test_registration_list_filters_and_folded_search(client, open_edition):
+    client.force_login(UserFactory(roles=["organizer"]))
+    hien = RegistrationFactory(edition=open_edition, full_name="Nguyễn Thị Hiền")
+    RegistrationFactory(edition=open_edition, full_name="Trần Văn Bình", status="confirmed")
+    RegistrationFactory(edition=open_edition, full_name="Đỗ Hải", unit=current_unit("31"))
+    base = url("registration_list")
+    page = client.get(base, {"edition": open_edition.number, "q": "nguyen thi hien"})
+    assert list(page.context["page"].object_list) == [hien]
+    page = client.get(base, {"edition": open_edition.number, "status": "confirmed"})
+    assert [r.full_name for r in page.context["page"].object_list] == ["Trần Văn Bình"]
+    page = client.get(base, {"edition": open_edition.number, "unit": current_unit("31").pk})
+    assert [r.full_name for r in page.context["page"].object_list] == ["Đỗ Hải"]
+    page = client.get(base, {"edition": open_edition.number})
+    assert [r.full_name for r in page.context["page"].object_list] == [
+        "Trần Văn Bình",
+        "Đỗ Hải",
+        "Nguyễn Thị Hiền",
+    ]
+    counts = {p.unit.code: (p.used, p.quota, p.waiting) for p in page.context["per_unit"]}
+    assert counts == {"01": (2, 2, 0), "31": (1, None, 0)}
+    assert "{% block exports %}" not in page.content.decode()
+
+
+def test_registration_list_bad_filter_values_ignored(client, open_edition):
+    client.force_login(UserFactory(roles=["organizer"]))
+    RegistrationFactory(edition=open_edition)
+    page = client.get(
+        url("registration_list"),
+        {"edition": open_edition.number, "status": "nonsense", "page": "x"},
+    )
+    assert page.status_code == 200
+    assert page.context["page"].paginator.count == 1
+
+
+def test_registration_list_refused_to_liaison(client, open_edition):
+    client.force_login(LiaisonFactory())
+    assert client.get(url("registration_list")).status_code == 403
+
+
+@pytest.mark.parametrize("rows", [1, 30])
+def test_registration_list_query_count_same_for_one_and_many(
+    rows, client, open_edition, django_assert_num_queries
+):
+    client.force_login(UserFactory(roles=["organizer"]))
+    for n in range(rows):
+        RegistrationFactory(edition=open_edition, unit=current_unit("01" if n % 2 else "31"))
+    target = url("registration_list")
+    client.get(target, {"edition": open_edition.number})
+    with django_assert_num_queries(LIST_QUERIES):
+        page = client.get(target, {"edition": open_edition.number})
+    assert page.context["page"].paginator.count == rows
+
+
+LIST_QUERIES = 15
+
+
+def test_registration_erase_by_link(client, open_edition):
+    registration = RegistrationFactory(edition=open_edition)
+    assert client.get(manage_url(registration, "registration_erase")).status_code == 200
+    response = client.post(manage_url(registration, "registration_erase"))
+    assert response.url == url("registration_create", open_edition.number)
+    assert Registration.objects.count() == 0
+    assert client.get(manage_url(registration)).status_code == 400
+
+
+def test_delegation_lists_pending_first_waiting_in_their_order(client, open_edition):
+    import datetime as dt
+
+    early = timezone.now() - dt.timedelta(hours=2)
+    RegistrationFactory(edition=open_edition, full_name="An Hủy", status="cancelled")
+    second = RegistrationFactory(edition=open_edition, full_name="A Chờ Hai", status="waitlisted")
+    first = RegistrationFactory(
+        edition=open_edition, full_name="Z Chờ Một", status="waitlisted", waitlisted_at=early
+    )
+    RegistrationFactory(edition=open_edition, full_name="Bình Xác Nhận", status="confirmed")
+    RegistrationFactory(edition=open_edition, full_name="Cường Chờ Duyệt")
+    client.force_login(LiaisonFactory())
+    page = client.get(url("delegation", open_edition.number))
+    assert [r.full_name for r in page.context["registrations"]] == [
+        "Cường Chờ Duyệt",
+        "Bình Xác Nhận",
+        first.full_name,
+        second.full_name,
+        "An Hủy",
+    ]
+
+
+def test_registration_list_fills_free_seats_after_quota_raised(client, open_edition):
+    RegistrationFactory.create_batch(2, edition=open_edition)
+    waiting = RegistrationFactory(edition=open_edition, status="waitlisted")
+    EditionParticipant.objects.filter(edition=open_edition, unit__code="01").update(quota=3)
+    client.force_login(UserFactory(roles=["organizer"]))
+    target = url("registration_list", lang="en") + f"?edition={open_edition.number}"
+    page = client.post(target, {"promote": "1"}, follow=True)
+    assert [str(m) for m in page.context["messages"]] == ["Moved from the waiting list: 1."]
+    waiting.refresh_from_db()
+    assert waiting.status == "pending"
+
+
+def test_registration_edition_links_include_renders_register_button(open_edition, rf):
+    from django.contrib.auth.models import AnonymousUser
+    from django.template.loader import render_to_string
+
+    with translation.override("en"):
+        html = render_to_string(
+            "conference/registration_edition_links.html",
+            {"edition": open_edition, "user": AnonymousUser()},
+        )
+    assert f'href="/en/editions/{open_edition.number}/register/"' in html
+    assert "Register as a delegate" in html
+
+
+def test_registration_link_form_honeypot_sends_nothing(
+    client, open_edition, mailoutbox, django_capture_on_commit_callbacks
+):
+    RegistrationFactory(edition=open_edition, email="known@example.vn")
+    with django_capture_on_commit_callbacks(execute=True):
+        page = client.post(
+            url("registration_link", open_edition.number),
+            {"email": "known@example.vn", "website": "spam"},
+            follow=True,
+        )
+    assert len(list(page.context["messages"])) == 1
+    assert mailoutbox == []
