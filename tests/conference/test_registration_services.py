@@ -74,7 +74,7 @@ def test_delegate_register_without_consent_refused(open_edition):
     with pytest.raises(ValidationError) as error:
         delegate_register(edition=open_edition, data=delegate_data(), consent=False)
     assert error.value.message_dict == {
-        "consent": ["Your consent is needed to process your registration."]
+        "consent": ["Cần có sự đồng ý của Quý đại biểu để xử lý đăng ký."]
     }
     assert Registration.objects.count() == 0
 
