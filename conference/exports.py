@@ -22,11 +22,12 @@ import datetime
 import io
 from collections.abc import Iterator
 
-from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext
 
 from conference.models import ProgrammePart, Registration
+from conference.phones import format_phone
+from provinces.models import ProvincialUnit
 
 EXPORT_CHUNK = 2000
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -56,15 +57,6 @@ def columns() -> list[tuple[str, float]]:
 DATE_COLUMNS = (13, 14)  # registered at, checked in at
 
 
-def export_queryset(queryset):
-    """What the export reads: no per-row queries."""
-    return (
-        queryset.select_related("edition", "unit")
-        .prefetch_related(Prefetch("parts", queryset=ProgrammePart.objects.order_by("order", "id")))
-        .ordered()
-    )
-
-
 def _local(moment: datetime.datetime | None) -> datetime.datetime | None:
     """Vietnam time without a zone (spreadsheets have none)."""
     if moment is None:
@@ -72,30 +64,92 @@ def _local(moment: datetime.datetime | None) -> datetime.datetime | None:
     return timezone.localtime(moment).replace(tzinfo=None)
 
 
+ROW_FIELDS = (
+    "pk",
+    "badge_code",
+    "full_name",
+    "salutation",
+    "position",
+    "organisation_kind",
+    "organisation_name",
+    "unit_id",
+    "email",
+    "phone",
+    "accommodation_needs",
+    "dietary_needs",
+    "status",
+    "created_at",
+    "checked_in_at",
+)
+
+
+def _parts_by_registration(queryset) -> dict[int, list[str]]:
+    """The programme parts each registration attends, titles in programme order: two queries for
+    the whole export (an edition has a handful of parts, the pairs are small integers)."""
+    through = Registration.parts.through
+    pairs = list(
+        through.objects.filter(registration__in=queryset.values("pk")).values_list(
+            "registration_id", "programmepart_id"
+        )
+    )
+    parts = ProgrammePart.objects.filter(pk__in={part for _reg, part in pairs}).order_by(
+        "order", "id"
+    )
+    position = {part.pk: (index, part.localized("title")) for index, part in enumerate(parts)}
+    found: dict[int, list[tuple[int, str]]] = {}
+    for registration_id, part_id in pairs:
+        found.setdefault(registration_id, []).append(position[part_id])
+    return {key: [title for _index, title in sorted(value)] for key, value in found.items()}
+
+
 def rows(queryset) -> Iterator[list]:
-    """One list per registration; dates as naive Vietnam-time datetimes."""
-    kinds = dict(Registration.OrganisationKind.choices)
-    statuses = dict(Registration.Status.choices)
-    salutations = {}
-    for registration in export_queryset(queryset).iterator(chunk_size=EXPORT_CHUNK):
-        if registration.salutation not in salutations:
-            salutations[registration.salutation] = registration.salutation_word.capitalize()
+    """One list per registration, in the list page's order; dates as naive Vietnam-time
+    datetimes. Reads plain values in chunks (no model instances), with the unit names and the
+    programme parts looked up once: a fixed number of queries whatever the number of rows."""
+    kinds = {key: str(label) for key, label in Registration.OrganisationKind.choices}
+    statuses = {key: str(label) for key, label in Registration.Status.choices}
+    salutations = {
+        key: Registration(salutation=key).salutation_word.capitalize()
+        for key in Registration.Salutation.values
+    }
+    units = dict(
+        ProvincialUnit.objects.filter(pk__in=queryset.values("unit_id")).values_list("pk", "name")
+    )
+    parts = _parts_by_registration(queryset)
+    values = queryset.ordered().values_list(*ROW_FIELDS)
+    for (
+        pk,
+        code,
+        full_name,
+        salutation,
+        position,
+        kind,
+        organisation,
+        unit_id,
+        email,
+        phone,
+        accommodation,
+        diet,
+        status,
+        created_at,
+        checked_in_at,
+    ) in values.iterator(chunk_size=EXPORT_CHUNK):
         yield [
-            registration.badge_code,
-            registration.full_name,
-            salutations[registration.salutation],
-            registration.position,
-            str(kinds.get(registration.organisation_kind, registration.organisation_kind)),
-            registration.organisation_name,
-            registration.unit.name if registration.unit_id else "",
-            registration.email,
-            registration.phone_display,
-            "; ".join(part.localized("title") for part in registration.parts.all()),
-            registration.accommodation_needs,
-            registration.dietary_needs,
-            str(statuses.get(registration.status, registration.status)),
-            _local(registration.created_at),
-            _local(registration.checked_in_at),
+            code,
+            full_name,
+            salutations.get(salutation, salutation),
+            position,
+            kinds.get(kind, kind),
+            organisation,
+            units.get(unit_id, ""),
+            email,
+            format_phone(phone),
+            "; ".join(parts.get(pk, ())),
+            accommodation,
+            diet,
+            statuses.get(status, status),
+            _local(created_at),
+            _local(checked_in_at),
         ]
 
 
@@ -145,19 +199,29 @@ def xlsx_bytes(queryset, *, sheet_title: str) -> bytes:
         header_cells.append(cell)
     sheet.append(header_cells)
 
-    date_style = "dd/mm/yyyy hh:mm"
+    def text(value: str):
+        """A string cell even when it looks like a formula ("=…"): never run what was typed."""
+        if not value.startswith("="):
+            return value
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.data_type = "s"
+        return cell
+
+    def moment(value: datetime.datetime | None):
+        if value is None:
+            return None
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.number_format = "dd/mm/yyyy hh:mm"
+        return cell
+
     for row in rows(queryset):
-        cells = []
-        for index, value in enumerate(row):
-            cell = WriteOnlyCell(sheet, value=value)
-            if index in DATE_COLUMNS:
-                if value is not None:
-                    cell.number_format = date_style
-            elif isinstance(value, str):
-                # Never a formula, whatever the delegate typed.
-                cell.data_type = "s"
-            cells.append(cell)
-        sheet.append(cells)
+        # Plain values where no style is needed: a styled cell object costs ten times more.
+        sheet.append(
+            [
+                moment(value) if index in DATE_COLUMNS else text(value) if value else value
+                for index, value in enumerate(row)
+            ]
+        )
     output = io.BytesIO()
     workbook.save(output)
     return output.getvalue()

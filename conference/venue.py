@@ -30,6 +30,7 @@ class CheckIn:
 
     outcome: str  # "checked_in", "already" or "refused"
     headline: str
+    person: str = ""  # whose badge it is, when the code is known
     detail: str = ""
     code: str = ""
     registration_id: int | None = None
@@ -38,10 +39,16 @@ class CheckIn:
         return {
             "outcome": self.outcome,
             "headline": self.headline,
+            "person": self.person,
             "detail": self.detail,
             "code": self.code,
             "registration_id": self.registration_id,
         }
+
+
+def normalize_badge_code(value: str) -> str:
+    """As the check-in service reads a code: without spaces and dashes, upper case."""
+    return "".join((value or "").split()).replace("-", "").upper()
 
 
 def who(registration: Registration) -> str:
@@ -65,39 +72,50 @@ def venue_check_in(
 ) -> CheckIn:
     """Check in the holder of ``badge_code`` at ``edition``'s desk; never raises for bad input,
     the answer says what happened."""
-    typed = (badge_code or "").strip()
-    if not typed:
+    code = normalize_badge_code(badge_code)
+    if not code:
         return CheckIn("refused", gettext("Type or scan the code on the badge."))
     try:
         registration, already = services.registration_check_in(
-            badge_code=typed, actor=actor, now=now
+            badge_code=code, actor=actor, now=now
         )
     except ValidationError as error:
-        return CheckIn("refused", gettext("Not checked in"), " ".join(error.messages), typed)
+        # Say whose badge it is, so the desk can send them to the organizers.
+        holder = Registration.objects.select_related("unit").filter(badge_code=code).first()
+        return CheckIn(
+            "refused",
+            gettext("Not checked in"),
+            person=who(holder) if holder else "",
+            detail=" ".join(error.messages),
+            code=code,
+            registration_id=holder.pk if holder else None,
+        )
     if registration.edition_id != edition.pk:
         # Undo the check-in (and its audit entry) made by the service for the other edition.
         transaction.set_rollback(True)
         return CheckIn(
             "refused",
             gettext("Not checked in"),
-            gettext("This badge is for another edition: %(edition)s.")
+            person=who(registration),
+            detail=gettext("This badge is for another edition: %(edition)s.")
             % {"edition": registration.edition},
-            registration.badge_code,
+            code=code,
+            registration_id=registration.pk,
         )
     if already:
         return CheckIn(
             "already",
             gettext("Already checked in at %(when)s") % {"when": _when(registration.checked_in_at)},
-            who(registration),
-            registration.badge_code,
-            registration.pk,
+            person=who(registration),
+            code=code,
+            registration_id=registration.pk,
         )
     return CheckIn(
         "checked_in",
         gettext("Checked in: %(who)s") % {"who": who(registration)},
-        registration.position,
-        registration.badge_code,
-        registration.pk,
+        detail=registration.position,
+        code=code,
+        registration_id=registration.pk,
     )
 
 
