@@ -285,3 +285,16 @@ def test_badge_index_query_count(client, edition, organizer, count, django_asser
     with django_assert_num_queries(7):
         response = client.get(url("badge_index", edition.number))
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize("count", [1, 9])
+def test_badge_sheet_query_count(client, edition, organizer, count, django_assert_num_queries):
+    for _index in range(count):
+        RegistrationFactory(edition=edition, status=Status.CONFIRMED)
+    client.force_login(organizer)
+    path = url("badge_sheet_unit", edition.number, current_unit("01").pk)
+    # session, user, edition, participant, groups, department, the registrations (edition and
+    # unit joined)
+    with django_assert_num_queries(7):
+        response = client.get(path)
+    assert response.status_code == 200
