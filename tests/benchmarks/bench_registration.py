@@ -36,6 +36,7 @@ import os
 import random
 import re
 import secrets
+import shutil
 import socket
 import statistics
 import subprocess
@@ -355,6 +356,7 @@ def main() -> None:
     finally:
         gunicorn.terminate()
         gunicorn.wait(timeout=30)
+        shutil.rmtree(folder, ignore_errors=True)
     report(results, args)
 
 
