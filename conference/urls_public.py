@@ -8,4 +8,5 @@ urlpatterns = [
     path("editions/", views.edition_list, name="edition_list"),
     path("editions/<int:number>/", views.edition_detail, name="edition_detail"),
     path("", include("conference.registration_urls")),
+    path("", include("conference.venue_urls")),
 ]

@@ -1,0 +1,112 @@
+"""Name badges as PDF: one per delegate, or A4 sheets of eight (2 × 4) for a province.
+
+Only registrations that hold a confirmed seat get a badge (``BADGE_STATES``: confirmed and
+checked in). A pending registration may still be declined and a waitlisted one has no seat, so a
+badge printed for them would let someone through the check-in desk's queue only to be refused
+there; cancelled and declined ones are over.
+
+The badge shows the salutation, full name, position, organisation and province, the edition's
+ordinal, date and place, a QR code that holds the badge code (what a handheld scanner types at
+the check-in desk) and the same code in print, grouped "ABCDE-FGHJK" for typing by hand (the
+check-in desk ignores dashes and spaces).
+
+The PDF is written by WeasyPrint from ``templates/conference/badge_pdf.html``; the text is set in
+DejaVu Sans (Liberation Sans as fallback), which carry every Vietnamese letter and tone mark.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+import segno
+from django.template.loader import render_to_string
+from django.utils.formats import date_format
+from django.utils.text import capfirst
+
+from conference.models import Edition, Registration
+
+BADGE_STATES = frozenset({Registration.Status.CONFIRMED, Registration.Status.CHECKED_IN})
+PER_SHEET = 8  # 2 columns × 4 rows of 95 × 69 mm on A4
+
+
+def has_badge(registration: Registration) -> bool:
+    return registration.status in BADGE_STATES
+
+
+def with_badges(queryset):
+    """The registrations of ``queryset`` that get a badge, in the order of a name list."""
+    return queryset.filter(status__in=BADGE_STATES).select_related("edition", "unit").ordered()
+
+
+def display_code(code: str) -> str:
+    """ "7K3M9QXD2P" → "7K3M9-QXD2P": two groups of five are easier to type from the badge."""
+    return "-".join(code[i : i + 5] for i in range(0, len(code), 5))
+
+
+def qr_code(code: str) -> segno.QRCode:
+    """A regular QR code (not a Micro QR, which many handheld scanners do not read) holding
+    exactly the badge code, so the scanner types what the check-in field expects."""
+    return segno.make_qr(code, error="m")
+
+
+def qr_data_uri(code: str) -> str:
+    return qr_code(code).svg_data_uri(scale=4, border=1, dark="#000", light="#fff")
+
+
+def edition_dates(edition: Edition) -> str:
+    if edition.date is None:
+        return str(edition.year)
+    if edition.end_date and edition.end_date != edition.date:
+        return f"{date_format(edition.date, 'd/m')}–{date_format(edition.end_date, 'd/m/Y')}"
+    return date_format(edition.date, "d/m/Y")
+
+
+def edition_place(edition: Edition) -> str:
+    place = edition.held_in or edition.host
+    return place.name if place is not None else ""
+
+
+def badge_data(registration: Registration) -> dict[str, Any]:
+    """What one badge shows (in the active language)."""
+    return {
+        "salutation": capfirst(registration.salutation_word),
+        "full_name": registration.full_name,
+        "position": registration.position,
+        "organisation": registration.organisation_name,
+        "unit": registration.unit.name if registration.unit_id else "",
+        "kind": registration.get_organisation_kind_display(),
+        "code": registration.badge_code,
+        "code_display": display_code(registration.badge_code),
+        "qr": qr_data_uri(registration.badge_code),
+        "status": registration.status,
+    }
+
+
+def _sheets(badges: list[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:
+    for start in range(0, len(badges), PER_SHEET):
+        yield badges[start : start + PER_SHEET]
+
+
+def render_badges_html(*, edition: Edition, registrations: Iterable[Registration], title: str):
+    badges = [badge_data(registration) for registration in registrations]
+    return render_to_string(
+        "conference/badge_pdf.html",
+        {
+            "edition": edition,
+            "dates": edition_dates(edition),
+            "place": edition_place(edition),
+            "sheets": list(_sheets(badges)),
+            "title": title,
+        },
+    )
+
+
+def render_badges_pdf(
+    *, edition: Edition, registrations: Iterable[Registration], title: str
+) -> bytes:
+    """The PDF of the badges of ``registrations`` (the caller picks those with a badge)."""
+    from weasyprint import HTML  # imported here: loading Pango takes a moment
+
+    html = render_badges_html(edition=edition, registrations=registrations, title=title)
+    return HTML(string=html).write_pdf()

@@ -1,0 +1,227 @@
+"""The organizers' registration list as CSV and XLSX, with the Vietnamese text intact.
+
+- Rows come from the queryset the list page filters (``RegistrationFilterForm.filter``), read in
+  chunks with ``.iterator(chunk_size=EXPORT_CHUNK)``: the edition and unit are joined in, the
+  programme parts are prefetched once per chunk, so 20,000 rows take a fixed, small number of
+  queries and never sit in memory as model instances all at once.
+- CSV: UTF-8 with a byte-order mark (Excel then reads Vietnamese correctly), comma-separated
+  (RFC 4180, what LibreOffice, Google Sheets, Python and import tools expect; Excel users get the
+  XLSX, which needs no guessing of separators), dates as 17/05/2024 08:42 in Vietnam time, phones
+  as 0912 345 678 (text, so the leading 0 stays). Streamed row by row.
+- XLSX: openpyxl's write-only workbook (constant memory), bold frozen header row, column widths,
+  an autofilter, real date-time cells shown dd/mm/yyyy hh:mm.
+- Text typed by the public is never taken as a formula: a value starting with = + - @ gets a
+  leading apostrophe in the CSV and is stored as a string cell in the XLSX.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import datetime
+import io
+from collections.abc import Iterator
+
+from django.utils import timezone
+from django.utils.translation import gettext
+
+from conference.models import ProgrammePart, Registration
+from conference.phones import format_phone
+from provinces.models import ProvincialUnit
+
+EXPORT_CHUNK = 2000
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def columns() -> list[tuple[str, float]]:
+    """(header, XLSX width) of each column, in the active language."""
+    return [
+        (gettext("Code"), 13),
+        (gettext("Full name"), 26),
+        (gettext("Salutation"), 9),
+        (gettext("Position"), 28),
+        (gettext("Kind of organisation"), 24),
+        (gettext("Organisation"), 32),
+        (gettext("Province or city"), 14),
+        (gettext("Email"), 28),
+        (gettext("Phone"), 14),
+        (gettext("Parts of the programme"), 24),
+        (gettext("Accommodation"), 24),
+        (gettext("Diet"), 18),
+        (gettext("Status"), 18),
+        (gettext("Registered at"), 17),
+        (gettext("Checked in at"), 17),
+    ]
+
+
+DATE_COLUMNS = (13, 14)  # registered at, checked in at
+
+
+def _local(moment: datetime.datetime | None) -> datetime.datetime | None:
+    """Vietnam time without a zone (spreadsheets have none)."""
+    if moment is None:
+        return None
+    return timezone.localtime(moment).replace(tzinfo=None)
+
+
+ROW_FIELDS = (
+    "pk",
+    "badge_code",
+    "full_name",
+    "salutation",
+    "position",
+    "organisation_kind",
+    "organisation_name",
+    "unit_id",
+    "email",
+    "phone",
+    "accommodation_needs",
+    "dietary_needs",
+    "status",
+    "created_at",
+    "checked_in_at",
+)
+
+
+def _parts_by_registration(queryset) -> dict[int, list[str]]:
+    """The programme parts each registration attends, titles in programme order: two queries for
+    the whole export (an edition has a handful of parts, the pairs are small integers)."""
+    through = Registration.parts.through
+    pairs = list(
+        through.objects.filter(registration__in=queryset.values("pk")).values_list(
+            "registration_id", "programmepart_id"
+        )
+    )
+    parts = ProgrammePart.objects.filter(pk__in={part for _reg, part in pairs}).order_by(
+        "order", "id"
+    )
+    position = {part.pk: (index, part.localized("title")) for index, part in enumerate(parts)}
+    found: dict[int, list[tuple[int, str]]] = {}
+    for registration_id, part_id in pairs:
+        found.setdefault(registration_id, []).append(position[part_id])
+    return {key: [title for _index, title in sorted(value)] for key, value in found.items()}
+
+
+def rows(queryset) -> Iterator[list]:
+    """One list per registration, in the list page's order; dates as naive Vietnam-time
+    datetimes. Reads plain values in chunks (no model instances), with the unit names and the
+    programme parts looked up once: a fixed number of queries whatever the number of rows."""
+    kinds = {key: str(label) for key, label in Registration.OrganisationKind.choices}
+    statuses = {key: str(label) for key, label in Registration.Status.choices}
+    salutations = {
+        key: Registration(salutation=key).salutation_word.capitalize()
+        for key in Registration.Salutation.values
+    }
+    units = dict(
+        ProvincialUnit.objects.filter(pk__in=queryset.values("unit_id")).values_list("pk", "name")
+    )
+    parts = _parts_by_registration(queryset)
+    values = queryset.ordered().values_list(*ROW_FIELDS)
+    for (
+        pk,
+        code,
+        full_name,
+        salutation,
+        position,
+        kind,
+        organisation,
+        unit_id,
+        email,
+        phone,
+        accommodation,
+        diet,
+        status,
+        created_at,
+        checked_in_at,
+    ) in values.iterator(chunk_size=EXPORT_CHUNK):
+        yield [
+            code,
+            full_name,
+            salutations.get(salutation, salutation),
+            position,
+            kinds.get(kind, kind),
+            organisation,
+            units.get(unit_id, ""),
+            email,
+            format_phone(phone),
+            "; ".join(parts.get(pk, ())),
+            accommodation,
+            diet,
+            statuses.get(status, status),
+            _local(created_at),
+            _local(checked_in_at),
+        ]
+
+
+def _safe(value):
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+def csv_lines(queryset) -> Iterator[bytes]:
+    """The CSV file, line by line, UTF-8 with a byte-order mark."""
+    writer = csv.writer(_Echo())
+    yield codecs.BOM_UTF8 + writer.writerow([header for header, _width in columns()]).encode()
+    for row in rows(queryset):
+        cells = [
+            value.strftime("%d/%m/%Y %H:%M") if isinstance(value, datetime.datetime) else value
+            for value in row
+        ]
+        yield writer.writerow([_safe(cell if cell is not None else "") for cell in cells]).encode()
+
+
+def xlsx_bytes(queryset, *, sheet_title: str) -> bytes:
+    """The XLSX file, built in a write-only workbook."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title=sheet_title[:31])
+    headers = columns()
+    for index, (_header, width) in enumerate(headers, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    sheet.freeze_panes = "A2"
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(headers))}1"
+    bold = Font(bold=True)
+    header_cells = []
+    for header, _width in headers:
+        cell = WriteOnlyCell(sheet, value=header)
+        cell.font = bold
+        cell.alignment = Alignment(vertical="top", wrap_text=True)
+        header_cells.append(cell)
+    sheet.append(header_cells)
+
+    def text(value: str):
+        """A string cell even when it looks like a formula ("=…"): never run what was typed."""
+        if not value.startswith("="):
+            return value
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.data_type = "s"
+        return cell
+
+    def moment(value: datetime.datetime | None):
+        if value is None:
+            return None
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.number_format = "dd/mm/yyyy hh:mm"
+        return cell
+
+    for row in rows(queryset):
+        # Plain values where no style is needed: a styled cell object costs ten times more.
+        sheet.append(
+            [
+                moment(value) if index in DATE_COLUMNS else text(value) if value else value
+                for index, value in enumerate(row)
+            ]
+        )
+    output = io.BytesIO()
+    workbook.save(output)
+    return output.getvalue()

@@ -1,0 +1,140 @@
+"""Writes and counts at the venue: the check-in desk of one edition, and the audit record of an
+export of personal data.
+
+The check-in itself is ``conference.services.registration_check_in`` (it normalises the code,
+refuses unknown, cancelled, declined, waitlisted and unconfirmed registrations and moves a
+confirmed one to checked in through the one state-change function, with its audit entry). This
+module adds what the desk of one edition needs on top: a badge of another edition is refused and
+the whole transaction, audit entry included, is rolled back.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext
+
+from conference import services
+from conference.models import AuditEntry, Edition, Registration
+
+
+@dataclass(frozen=True)
+class CheckIn:
+    """The desk's answer to one scan."""
+
+    outcome: str  # "checked_in", "already" or "refused"
+    headline: str
+    person: str = ""  # whose badge it is, when the code is known
+    detail: str = ""
+    code: str = ""
+    registration_id: int | None = None
+
+    def as_dict(self) -> dict:
+        return {
+            "outcome": self.outcome,
+            "headline": self.headline,
+            "person": self.person,
+            "detail": self.detail,
+            "code": self.code,
+            "registration_id": self.registration_id,
+        }
+
+
+def normalize_badge_code(value: str) -> str:
+    """As the check-in service reads a code: without spaces and dashes, upper case."""
+    return "".join((value or "").split()).replace("-", "").upper()
+
+
+def who(registration: Registration) -> str:
+    """ "Bà Nguyễn Thị Hiền, Hà Nội" (the organisation when there is no province)."""
+    where = registration.unit.name if registration.unit_id else registration.organisation_name
+    return gettext("%(salutation)s %(name)s, %(unit)s") % {
+        "salutation": registration.salutation_word.capitalize(),
+        "name": registration.full_name,
+        "unit": where,
+    }
+
+
+def _when(moment: datetime.datetime) -> str:
+    moment = timezone.localtime(moment)
+    return f"{date_format(moment, 'H:i')} {date_format(moment, 'd/m/Y')}"
+
+
+@transaction.atomic
+def venue_check_in(
+    *, edition: Edition, badge_code: str, actor, now: datetime.datetime | None = None
+) -> CheckIn:
+    """Check in the holder of ``badge_code`` at ``edition``'s desk; never raises for bad input,
+    the answer says what happened."""
+    code = normalize_badge_code(badge_code)
+    if not code:
+        return CheckIn("refused", gettext("Type or scan the code on the badge."))
+    try:
+        registration, already = services.registration_check_in(
+            badge_code=code, actor=actor, now=now
+        )
+    except ValidationError as error:
+        # Say whose badge it is, so the desk can send them to the organizers.
+        holder = Registration.objects.select_related("unit").filter(badge_code=code).first()
+        return CheckIn(
+            "refused",
+            gettext("Not checked in"),
+            person=who(holder) if holder else "",
+            detail=" ".join(error.messages),
+            code=code,
+            registration_id=holder.pk if holder else None,
+        )
+    if registration.edition_id != edition.pk:
+        # Undo the check-in (and its audit entry) made by the service for the other edition.
+        transaction.set_rollback(True)
+        return CheckIn(
+            "refused",
+            gettext("Not checked in"),
+            person=who(registration),
+            detail=gettext("This badge is for another edition: %(edition)s.")
+            % {"edition": registration.edition},
+            code=code,
+            registration_id=registration.pk,
+        )
+    if already:
+        return CheckIn(
+            "already",
+            gettext("Already checked in at %(when)s") % {"when": _when(registration.checked_in_at)},
+            person=who(registration),
+            code=code,
+            registration_id=registration.pk,
+        )
+    return CheckIn(
+        "checked_in",
+        gettext("Checked in: %(who)s") % {"who": who(registration)},
+        detail=registration.position,
+        code=code,
+        registration_id=registration.pk,
+    )
+
+
+def checkin_counts(edition: Edition) -> dict[str, int]:
+    """Checked in so far, out of those expected (confirmed or checked in), in one query."""
+    Status = Registration.Status
+    return Registration.objects.for_edition(edition).aggregate(
+        checked_in=Count("pk", filter=Q(status=Status.CHECKED_IN)),
+        expected=Count("pk", filter=Q(status__in=[Status.CONFIRMED, Status.CHECKED_IN])),
+    )
+
+
+def export_record(*, edition: Edition, actor, file_format: str, filters: dict) -> AuditEntry:
+    """Who took the personal data of which registrations out of the site, and when (Decree
+    13/2023/NĐ-CP asks that processing be traceable)."""
+    return AuditEntry.objects.create(
+        actor=actor if getattr(actor, "pk", None) else None,
+        actor_label=str(actor)[:200],
+        action="registration.export",
+        subject=edition,
+        data={"format": file_format, "filters": filters},
+    )

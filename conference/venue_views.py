@@ -1,0 +1,261 @@
+"""At the venue: name badges (PDF), the check-in desk, and the organizers' exports.
+
+Thin views: permission → input → badges/exports/venue module → response.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q
+from django.http import HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from conference import badges, exports, venue
+from conference.forms import RegistrationFilterForm
+from conference.models import Edition, EditionParticipant, Registration
+from conference.permissions import can, department_of, is_organizer, require
+from conference.signing import InvalidLink, registration_from_token
+
+CHECKIN_SESSION_KEY = "checkin_result"
+
+
+def _edition(number: int) -> Edition:
+    return get_object_or_404(Edition.objects.with_host(), number=number)
+
+
+def _pdf(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _unavailable(request, registration: Registration, *, token: str = ""):
+    return render(
+        request,
+        "conference/badge_unavailable.html",
+        {"registration": registration, "edition": registration.edition, "token": token},
+        status=409,
+    )
+
+
+def _badge_pdf(request, registration: Registration, *, token: str = ""):
+    if not badges.has_badge(registration):
+        return _unavailable(request, registration, token=token)
+    edition = Edition.objects.with_host().get(pk=registration.edition_id)
+    content = badges.render_badges_pdf(
+        edition=edition,
+        registrations=[registration],
+        title=_("Badge of %(name)s") % {"name": registration.full_name},
+    )
+    return _pdf(content, f"badge-{registration.badge_code}.pdf")
+
+
+# ---------------------------------------------------------------------------------------------
+# Badges
+# ---------------------------------------------------------------------------------------------
+
+
+@login_required
+def badge_index(request, number: int):
+    """The badge sheets of an edition: every province for organizers, one's own for a liaison."""
+    edition = _edition(number)
+    organizer = is_organizer(request.user)
+    participants = EditionParticipant.objects.filter(edition=edition).select_related("unit")
+    if not organizer:
+        department = department_of(request.user)
+        if department is None or not can(request.user, "delegation.view", department.unit):
+            raise PermissionDenied(_("You are not allowed to do this."))
+        participants = participants.filter(unit_id=department.unit_id)
+    of_edition = Q(unit__registrations__edition=edition)
+    participants = participants.annotate(
+        with_badge=Count(
+            "unit__registrations",
+            filter=of_edition & Q(unit__registrations__status__in=badges.BADGE_STATES),
+        ),
+        pending=Count(
+            "unit__registrations",
+            filter=of_edition & Q(unit__registrations__status=Registration.Status.PENDING),
+        ),
+    ).order_by("unit__sort_key")
+    others = None
+    if organizer:
+        others = (
+            Registration.objects.for_edition(edition)
+            .filter(unit__isnull=True, status__in=badges.BADGE_STATES)
+            .count()
+        )
+    return render(
+        request,
+        "conference/badge_index.html",
+        {"edition": edition, "participants": participants, "others": others},
+    )
+
+
+@login_required
+def badge_sheet_unit(request, number: int, unit_id: int):
+    """A4 sheets of the badges of one province's delegation."""
+    edition = _edition(number)
+    participant = get_object_or_404(
+        EditionParticipant.objects.select_related("unit"), edition=edition, unit_id=unit_id
+    )
+    require(request.user, "delegation.view", participant.unit)
+    registrations = list(
+        badges.with_badges(Registration.objects.for_edition(edition).for_unit(participant.unit))
+    )
+    if not registrations:
+        return render(
+            request,
+            "conference/badge_none.html",
+            {"edition": edition, "unit": participant.unit},
+            status=404,
+        )
+    content = badges.render_badges_pdf(
+        edition=edition,
+        registrations=registrations,
+        title=_("Badges of the delegation of %(unit)s") % {"unit": participant.unit.name},
+    )
+    return _pdf(content, f"badges-{edition.ordinal}-{participant.unit.code}.pdf")
+
+
+@login_required
+def badge_sheet_others(request, number: int):
+    """A4 sheets of the badges of delegates without a province (Ministry, press, guests)."""
+    edition = _edition(number)
+    require(request.user, "edition.manage")
+    registrations = list(
+        badges.with_badges(Registration.objects.for_edition(edition).filter(unit__isnull=True))
+    )
+    if not registrations:
+        return render(
+            request, "conference/badge_none.html", {"edition": edition, "unit": None}, status=404
+        )
+    content = badges.render_badges_pdf(
+        edition=edition,
+        registrations=registrations,
+        title=_("Badges of delegates without a province"),
+    )
+    return _pdf(content, f"badges-{edition.ordinal}-others.pdf")
+
+
+@login_required
+def badge_registration(request, pk: int):
+    """One delegate's badge, for organizers and the liaison of the delegate's province."""
+    registration = get_object_or_404(Registration.objects.with_related(), pk=pk)
+    if registration.unit_id is None:
+        require(request.user, "edition.manage")
+    else:
+        require(request.user, "delegation.view", registration.unit)
+    return _badge_pdf(request, registration)
+
+
+def badge_delegate(request, token: str):
+    """The delegate's own badge, through the signed link of their registration."""
+    try:
+        registration = registration_from_token(token)
+    except InvalidLink:
+        return render(request, "conference/registration_link_invalid.html", status=400)
+    return _badge_pdf(request, registration, token=token)
+
+
+# ---------------------------------------------------------------------------------------------
+# Check-in
+# ---------------------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def checkin(request, number: int):
+    """The check-in desk: one field for the badge code, typed or typed by a scanner (which
+    ends with Enter). POST → check in → redirect → the answer in big letters above the field."""
+    edition = _edition(number)
+    require(request.user, "checkin.perform", edition)
+    if request.method == "POST":
+        result = venue.venue_check_in(
+            edition=edition, badge_code=request.POST.get("code", "")[:100], actor=request.user
+        )
+        request.session[CHECKIN_SESSION_KEY] = result.as_dict()
+        return redirect("conference:checkin", number=edition.number)
+    result = request.session.pop(CHECKIN_SESSION_KEY, None)
+    recent = (
+        Registration.objects.for_edition(edition)
+        .filter(status=Registration.Status.CHECKED_IN)
+        .select_related("unit")
+        .order_by("-checked_in_at", "-id")[:5]
+    )
+    return render(
+        request,
+        "conference/checkin.html",
+        {
+            "edition": edition,
+            "result": result,
+            "counts": venue.checkin_counts(edition),
+            "recent": recent,
+        },
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Exports
+# ---------------------------------------------------------------------------------------------
+
+
+def _filtered(request):
+    """The organizers' list filters, read exactly as the list page reads them."""
+    require(request.user, "edition.manage")
+    number = request.GET.get("edition", "")
+    default = (number.isdigit() and Edition.objects.filter(number=number).first()) or (
+        Edition.objects.next_or_current()
+    )
+    if default is None:
+        raise PermissionDenied(_("There is no edition yet."))
+    filters = RegistrationFilterForm(request.GET or None, edition=default)
+    edition = filters.selected_edition()
+    return edition, filters.filter(Registration.objects.all())
+
+
+def _filename(edition: Edition, extension: str) -> str:
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    return f"dang-ky-lan-{edition.ordinal}-{stamp}.{extension}"
+
+
+def _filters_recorded(request) -> dict:
+    return {
+        key: request.GET.get(key, "")
+        for key in ("edition", "unit", "status", "organisation_kind", "q")
+        if request.GET.get(key)
+    }
+
+
+@login_required
+def registration_export_csv(request):
+    edition, queryset = _filtered(request)
+    venue.export_record(
+        edition=edition, actor=request.user, file_format="csv", filters=_filters_recorded(request)
+    )
+    response = StreamingHttpResponse(exports.csv_lines(queryset), content_type="text/csv")
+    response["Content-Disposition"] = f'attachment; filename="{_filename(edition, "csv")}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+def registration_export_xlsx(request):
+    edition, queryset = _filtered(request)
+    venue.export_record(
+        edition=edition, actor=request.user, file_format="xlsx", filters=_filters_recorded(request)
+    )
+    content = exports.xlsx_bytes(
+        queryset, sheet_title=_("Registrations %(ordinal)s") % {"ordinal": edition.ordinal}
+    )
+    response = HttpResponse(
+        content,
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{_filename(edition, "xlsx")}"'
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -1,0 +1,307 @@
+import os
+import shutil
+import subprocess
+from urllib.parse import quote
+
+import pytest
+import segno
+from django.conf import settings
+from django.shortcuts import resolve_url
+from django.urls import reverse
+from django.utils import translation
+
+from conference import badges
+from conference.models import Registration
+from conference.signing import manage_token
+from provinces.models import Department
+from tests.factories import (
+    EditionFactory,
+    EditionParticipantFactory,
+    LiaisonFactory,
+    RegistrationFactory,
+    UserFactory,
+    current_unit,
+)
+
+pytestmark = pytest.mark.django_db
+
+Status = Registration.Status
+
+
+def pdf_text(content: bytes, *layout: str) -> str:
+    """The text of a PDF as poppler's pdftotext extracts it. Without the program (Debian
+    poppler-utils) the test is skipped on a developer's machine and fails in CI."""
+    if shutil.which("pdftotext") is None:
+        if os.environ.get("CI"):
+            pytest.fail("pdftotext is missing: apt-get install -y poppler-utils")
+        pytest.skip("pdftotext (Debian poppler-utils) is not installed")
+    result = subprocess.run(
+        ["pdftotext", *layout, "-enc", "UTF-8", "-", "-"],
+        input=content,
+        capture_output=True,
+        check=True,
+    )
+    return result.stdout.decode()
+
+
+def url(name, *args, lang="vi", **kwargs):
+    with translation.override(lang):
+        return reverse(f"conference:{name}", args=args, kwargs=kwargs or None)
+
+
+def login_redirect(path: str) -> str:
+    return f"{resolve_url(settings.LOGIN_URL)}?next={quote(path)}"
+
+
+@pytest.fixture(autouse=True)
+def _login_page(settings):
+    """The foundation names LOGIN_URL "login" but has no such page yet: point it at a path."""
+    settings.LOGIN_URL = "/accounts/login/"
+
+
+@pytest.fixture
+def edition():
+    edition = EditionFactory(number=30, year=2026)
+    EditionParticipantFactory(edition=edition, unit=current_unit("01"))
+    EditionParticipantFactory(edition=edition, unit=current_unit("31"))
+    return edition
+
+
+@pytest.fixture
+def hien(edition):
+    return RegistrationFactory(
+        edition=edition,
+        full_name="Nguyễn Thị Hiền",
+        salutation=Registration.Salutation.MS,
+        position="Giám đốc Sở",
+        organisation_name="Sở Công Thương Quảng Ninh",
+        status=Status.CONFIRMED,
+        badge_code="7K3M9QXD2P",
+    )
+
+
+@pytest.fixture
+def organizer():
+    return UserFactory(roles=["organizer"])
+
+
+def haiphong_liaison():
+    return LiaisonFactory(department=Department.objects.get(unit=current_unit("31")))
+
+
+# --- the PDF --------------------------------------------------------------------------------------
+
+
+def test_badge_pdf_has_vietnamese_text_and_code(client, hien, organizer):
+    client.force_login(organizer)
+    response = client.get(url("badge_registration", pk=hien.pk))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"] == 'inline; filename="badge-7K3M9QXD2P.pdf"'
+    assert response.content.startswith(b"%PDF")
+    lines = [" ".join(line.split()) for line in pdf_text(response.content, "-layout").splitlines()]
+    lines = [line for line in lines if line]
+    assert "Nguyễn Thị Hiền" in lines
+    assert "Giám đốc Sở" in lines
+    assert "Sở Công Thương Quảng Ninh" in lines
+    assert "HÀ NỘI" in lines  # the province band (upper case by CSS)
+    assert any(line.endswith("7K3M9-QXD2P") for line in lines)
+    assert "15/10/2026 · Phú Thọ" in lines
+
+
+def test_badge_qr_code_holds_exactly_the_badge_code(hien):
+    qr = badges.qr_code(hien.badge_code)
+    assert qr.is_micro is False  # handheld scanners read regular QR codes
+    assert qr.mode == "alphanumeric"
+    html = badges.render_badges_html(edition=hien.edition, registrations=[hien], title="t")
+    expected = segno.make_qr("7K3M9QXD2P", error="m").svg_data_uri(
+        scale=4, border=1, dark="#000", light="#fff"
+    )
+    assert f'src="{expected}"' in html
+    # Not the code of anyone else: another code gives another matrix.
+    assert segno.make_qr("7K3M9QXD2Q", error="m").matrix != qr.matrix
+
+
+def test_badge_data_whole_value(hien):
+    data = badges.badge_data(hien)
+    assert data == {
+        "salutation": data["salutation"],
+        "full_name": "Nguyễn Thị Hiền",
+        "position": "Giám đốc Sở",
+        "organisation": "Sở Công Thương Quảng Ninh",
+        "unit": "Hà Nội",
+        "kind": str(Registration.OrganisationKind.DOIT.label),
+        "code": "7K3M9QXD2P",
+        "code_display": "7K3M9-QXD2P",
+        "qr": badges.qr_data_uri("7K3M9QXD2P"),
+        "status": "confirmed",
+    }
+    with translation.override("en"):
+        assert badges.badge_data(hien)["salutation"] == "Ms"
+
+
+def test_badge_sheet_has_eight_badges_per_a4_page(client, edition, organizer):
+    for index in range(9):
+        RegistrationFactory(
+            edition=edition,
+            full_name=f"Trần Văn Đức {index}",
+            status=Status.CONFIRMED if index % 2 else Status.CHECKED_IN,
+        )
+    RegistrationFactory(edition=edition, full_name="Lê Chờ Duyệt", status=Status.PENDING)
+    RegistrationFactory(edition=edition, full_name="Lê Đã Huỷ", status=Status.CANCELLED)
+    RegistrationFactory(
+        edition=edition, unit=current_unit("31"), full_name="Phạm Hải Phòng", status="confirmed"
+    )
+    client.force_login(organizer)
+    response = client.get(url("badge_sheet_unit", edition.number, current_unit("01").pk))
+    assert response.status_code == 200
+    text = pdf_text(response.content)
+    pages = [" ".join(page.split()) for page in text.split("\f") if page.strip()]
+    assert [page.count("Trần Văn Đức") for page in pages] == [8, 1]
+    assert "Lê Chờ Duyệt" not in text
+    assert "Lê Đã Huỷ" not in text
+    assert "Phạm Hải Phòng" not in text
+
+
+def test_badge_sheet_without_confirmed_delegates_explains(client, edition, organizer):
+    RegistrationFactory(edition=edition, status=Status.PENDING)
+    client.force_login(organizer)
+    response = client.get(url("badge_sheet_unit", edition.number, current_unit("01").pk, lang="en"))
+    assert response.status_code == 404
+    assert response.templates[0].name == "conference/badge_none.html"
+    assert (
+        "No delegate of Hà Nội is confirmed yet. Badges are issued only for confirmed "
+        "registrations." in " ".join(response.content.decode().split())
+    )
+
+
+def test_badge_sheet_of_others_for_organizers(client, edition, organizer):
+    RegistrationFactory(
+        edition=edition,
+        unit=None,
+        organisation_kind=Registration.OrganisationKind.PRESS,
+        organisation_name="Báo Công Thương",
+        full_name="Đỗ Thị Phóng Viên",
+        status=Status.CONFIRMED,
+    )
+    client.force_login(organizer)
+    response = client.get(url("badge_sheet_others", edition.number))
+    assert response.status_code == 200
+    assert "Đỗ Thị Phóng Viên" in " ".join(pdf_text(response.content).split())
+
+
+# --- who may download -----------------------------------------------------------------------------
+
+
+def test_badge_liaison_gets_own_province(client, hien):
+    client.force_login(LiaisonFactory())
+    assert client.get(url("badge_registration", pk=hien.pk)).status_code == 200
+    sheet = client.get(url("badge_sheet_unit", hien.edition.number, hien.unit_id))
+    assert sheet.status_code == 200
+    assert sheet.content.startswith(b"%PDF")
+
+
+def test_badge_liaison_of_another_province_is_refused(client, hien):
+    client.force_login(haiphong_liaison())
+    assert client.get(url("badge_registration", pk=hien.pk)).status_code == 403
+    assert client.get(url("badge_sheet_unit", hien.edition.number, hien.unit_id)).status_code == 403
+    assert client.get(url("badge_sheet_others", hien.edition.number)).status_code == 403
+
+
+def test_badge_liaison_cannot_get_badge_without_province(client, edition):
+    other = RegistrationFactory(
+        edition=edition,
+        unit=None,
+        organisation_kind=Registration.OrganisationKind.GUEST,
+        status=Status.CONFIRMED,
+    )
+    client.force_login(LiaisonFactory())
+    assert client.get(url("badge_registration", pk=other.pk)).status_code == 403
+
+
+def test_badge_anonymous_is_sent_to_login(client, hien):
+    for path in (
+        url("badge_registration", pk=hien.pk),
+        url("badge_sheet_unit", hien.edition.number, hien.unit_id),
+        url("badge_sheet_others", hien.edition.number),
+        url("badge_index", hien.edition.number),
+    ):
+        response = client.get(path)
+        assert (response.status_code, response["Location"]) == (302, login_redirect(path))
+
+
+def test_badge_delegate_downloads_own_badge_with_link(client, hien):
+    response = client.get(url("badge_delegate", token=manage_token(hien)))
+    assert response.status_code == 200
+    assert "Nguyễn Thị Hiền" in " ".join(pdf_text(response.content).split())
+
+
+def test_badge_delegate_with_altered_link_is_refused(client, hien):
+    response = client.get(url("badge_delegate", token=manage_token(hien) + "x"))
+    assert response.status_code == 400
+    assert response.templates[0].name == "conference/registration_link_invalid.html"
+
+
+@pytest.mark.parametrize(
+    "status", [Status.PENDING, Status.WAITLISTED, Status.CANCELLED, Status.DECLINED]
+)
+def test_badge_without_confirmed_seat_is_explained(client, edition, status):
+    registration = RegistrationFactory(edition=edition, full_name="Vũ Văn Chờ", status=status)
+    response = client.get(url("badge_delegate", token=manage_token(registration), lang="en"))
+    assert response.status_code == 409
+    text = " ".join(response.content.decode().split())
+    assert (
+        f"The registration of Vũ Văn Chờ is “{registration.get_status_display()}”. Badges are "
+        "issued only for confirmed registrations: a registration awaiting confirmation may still "
+        "be declined, and one on the waiting list has no seat yet." in text
+    )
+
+
+# --- the index page -------------------------------------------------------------------------------
+
+
+def test_badge_index_organizer_sees_every_province(client, hien, organizer):
+    RegistrationFactory(edition=hien.edition, status=Status.PENDING)
+    client.force_login(organizer)
+    response = client.get(url("badge_index", hien.edition.number))
+    rows = [(p.unit.name, p.with_badge, p.pending) for p in response.context["participants"]]
+    assert rows == [("Hà Nội", 1, 1), ("Hải Phòng", 0, 0)]
+    assert response.context["others"] == 0
+
+
+def test_badge_index_liaison_sees_own_province_only(client, hien):
+    client.force_login(haiphong_liaison())
+    response = client.get(url("badge_index", hien.edition.number))
+    rows = [(p.unit.name, p.with_badge) for p in response.context["participants"]]
+    assert rows == [("Hải Phòng", 0)]
+    assert response.context["others"] is None
+
+
+def test_badge_index_refuses_other_users(client, hien):
+    client.force_login(UserFactory())
+    assert client.get(url("badge_index", hien.edition.number)).status_code == 403
+
+
+@pytest.mark.parametrize("count", [1, 6])
+def test_badge_index_query_count(client, edition, organizer, count, django_assert_num_queries):
+    for _index in range(count):
+        RegistrationFactory(edition=edition, status=Status.CONFIRMED)
+    client.force_login(organizer)
+    client.get(url("badge_index", edition.number))  # warm the session and user caches
+    # session, user, groups, department, edition, participants, others
+    with django_assert_num_queries(7):
+        response = client.get(url("badge_index", edition.number))
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("count", [1, 9])
+def test_badge_sheet_query_count(client, edition, organizer, count, django_assert_num_queries):
+    for _index in range(count):
+        RegistrationFactory(edition=edition, status=Status.CONFIRMED)
+    client.force_login(organizer)
+    path = url("badge_sheet_unit", edition.number, current_unit("01").pk)
+    # session, user, edition, participant, groups, department, the registrations (edition and
+    # unit joined)
+    with django_assert_num_queries(7):
+        response = client.get(path)
+    assert response.status_code == 200

@@ -1,0 +1,302 @@
+import datetime
+from urllib.parse import quote
+
+import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from conference.models import AuditEntry, Registration
+from conference.venue import venue_check_in
+from provinces.models import Department
+from tests.factories import (
+    EditionFactory,
+    EditionParticipantFactory,
+    LiaisonFactory,
+    RegistrationFactory,
+    UserFactory,
+    current_unit,
+)
+
+pytestmark = pytest.mark.django_db
+
+Status = Registration.Status
+FIRST_SCAN = datetime.datetime(2024, 5, 17, 1, 42, tzinfo=datetime.UTC)  # 08:42 in Hà Nội
+
+
+@pytest.fixture(autouse=True)
+def _login_page(settings):
+    settings.LOGIN_URL = "/accounts/login/"
+
+
+@pytest.fixture
+def edition():
+    edition = EditionFactory(number=30, year=2026)
+    EditionParticipantFactory(edition=edition, unit=current_unit("01"))
+    return edition
+
+
+@pytest.fixture
+def staff():
+    return UserFactory(username="le-tan", full_name="Lê Tân", is_staff=True)
+
+
+def desk_url(edition, lang="en"):
+    with translation.override(lang):
+        return reverse("conference:checkin", args=[edition.number])
+
+
+def delegate(edition, status=Status.CONFIRMED, **kwargs):
+    defaults = {
+        "full_name": "Nguyễn Thị Hiền",
+        "salutation": Registration.Salutation.MS,
+        "position": "Giám đốc Sở",
+        "badge_code": "7K3M9QXD2P",
+    }
+    return RegistrationFactory(edition=edition, status=status, **{**defaults, **kwargs})
+
+
+def scan(client, edition, code, lang="en"):
+    """POST the code, follow the redirect; the answer shown on the page."""
+    response = client.post(desk_url(edition, lang), {"code": code})
+    assert (response.status_code, response["Location"]) == (302, desk_url(edition, lang))
+    page = client.get(desk_url(edition, lang))
+    assert page.status_code == 200
+    return page
+
+
+def audit_of(registration):
+    return list(
+        AuditEntry.objects.filter(object_id=str(registration.pk)).values_list(
+            "action", "actor_label", "from_state", "to_state"
+        )
+    )
+
+
+# --- answers --------------------------------------------------------------------------------------
+
+
+def test_checkin_confirmed_delegate_is_checked_in(client, edition, staff):
+    registration = delegate(edition)
+    client.force_login(staff)
+    before = timezone.now()
+    page = scan(client, edition, "7K3M9QXD2P")
+    assert page.context["result"] == {
+        "outcome": "checked_in",
+        "headline": "Checked in: Ms Nguyễn Thị Hiền, Hà Nội",
+        "person": "",
+        "detail": "Giám đốc Sở",
+        "code": "7K3M9QXD2P",
+        "registration_id": registration.pk,
+    }
+    assert "Checked in: Ms Nguyễn Thị Hiền, Hà Nội" in page.content.decode()
+    registration.refresh_from_db()
+    assert registration.status == Status.CHECKED_IN
+    assert before <= registration.checked_in_at <= timezone.now()
+    assert audit_of(registration) == [
+        ("registration.checked_in", "Lê Tân", "confirmed", "checked_in")
+    ]
+    assert page.context["counts"] == {"checked_in": 1, "expected": 1}
+
+
+def test_checkin_code_typed_loosely_is_normalised(client, edition, staff):
+    registration = delegate(edition)
+    client.force_login(staff)
+    page = scan(client, edition, "  7k3m9-qxd2p ")
+    assert page.context["result"]["outcome"] == "checked_in"
+    registration.refresh_from_db()
+    assert registration.status == Status.CHECKED_IN
+
+
+def test_checkin_second_scan_says_when(client, edition, staff):
+    registration = delegate(edition, status=Status.CHECKED_IN, checked_in_at=FIRST_SCAN)
+    client.force_login(staff)
+    page = scan(client, edition, "7K3M9QXD2P")
+    assert page.context["result"] == {
+        "outcome": "already",
+        "headline": "Already checked in at 08:42 17/05/2024",
+        "person": "Ms Nguyễn Thị Hiền, Hà Nội",
+        "detail": "",
+        "code": "7K3M9QXD2P",
+        "registration_id": registration.pk,
+    }
+    registration.refresh_from_db()
+    assert (registration.status, registration.checked_in_at) == (Status.CHECKED_IN, FIRST_SCAN)
+    assert audit_of(registration) == []
+
+
+@pytest.mark.parametrize(
+    ("status", "why"),
+    [
+        (
+            Status.PENDING,
+            "This registration has not been confirmed by the province or the organizers yet.",
+        ),
+        (Status.WAITLISTED, "This delegate is on the waiting list, without a seat."),
+        (Status.CANCELLED, "This registration was cancelled."),
+        (Status.DECLINED, "This registration was declined."),
+    ],
+)
+def test_checkin_without_confirmed_seat_is_refused(client, edition, staff, status, why):
+    registration = delegate(edition, status=status)
+    client.force_login(staff)
+    page = scan(client, edition, "7K3M9QXD2P")
+    assert page.context["result"] == {
+        "outcome": "refused",
+        "headline": "Not checked in",
+        "person": "Ms Nguyễn Thị Hiền, Hà Nội",
+        "detail": why,
+        "code": "7K3M9QXD2P",
+        "registration_id": registration.pk,
+    }
+    assert why in page.content.decode()
+    registration.refresh_from_db()
+    assert (registration.status, registration.checked_in_at) == (status, None)
+    assert audit_of(registration) == []
+
+
+def test_checkin_unknown_code_is_refused(client, edition, staff):
+    client.force_login(staff)
+    page = scan(client, edition, "ZZZZZ-ZZZZZ")
+    assert page.context["result"] == {
+        "outcome": "refused",
+        "headline": "Not checked in",
+        "person": "",
+        "detail": "No registration has the code ZZZZZZZZZZ.",
+        "code": "ZZZZZZZZZZ",
+        "registration_id": None,
+    }
+    assert AuditEntry.objects.count() == 0
+
+
+def test_checkin_empty_code_asks_for_one(client, edition, staff):
+    client.force_login(staff)
+    page = scan(client, edition, "   ")
+    assert page.context["result"] == {
+        "outcome": "refused",
+        "headline": "Type or scan the code on the badge.",
+        "person": "",
+        "detail": "",
+        "code": "",
+        "registration_id": None,
+    }
+
+
+def test_checkin_badge_of_another_edition_is_refused_and_nothing_changes(client, edition, staff):
+    other = EditionFactory(number=31, year=2027)
+    registration = delegate(other)
+    client.force_login(staff)
+    page = scan(client, edition, "7K3M9QXD2P")
+    assert page.context["result"] == {
+        "outcome": "refused",
+        "headline": "Not checked in",
+        "person": "Ms Nguyễn Thị Hiền, Hà Nội",
+        "detail": "This badge is for another edition: Edition XXXI (2027).",
+        "code": "7K3M9QXD2P",
+        "registration_id": registration.pk,
+    }
+    registration.refresh_from_db()
+    assert (registration.status, registration.checked_in_at) == (Status.CONFIRMED, None)
+    assert audit_of(registration) == []
+
+
+def test_checkin_answer_is_shown_once(client, edition, staff):
+    delegate(edition)
+    client.force_login(staff)
+    scan(client, edition, "7K3M9QXD2P")
+    assert client.get(desk_url(edition)).context["result"] is None
+
+
+def test_checkin_page_keeps_focus_on_the_field(client, edition, staff):
+    client.force_login(staff)
+    html = client.get(desk_url(edition)).content.decode()
+    assert html.count("autofocus") == 1
+    assert 'name="code"' in html
+
+
+def test_checkin_counts_confirmed_and_checked_in(client, edition, staff):
+    delegate(edition, badge_code="AAAAA22222")
+    delegate(edition, status=Status.CHECKED_IN, checked_in_at=FIRST_SCAN, badge_code="BBBBB22222")
+    delegate(edition, status=Status.PENDING, badge_code="CCCCC22222")
+    delegate(edition, status=Status.CANCELLED, badge_code="DDDDD22222")
+    client.force_login(staff)
+    page = client.get(desk_url(edition))
+    assert page.context["counts"] == {"checked_in": 1, "expected": 2}
+    assert "Checked in: <strong>1</strong> / 2 confirmed" in page.content.decode()
+
+
+def test_checkin_service_vietnamese_message(edition, staff):
+    delegate(edition, status=Status.CHECKED_IN, checked_in_at=FIRST_SCAN)
+    with translation.override("vi"):
+        result = venue_check_in(edition=edition, badge_code="7K3M9QXD2P", actor=staff)
+    assert result.outcome == "already"
+    assert "08:42 17/05/2024" in result.headline
+
+
+# --- who may use the desk -------------------------------------------------------------------------
+
+
+def test_checkin_anonymous_is_sent_to_login(client, edition):
+    path = desk_url(edition)
+    response = client.get(path)
+    assert (response.status_code, response["Location"]) == (
+        302,
+        f"/accounts/login/?next={quote(path)}",
+    )
+    delegate(edition)
+    client.post(path, {"code": "7K3M9QXD2P"})
+    assert Registration.objects.get().status == Status.CONFIRMED
+
+
+def test_checkin_liaison_is_refused(client, edition):
+    registration = delegate(edition)
+    client.force_login(LiaisonFactory(department=Department.objects.get(unit=current_unit("01"))))
+    assert client.get(desk_url(edition)).status_code == 403
+    assert client.post(desk_url(edition), {"code": "7K3M9QXD2P"}).status_code == 403
+    registration.refresh_from_db()
+    assert registration.status == Status.CONFIRMED
+
+
+def test_checkin_organizer_may_check_in(client, edition):
+    delegate(edition)
+    client.force_login(UserFactory(roles=["organizer"]))
+    assert scan(client, edition, "7K3M9QXD2P").context["result"]["outcome"] == "checked_in"
+
+
+# --- query counts ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("count", [1, 8])
+def test_checkin_page_query_count(client, edition, staff, count, django_assert_num_queries):
+    for index in range(count):
+        delegate(
+            edition,
+            status=Status.CHECKED_IN,
+            checked_in_at=FIRST_SCAN,
+            badge_code=f"{index:02d}ABCDEFGH".replace("0", "Z").replace("1", "Y"),
+            email=f"d{index}@example.vn",
+        )
+    client.force_login(staff)
+    client.get(desk_url(edition))
+    # session, user, groups, department, edition, counts, last checked in, session save
+    with django_assert_num_queries(7):
+        page = client.get(desk_url(edition))
+    assert len(page.context["recent"]) == min(count, 5)
+
+
+@pytest.mark.parametrize("count", [1, 8])
+def test_checkin_scan_query_count(client, edition, staff, count, django_assert_num_queries):
+    for index in range(count):
+        delegate(
+            edition,
+            badge_code=f"{index:02d}ABCDEFGH".replace("0", "Z").replace("1", "Y"),
+            email=f"d{index}@example.vn",
+        )
+    client.force_login(staff)
+    client.get(desk_url(edition))
+    ContentType.objects.get_for_model(Registration)  # cached per process, as in production
+    # session, user, edition, groups, department, savepoints, lock and read, update, audit,
+    # session save
+    with django_assert_num_queries(15):
+        client.post(desk_url(edition), {"code": "ZZABCDEFGH"})
+    assert Registration.objects.get(badge_code="ZZABCDEFGH").status == Status.CHECKED_IN

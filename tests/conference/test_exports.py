@@ -1,0 +1,256 @@
+import csv
+import datetime
+import io
+from urllib.parse import quote
+
+import openpyxl
+import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.urls import reverse
+from django.utils import translation
+
+from conference.models import AuditEntry, Edition, Registration
+from tests.factories import (
+    EditionFactory,
+    EditionParticipantFactory,
+    LiaisonFactory,
+    ProgrammePartFactory,
+    RegistrationFactory,
+    UserFactory,
+    current_unit,
+)
+
+pytestmark = pytest.mark.django_db
+
+Status = Registration.Status
+REGISTERED = datetime.datetime(2026, 9, 1, 2, 5, tzinfo=datetime.UTC)  # 09:05 in Hà Nội
+CHECKED_IN = datetime.datetime(2026, 10, 15, 0, 42, tzinfo=datetime.UTC)  # 07:42
+
+HEADER = [
+    "Code",
+    "Full name",
+    "Salutation",
+    "Position",
+    "Kind of organisation",
+    "Organisation",
+    "Province or city",
+    "Email",
+    "Phone",
+    "Parts of the programme",
+    "Accommodation",
+    "Diet",
+    "Status",
+    "Registered at",
+    "Checked in at",
+]
+
+
+@pytest.fixture(autouse=True)
+def _login_page(settings):
+    settings.LOGIN_URL = "/accounts/login/"
+
+
+@pytest.fixture
+def edition():
+    edition = EditionFactory(number=30, year=2026)
+    EditionParticipantFactory(edition=edition, unit=current_unit("01"))
+    return edition
+
+
+@pytest.fixture
+def organizer(client):
+    user = UserFactory(roles=["organizer"])
+    client.force_login(user)
+    return user
+
+
+@pytest.fixture
+def hien(edition):
+    plenary = ProgrammePartFactory(edition=edition, order=1, title="Phiên toàn thể")
+    visit = ProgrammePartFactory(edition=edition, order=2, title="Tham quan khu công nghiệp")
+    registration = RegistrationFactory(
+        edition=edition,
+        badge_code="7K3M9QXD2P",
+        full_name="Nguyễn Thị Hiền",
+        salutation=Registration.Salutation.MS,
+        position="Giám đốc Sở",
+        organisation_name="Sở Công Thương Hà Nội",
+        email="hien@example.vn",
+        phone="+84912345678",
+        accommodation_needs="Phòng đơn, 16–17/10",
+        dietary_needs="Ăn chay",
+        status=Status.CHECKED_IN,
+        created_at=REGISTERED,
+        checked_in_at=CHECKED_IN,
+    )
+    registration.parts.set([visit, plenary])
+    return registration
+
+
+def export_url(kind, lang="en", **params):
+    with translation.override(lang):
+        path = reverse(f"conference:registration_export_{kind}")
+    query = "&".join(f"{key}={quote(str(value))}" for key, value in params.items())
+    return f"{path}?{query}" if query else path
+
+
+def csv_rows(response) -> list[list[str]]:
+    content = b"".join(response.streaming_content)
+    assert content.startswith(b"\xef\xbb\xbf")  # UTF-8 byte-order mark, for Excel
+    return list(csv.reader(io.StringIO(content.decode("utf-8-sig"), newline="")))
+
+
+def xlsx_sheet(response):
+    return openpyxl.load_workbook(io.BytesIO(response.content)).active
+
+
+def test_export_csv_whole_content(client, organizer, hien):
+    response = client.get(export_url("csv", edition=30))
+    assert response["Content-Type"] == "text/csv"
+    assert response["Content-Disposition"].startswith('attachment; filename="dang-ky-lan-XXX-')
+    assert csv_rows(response) == [
+        HEADER,
+        [
+            "7K3M9QXD2P",
+            "Nguyễn Thị Hiền",
+            "Ms",
+            "Giám đốc Sở",
+            "Provincial Department of Industry and Trade",
+            "Sở Công Thương Hà Nội",
+            "Hà Nội",
+            "hien@example.vn",
+            "0912 345 678",
+            "Phiên toàn thể; Tham quan khu công nghiệp",
+            "Phòng đơn, 16–17/10",
+            "Ăn chay",
+            "Checked in",
+            "01/09/2026 09:05",
+            "15/10/2026 07:42",
+        ],
+    ]
+
+
+def test_export_xlsx_whole_content(client, organizer, hien):
+    response = client.get(export_url("xlsx", edition=30))
+    assert response["Content-Type"] == (
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    sheet = xlsx_sheet(response)
+    assert sheet.title == "Registrations XXX"
+    assert [list(row) for row in sheet.iter_rows(values_only=True)] == [
+        HEADER,
+        [
+            "7K3M9QXD2P",
+            "Nguyễn Thị Hiền",
+            "Ms",
+            "Giám đốc Sở",
+            "Provincial Department of Industry and Trade",
+            "Sở Công Thương Hà Nội",
+            "Hà Nội",
+            "hien@example.vn",
+            "0912 345 678",
+            "Phiên toàn thể; Tham quan khu công nghiệp",
+            "Phòng đơn, 16–17/10",
+            "Ăn chay",
+            "Checked in",
+            datetime.datetime(2026, 9, 1, 9, 5),
+            datetime.datetime(2026, 10, 15, 7, 42),
+        ],
+    ]
+    assert [cell.font.b for cell in sheet[1]] == [True] * 15
+    assert [cell.font.b for cell in sheet[2]] == [False] * 15
+    assert (sheet["N2"].number_format, sheet["O2"].number_format) == ("dd/mm/yyyy hh:mm",) * 2
+    assert sheet.freeze_panes == "A2"
+    assert sheet.auto_filter.ref == "A1:O1"
+    assert (sheet.column_dimensions["B"].width, sheet.column_dimensions["I"].width) == (26, 14)
+
+
+def test_export_vietnamese_labels_in_vietnamese(client, organizer, hien):
+    response = client.get(export_url("xlsx", lang="vi", edition=30))
+    sheet = xlsx_sheet(response)
+    with translation.override("vi"):
+        expected_status = str(Status.CHECKED_IN.label)
+        expected_kind = str(Registration.OrganisationKind.DOIT.label)
+    assert (sheet["E2"].value, sheet["M2"].value) == (expected_kind, expected_status)
+    assert sheet["B2"].value == "Nguyễn Thị Hiền"
+
+
+def test_export_uses_the_list_filters(client, organizer, edition, hien):
+    RegistrationFactory(edition=edition, full_name="Trần Văn Bình", status=Status.PENDING)
+    RegistrationFactory(edition=edition, full_name="Lê Văn Cường", status=Status.CONFIRMED)
+    other = EditionFactory(number=31, year=2027)
+    RegistrationFactory(edition=other, full_name="Phạm Văn Dũng", status=Status.CONFIRMED)
+
+    def names(**params):
+        return [row[1] for row in csv_rows(client.get(export_url("csv", **params)))[1:]]
+
+    # sorted by given name, as the list page
+    assert names(edition=30) == ["Trần Văn Bình", "Lê Văn Cường", "Nguyễn Thị Hiền"]
+    assert names(edition=30, status="pending") == ["Trần Văn Bình"]
+    assert names(edition=30, q="hien") == ["Nguyễn Thị Hiền"]
+    assert names(edition=30, q="cuong") == ["Lê Văn Cường"]
+    assert names(edition=31) == ["Phạm Văn Dũng"]
+    assert names(edition=30, unit=current_unit("31").pk) == names(edition=30)  # invalid: ignored
+
+
+def test_export_text_is_never_a_formula(client, organizer, edition):
+    RegistrationFactory(
+        edition=edition,
+        full_name='=HYPERLINK("http://evil.example","Nguyễn")',
+        dietary_needs="+1 bữa tối",
+        status=Status.CONFIRMED,
+    )
+    row = csv_rows(client.get(export_url("csv", edition=30)))[1]
+    assert (row[1], row[11]) == ('\'=HYPERLINK("http://evil.example","Nguyễn")', "'+1 bữa tối")
+    sheet = xlsx_sheet(client.get(export_url("xlsx", edition=30)))
+    assert (sheet["B2"].data_type, sheet["B2"].value) == (
+        "s",
+        '=HYPERLINK("http://evil.example","Nguyễn")',
+    )
+
+
+def test_export_is_recorded_in_the_audit_log(client, organizer, hien):
+    client.get(export_url("xlsx", edition=30, status="checked_in"))
+    entry = AuditEntry.objects.get(action="registration.export")
+    assert (
+        entry.actor,
+        entry.content_type,
+        entry.object_id,
+        entry.data,
+    ) == (
+        organizer,
+        ContentType.objects.get_for_model(Edition),
+        str(hien.edition_id),
+        {"format": "xlsx", "filters": {"edition": "30", "status": "checked_in"}},
+    )
+
+
+def test_export_refused_to_liaison_and_anonymous(client, hien):
+    path = export_url("csv", edition=30)
+    response = client.get(path)
+    assert (response.status_code, response["Location"]) == (
+        302,
+        f"/accounts/login/?next={quote(path)}",
+    )
+    client.force_login(LiaisonFactory())
+    assert client.get(path).status_code == 403
+    assert client.get(export_url("xlsx", edition=30)).status_code == 403
+    assert AuditEntry.objects.filter(action="registration.export").count() == 0
+
+
+@pytest.mark.parametrize("count", [1, 12])
+@pytest.mark.parametrize("kind", ["csv", "xlsx"])
+def test_export_query_count(client, organizer, edition, kind, count, django_assert_num_queries):
+    part = ProgrammePartFactory(edition=edition)
+    for _index in range(count):
+        RegistrationFactory(edition=edition, status=Status.CONFIRMED).parts.set([part])
+    ContentType.objects.get_for_model(Edition)
+    # session, user, groups, department, edition (default, then the filter form's field),
+    # audit insert, unit names, programme-part pairs, part titles, the rows (one chunked read)
+    with django_assert_num_queries(11):
+        response = client.get(export_url(kind, edition=30))
+        if kind == "csv":
+            rows = csv_rows(response)
+        else:
+            rows = list(xlsx_sheet(response).iter_rows(values_only=True))
+    assert len(rows) == count + 1
