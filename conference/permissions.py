@@ -68,12 +68,16 @@ def is_organizer(user) -> bool:
 
 
 def _unit_of(obj: Any):
-    """The provincial unit an object belongs to (a registration's, a proposal's, a unit itself)."""
+    """The provincial unit an object belongs to (a registration's, a proposal's, a unit itself);
+    None for an object that has a unit field left empty (a guest's registration)."""
+    from provinces.models import ProvincialUnit
+
+    if isinstance(obj, ProvincialUnit):
+        return obj
     for attr in ("unit", "province"):
-        unit = getattr(obj, attr, None)
-        if unit is not None:
-            return unit
-    return obj
+        if hasattr(obj, attr):
+            return getattr(obj, attr)
+    return None
 
 
 def _liaison_of(user, obj) -> bool:

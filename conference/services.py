@@ -32,7 +32,7 @@ from conference.models import (
     ProgrammePart,
     Registration,
 )
-from conference.models.registrations import CONSENT_VERSION, normalize_email
+from conference.models.registrations import CONSENT_VERSION, normalize_badge_code, normalize_email
 from conference.phones import normalize_phone
 from conference.registration_emails import queue_registration_email
 
@@ -507,15 +507,16 @@ def registration_promote_next(*, edition: Edition, actor=None) -> list[Registrat
 
 @transaction.atomic
 def registration_check_in(
-    *, badge_code: str, actor, now: datetime.datetime | None = None
+    *, badge_code: str, actor, edition=None, now: datetime.datetime | None = None
 ) -> tuple[Registration, bool]:
     """Check a delegate in by the code on their badge (typed, or from a scanner that types).
 
     Returns ``(registration, already)``: ``already`` is True on a second scan (the registration
     says when it was first checked in). Unknown, cancelled, declined, waitlisted and unconfirmed
-    registrations are refused with a ``ValidationError`` saying so.
+    registrations are refused with a ``ValidationError`` saying so; with ``edition``, so is a badge
+    of another edition (the desk of one edition).
     """
-    code = "".join(badge_code.split()).replace("-", "").upper()
+    code = normalize_badge_code(badge_code)
     registration = (
         Registration.objects.select_for_update(of=("self",))
         .select_related("edition", "unit")
@@ -526,6 +527,12 @@ def registration_check_in(
         raise ValidationError(
             gettext("No registration has the code %(code)s.") % {"code": code or "—"},
             code="unknown_code",
+        )
+    if edition is not None and registration.edition_id != edition.pk:
+        raise ValidationError(
+            gettext("This badge is for another edition: %(edition)s.")
+            % {"edition": registration.edition},
+            code="other_edition",
         )
     if registration.status == Status.CHECKED_IN:
         return registration, True

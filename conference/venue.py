@@ -3,9 +3,8 @@ export of personal data.
 
 The check-in itself is ``conference.services.registration_check_in`` (it normalises the code,
 refuses unknown, cancelled, declined, waitlisted and unconfirmed registrations and moves a
-confirmed one to checked in through the one state-change function, with its audit entry). This
-module adds what the desk of one edition needs on top: a badge of another edition is refused and
-the whole transaction, audit entry included, is rolled back.
+confirmed one to checked in through the one state-change function, with its audit entry, and
+refuses a badge of another edition). This module turns its answer into what the desk shows.
 """
 
 from __future__ import annotations
@@ -22,6 +21,7 @@ from django.utils.translation import gettext
 
 from conference import services
 from conference.models import AuditEntry, Edition, Registration
+from conference.models.registrations import normalize_badge_code
 
 
 @dataclass(frozen=True)
@@ -44,11 +44,6 @@ class CheckIn:
             "code": self.code,
             "registration_id": self.registration_id,
         }
-
-
-def normalize_badge_code(value: str) -> str:
-    """As the check-in service reads a code: without spaces and dashes, upper case."""
-    return "".join((value or "").split()).replace("-", "").upper()
 
 
 def who(registration: Registration) -> str:
@@ -77,7 +72,7 @@ def venue_check_in(
         return CheckIn("refused", gettext("Type or scan the code on the badge."))
     try:
         registration, already = services.registration_check_in(
-            badge_code=code, actor=actor, now=now
+            badge_code=code, actor=actor, edition=edition, now=now
         )
     except ValidationError as error:
         # Say whose badge it is, so the desk can send them to the organizers.
@@ -89,18 +84,6 @@ def venue_check_in(
             detail=" ".join(error.messages),
             code=code,
             registration_id=holder.pk if holder else None,
-        )
-    if registration.edition_id != edition.pk:
-        # Undo the check-in (and its audit entry) made by the service for the other edition.
-        transaction.set_rollback(True)
-        return CheckIn(
-            "refused",
-            gettext("Not checked in"),
-            person=who(registration),
-            detail=gettext("This badge is for another edition: %(edition)s.")
-            % {"edition": registration.edition},
-            code=code,
-            registration_id=registration.pk,
         )
     if already:
         return CheckIn(

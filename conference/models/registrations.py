@@ -34,6 +34,11 @@ BADGE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"
 BADGE_CODE_LENGTH = 10  # 30**10 ≈ 5.9e14 codes: unguessable, still typeable from a badge
 
 
+def normalize_badge_code(value: str) -> str:
+    """A badge code as typed or scanned, read the one way: no spaces or dashes, upper case."""
+    return "".join((value or "").split()).replace("-", "").upper()
+
+
 def new_badge_code() -> str:
     return "".join(secrets.choice(BADGE_ALPHABET) for _ in range(BADGE_CODE_LENGTH))
 

@@ -53,12 +53,6 @@ def login_redirect(path: str) -> str:
     return f"{resolve_url(settings.LOGIN_URL)}?next={quote(path)}"
 
 
-@pytest.fixture(autouse=True)
-def _login_page(settings):
-    """The foundation names LOGIN_URL "login" but has no such page yet: point it at a path."""
-    settings.LOGIN_URL = "/accounts/login/"
-
-
 @pytest.fixture
 def edition():
     edition = EditionFactory(number=30, year=2026)

@@ -53,3 +53,12 @@ def test_require_raises_permission_denied():
     with pytest.raises(PermissionDenied):
         require(AnonymousUser(), "edition.manage")
     require(UserFactory(username="org", roles=["organizer"]), "edition.manage")
+
+
+def test_liaison_is_not_allowed_a_registration_without_a_province():
+    from tests.factories import RegistrationFactory
+
+    liaison = LiaisonFactory(username="lia")
+    guest = RegistrationFactory(unit=None, organisation_kind="press")
+    assert not can(liaison, "delegation.manage", guest)
+    assert can(liaison, "delegation.manage", RegistrationFactory(unit=current_unit("01")))
