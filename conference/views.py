@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from conference.models import Edition
@@ -73,3 +74,22 @@ class LogoutView(auth_views.LogoutView):
         if was_logged_in:
             messages.info(request, _("You have been logged out."))
         return response
+
+
+def _current_edition_or_404() -> Edition:
+    edition = Edition.objects.next_or_current()
+    if edition is None:
+        raise Http404(_("No edition has been recorded yet."))
+    return edition
+
+
+@login_required
+def delegation_current(request):
+    """The navigation's "My delegation": the liaison's page for the next (or latest) edition."""
+    return redirect("conference:delegation", number=_current_edition_or_404().number)
+
+
+@login_required
+def checkin_current(request):
+    """The navigation's "Check-in": the desk of the next (or latest) edition."""
+    return redirect("conference:checkin", number=_current_edition_or_404().number)

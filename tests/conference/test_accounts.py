@@ -61,7 +61,24 @@ def test_menu_shows_the_admin_link_to_staff_only(client):
     client.force_login(member)
     assert "Admin" not in texts(client.get("/en/"), "nav-link")
     client.force_login(staff)
-    assert texts(client.get("/en/"), "nav-link") == ["Home", "Editions", "Provinces", "Admin"]
+    assert texts(client.get("/en/"), "nav-link") == [
+        "Home", "Editions", "Provinces", "Check-in", "Admin",
+    ]  # fmt: skip
+
+
+def test_menu_offers_each_role_its_work_pages(client):
+    from tests.factories import LiaisonFactory
+
+    client.force_login(UserFactory(username="org", roles=["organizer"]))
+    assert texts(client.get("/en/"), "nav-link") == [
+        "Home", "Editions", "Provinces", "Registrations", "Check-in",
+    ]  # fmt: skip
+    client.force_login(LiaisonFactory(username="lia"))
+    assert texts(client.get("/en/"), "nav-link") == [
+        "Home", "Editions", "Provinces", "My delegation",
+    ]  # fmt: skip
+    client.force_login(UserFactory(username="rev", roles=["reviewer"]))
+    assert texts(client.get("/en/"), "nav-link") == ["Home", "Editions", "Provinces"]
 
 
 def test_anonymous_menu_offers_login(client):

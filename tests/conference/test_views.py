@@ -2,7 +2,6 @@ import datetime
 
 import pytest
 from django import forms
-from django.template.loader import get_template
 from django.utils import timezone, translation
 
 from conference.models import Edition
@@ -95,16 +94,28 @@ def test_home_with_a_sample_edition_says_so(client):
     ]
 
 
-def test_home_template_leaves_a_block_for_the_registration_call():
-    template = get_template("conference/home.html").template
-    names = {node.name for node in template.nodelist.get_nodes_by_type(_block_node())}
-    assert "registration_call" in names
+def test_home_offers_registration_while_it_is_open(client):
+    now = timezone.now()
+    edition = EditionFactory(
+        number=30,
+        date=timezone.localdate() + datetime.timedelta(days=40),
+        registration_opens_at=now - datetime.timedelta(days=1),
+        registration_closes_at=now + datetime.timedelta(days=30),
+    )
+    response = client.get("/en/")
+    assert texts(response, "btn-primary") == ["Register as a delegate"]
+    assert f'href="/en/editions/{edition.number}/register/"' in response.content.decode()
+
+    edition.registration_opens_at = now + datetime.timedelta(days=2)
+    edition.save()
+    response = client.get("/en/")
+    assert texts(response, "btn-primary") == []
+    assert texts(response, "btn-outline-primary")[0] == "Delegate registration"
 
 
-def _block_node():
-    from django.template.loader_tags import BlockNode
-
-    return BlockNode
+def test_home_of_a_held_edition_offers_no_registration(client):
+    response = client.get("/en/")
+    assert "/register/" not in response.content.decode()
 
 
 @pytest.mark.parametrize("rows", [1, 6])
@@ -373,3 +384,22 @@ def test_home_tells_the_template_whether_registration_is_open(client):
 
     assert response.context["registration_open"] is True
     assert dict(facts(response))["Status"] == "Registration open"
+
+
+def test_my_delegation_and_checkin_lead_to_the_next_edition(client):
+    from tests.factories import LiaisonFactory
+
+    EditionFactory(number=30, date=timezone.localdate() + datetime.timedelta(days=40))
+    client.force_login(LiaisonFactory(username="lia"))
+    response = client.get("/en/delegation/")
+    assert (response.status_code, response["Location"]) == (302, "/en/editions/30/delegation/")
+    response = client.get("/checkin/")
+    assert (response.status_code, response["Location"]) == (302, "/editions/30/checkin/")
+
+
+def test_my_delegation_asks_anonymous_visitors_to_log_in(client):
+    response = client.get("/delegation/")
+    assert (response.status_code, response["Location"]) == (
+        302,
+        "/accounts/login/?next=/delegation/",
+    )
