@@ -160,43 +160,39 @@ class NotificationAdmin(admin.ModelAdmin):
             '<pre style="white-space:pre-wrap;max-width:720px">{}</pre>', obj.body_text
         )
 
-    @admin.action(description=_("Retry now"), permissions=["change"])
-    def retry_now(self, request, queryset):
+    def _each(self, request, queryset, service, success) -> None:
+        """Run ``service`` on every selected email; report how many worked and why others didn't."""
         done, refused = 0, []
         for notification in queryset:
             try:
-                notification_retry(notification=notification, actor=request.user)
+                service(notification=notification, actor=request.user)
                 done += 1
             except ValidationError as error:
                 refused.append(f"{notification.recipient}: {' '.join(error.messages)}")
         if done:
-            self.message_user(
-                request,
-                ngettext("%(count)d email queued again.", "%(count)d emails queued again.", done)
-                % {"count": done},
-                messages.SUCCESS,
-            )
+            self.message_user(request, success(done) % {"count": done}, messages.SUCCESS)
         for line in refused:
             self.message_user(request, line, messages.WARNING)
 
+    @admin.action(description=_("Retry now"), permissions=["change"])
+    def retry_now(self, request, queryset):
+        self._each(
+            request,
+            queryset,
+            notification_retry,
+            lambda n: ngettext(
+                "%(count)d email queued again.", "%(count)d emails queued again.", n
+            ),
+        )
+
     @admin.action(description=_("Resend (as a new email)"), permissions=["change"])
     def resend(self, request, queryset):
-        count, refused = 0, []
-        for notification in queryset:
-            try:
-                notification_resend(notification=notification, actor=request.user)
-                count += 1
-            except ValidationError as error:
-                refused.append(f"{notification.recipient}: {' '.join(error.messages)}")
-        if count:
-            self.message_user(
-                request,
-                ngettext("%(count)d email resent.", "%(count)d emails resent.", count)
-                % {"count": count},
-                messages.SUCCESS,
-            )
-        for line in refused:
-            self.message_user(request, line, messages.WARNING)
+        self._each(
+            request,
+            queryset,
+            notification_resend,
+            lambda n: ngettext("%(count)d email resent.", "%(count)d emails resent.", n),
+        )
 
     def get_urls(self):
         return [
