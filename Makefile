@@ -10,6 +10,8 @@ BIN    := $(VENV)/bin
 UV_VERSION := 0.13.9
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
+# Links in emails and the demo's printed login address follow the port the site is served on.
+SITE_URL ?= http://$(HOST):$(PORT)
 
 .PHONY: install run test lint format messages demo worker beat clean
 
@@ -22,8 +24,8 @@ install: $(BIN)/uv
 
 run: install
 	DEBUG=1 $(BIN)/python manage.py migrate --no-input
-	DEBUG=1 $(BIN)/python manage.py demo_data
-	DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
+	DEBUG=1 SITE_URL=$(SITE_URL) $(BIN)/python manage.py demo_data
+	DEBUG=1 SITE_URL=$(SITE_URL) $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 # The whole suite on SQLite (the embedded default), then, when TEST_POSTGRES_URL is set (CI sets
 # it), again on PostgreSQL without the browser tests and the `slow` ones, which do not depend on the
