@@ -137,10 +137,10 @@ class RegistrationForm(forms.ModelForm):
                 "sort_key"
             ),
             required=False,
-            empty_label=_("— none (Ministry unit, press, guest) —"),
+            empty_label=_("— none (Ministry unit, enterprise, press, guest) —"),
             help_text=_(
-                "Delegates of a Department of Industry and Trade or another provincial agency "
-                "choose their province; its quota applies."
+                "Only delegates of a Department of Industry and Trade or another provincial "
+                "agency choose their province; its quota applies. Other delegates leave it empty."
             ),
         )
         parts = _edition_parts(edition)
@@ -187,6 +187,9 @@ class RegistrationForm(forms.ModelForm):
         kind = cleaned.get("organisation_kind")
         if kind in Registration.KINDS_WITH_UNIT and not cleaned.get("unit"):
             self.add_error("unit", _("Choose the province or city of your department or agency."))
+        elif kind and kind not in Registration.KINDS_WITH_UNIT:
+            # Only a province's own delegates belong to its delegation (and use its quota).
+            cleaned["unit"] = None
         return cleaned
 
     def _post_clean(self):

@@ -330,6 +330,16 @@ def delegate_register(
         raise ValidationError(closed, code="registration_closed")
     cleaned = _clean_data(data)
     unit = cleaned.get("unit")
+    if unit is not None and cleaned.get("organisation_kind") not in Registration.KINDS_WITH_UNIT:
+        raise ValidationError(
+            {
+                "unit": gettext(
+                    "Only delegates of a provincial Department of Industry and Trade or another "
+                    "provincial agency choose a province; leave it empty."
+                )
+            },
+            code="unit_not_allowed",
+        )
     participant = _lock_participant(edition, unit, lock=lock_rows)
     if unit is not None and participant is None:
         raise ValidationError(

@@ -2,6 +2,7 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 
 from conference.models import AuditEntry, EditionParticipant, Registration
@@ -412,3 +413,47 @@ def test_registrations_purge_one_year_after_the_edition(open_edition):
     assert registrations_purge(today=open_edition.date + datetime.timedelta(days=366)) == 1
     assert not Registration.objects.filter(pk=old.pk).exists()
     assert AuditEntry.objects.get(action="registration.erase").actor_label == "retention job"
+
+
+# --- only a province's own delegates belong to its delegation --------------------------------
+
+
+@pytest.mark.parametrize("kind", ["ministry", "enterprise", "press", "guest"])
+def test_delegate_register_other_kind_with_unit_refused(open_edition, kind):
+    with pytest.raises(ValidationError) as error:
+        register(open_edition, organisation_kind=kind)
+    assert error.value.message_dict == {
+        "unit": [
+            "Only delegates of a provincial Department of Industry and Trade or another "
+            "provincial agency choose a province; leave it empty."
+        ]
+    }
+    assert Registration.objects.count() == 0
+
+
+def test_delegate_register_press_does_not_use_quota(open_edition):
+    # Hà Nội's quota is 2: the press and guests never take its seats.
+    register(open_edition, email="press@example.vn", unit=None, organisation_kind="press")
+    register(open_edition, email="guest@example.vn", unit=None, organisation_kind="guest")
+    first = register(open_edition, email="a@example.vn")
+    second = register(open_edition, email="b@example.vn")
+    assert (first.status, second.status) == ("pending", "pending")
+
+
+def test_registration_unit_for_other_kind_refused_by_database(open_edition):
+    registration = RegistrationFactory(edition=open_edition)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Registration.objects.filter(pk=registration.pk).update(organisation_kind="press")
+
+
+@pytest.mark.postgres
+def test_delegate_register_longest_name_on_postgresql(open_edition):
+    # The longest full name, with a long given name: its sort key is about 870 digits.
+    name = ("Nguyễn Thị " + "Thanh" * 30)[:150]
+    registration = register(open_edition, full_name=name)
+    user = UserFactory(full_name=name, username="u" * 150)
+    registration.refresh_from_db()
+    user.refresh_from_db()
+    assert (len(registration.full_name), len(user.full_name)) == (150, 150)
+    assert len(registration.sort_key) > 800
+    assert list(Registration.objects.search("nguyen thanh")) == [registration]

@@ -454,3 +454,26 @@ def test_registration_link_form_honeypot_sends_nothing(
         )
     assert len(list(page.context["messages"])) == 1
     assert mailoutbox == []
+
+
+def test_registration_post_press_with_province_clears_it(client, open_edition):
+    response = client.post(
+        url("registration_create", open_edition.number),
+        form_post(organisation_kind="press", organisation_name="Báo Công Thương"),
+    )
+    assert response.status_code == 302
+    registration = Registration.objects.get()
+    assert (registration.organisation_kind, registration.unit) == ("press", None)
+
+
+def test_registration_post_longest_name_saved(client, open_edition):
+    # The longest full name, with a long given name: its sort key is about 870 digits.
+    name = ("Nguyễn Thị " + "Thanh" * 30)[:150]
+    assert len(name) == 150
+    response = client.post(
+        url("registration_create", open_edition.number), form_post(full_name=name)
+    )
+    assert response.status_code == 302
+    registration = Registration.objects.get()
+    assert registration.full_name == name.strip()
+    assert len(registration.sort_key) > 800
