@@ -147,13 +147,7 @@ def registration_manage(request, token: str):
             "registration": registration,
             "edition": edition,
             "token": token,
-            "can_edit": registration.status
-            in (
-                Registration.Status.PENDING,
-                Registration.Status.WAITLISTED,
-                Registration.Status.CONFIRMED,
-            )
-            and services.changes_allowed(edition),
+            "can_edit": services.registration_can_edit(registration),
             "can_cancel": registration.can_become(Registration.Status.CANCELLED)
             and services.cancel_allowed(edition),
             "changes_until": services.changes_deadline(edition),

@@ -393,6 +393,42 @@ def delegate_register(
     return registration, True
 
 
+def registration_can_edit(
+    registration: Registration, now: datetime.datetime | None = None, *, actor=None
+) -> bool:
+    """Whether the registration's details may be changed now: in an editable state
+    (``Registration.EDITABLE_STATES``) and, for the delegate (``actor=None``), before the
+    edition's change deadline. The manage page asks this to show its "change" button."""
+    if registration.status not in Registration.EDITABLE_STATES:
+        return False
+    return actor is not None or changes_allowed(registration.edition, now)
+
+
+def registration_check_update(
+    *,
+    registration: Registration,
+    data: dict[str, Any],
+    actor=None,
+    now: datetime.datetime | None = None,
+) -> dict[str, Any]:
+    """The checks of :func:`registration_update`, without saving: raises ``ValidationError``, else
+    returns the cleaned values of ``EDITABLE_FIELDS``. The admin's form calls it in ``clean`` so
+    that a refusal shows as a form error."""
+    if actor is None and not changes_allowed(registration.edition, now):
+        raise ValidationError(
+            gettext("Changes were possible until %(when)s. Please contact the organizers.")
+            % {"when": _local(changes_deadline(registration.edition))},
+            code="changes_closed",
+        )
+    if registration.status not in Registration.EDITABLE_STATES:
+        raise ValidationError(
+            gettext("A registration that is “%(status)s” can no longer be changed.")
+            % {"status": registration.get_status_display()},
+            code="not_editable",
+        )
+    return _clean_data({key: data[key] for key in EDITABLE_FIELDS if key in data})
+
+
 @transaction.atomic
 def registration_update(
     *,
@@ -405,19 +441,7 @@ def registration_update(
     """The delegate (``actor=None``) changes their details until the edition's change deadline;
     an organizer (an ``actor``) may change them any time. Only ``EDITABLE_FIELDS``."""
     registration = Registration.objects.select_for_update().get(pk=registration.pk)
-    if actor is None and not changes_allowed(registration.edition, now):
-        raise ValidationError(
-            gettext("Changes were possible until %(when)s. Please contact the organizers.")
-            % {"when": _local(changes_deadline(registration.edition))},
-            code="changes_closed",
-        )
-    if registration.status not in (Status.PENDING, Status.WAITLISTED, Status.CONFIRMED):
-        raise ValidationError(
-            gettext("A registration that is “%(status)s” can no longer be changed.")
-            % {"status": registration.get_status_display()},
-            code="not_editable",
-        )
-    cleaned = _clean_data({key: data[key] for key in EDITABLE_FIELDS if key in data})
+    cleaned = registration_check_update(registration=registration, data=data, actor=actor, now=now)
     changed = [key for key, value in cleaned.items() if getattr(registration, key) != value]
     for key in changed:
         setattr(registration, key, cleaned[key])
@@ -594,6 +618,23 @@ def registrations_cancel(
     *, registrations: Iterable[Registration], actor, reason: str = ""
 ) -> tuple[int, list[str]]:
     return _bulk(registration_cancel, registrations, actor=actor, reason=reason)
+
+
+def _check_in_registration(*, registration: Registration, actor) -> Registration:
+    return registration_check_in(badge_code=registration.badge_code, actor=actor)[0]
+
+
+def registrations_check_in(
+    *, registrations: Iterable[Registration], actor
+) -> tuple[int, list[str]]:
+    """Check in several (the admin's action, for a delegate let in without their badge)."""
+    return _bulk(_check_in_registration, registrations, actor=actor)
+
+
+def registrations_erase(
+    *, registrations: Iterable[Registration], actor, reason: str = ""
+) -> tuple[int, list[str]]:
+    return _bulk(registration_erase, registrations, actor=actor, reason=reason)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -151,6 +151,8 @@ class Registration(models.Model):
     }
     ACTIVE = frozenset({Status.PENDING, Status.WAITLISTED, Status.CONFIRMED, Status.CHECKED_IN})
     HOLDS_SEAT = frozenset({Status.PENDING, Status.CONFIRMED, Status.CHECKED_IN})
+    # States in which the details may still be changed (by the delegate until the deadline).
+    EDITABLE_STATES = frozenset({Status.PENDING, Status.WAITLISTED, Status.CONFIRMED})
 
     class OrganisationKind(models.TextChoices):
         DOIT = "doit", _("Provincial Department of Industry and Trade")
