@@ -4,8 +4,9 @@ from django.urls import reverse
 from django.utils import translation
 
 from conference import services
-from conference.models import AuditEntry, Notification, Registration
-from tests.factories import RegistrationFactory, UserFactory
+from conference.models import AuditEntry, EditionParticipant, Notification, Registration
+from tests.factories import RegistrationFactory, UserFactory, current_unit
+from tests.html import form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -220,5 +221,70 @@ def test_registration_admin_fill_from_waitlist_action(staff_client, open_edition
     assert [str(m) for m in page.context["messages"]] == [
         f"{label}: moved from the waiting list: 1."
     ]
+    waiting.refresh_from_db()
+    assert waiting.status == "pending"
+
+
+# --- raising a limit in the admin fills the free seats from the waiting list ---------------------
+
+
+def _capacity_reached(edition):
+    """Capacity 5 taken by Hải Phòng (no quota); one Hải Phòng delegate waiting."""
+    RegistrationFactory.create_batch(5, edition=edition, unit=current_unit("31"))
+    return RegistrationFactory(
+        edition=edition, unit=current_unit("31"), status="waitlisted", email="cho@example.vn"
+    )
+
+
+def test_edition_admin_raising_capacity_promotes_waiting(
+    staff_client, open_edition, mailoutbox, django_capture_on_commit_callbacks
+):
+    waiting = _capacity_reached(open_edition)
+    url = reverse("admin:conference_edition_change", args=[open_edition.pk])
+    data = form_data(staff_client.get(url))
+    data["capacity"] = ["6"]
+    with django_capture_on_commit_callbacks(execute=True):
+        response = staff_client.post(url, data, follow=True)
+    assert response.redirect_chain[-1][1] == 302
+    waiting.refresh_from_db()
+    assert waiting.status == "pending"
+    assert [m.to for m in mailoutbox] == [["cho@example.vn"]]
+    assert "Đã chuyển khỏi danh sách chờ: 1." in [str(m) for m in response.context["messages"]]
+
+
+def test_edition_admin_raising_quota_inline_promotes_waiting(staff_client, open_edition):
+    RegistrationFactory.create_batch(2, edition=open_edition)
+    waiting = RegistrationFactory(edition=open_edition, status="waitlisted")
+    url = reverse("admin:conference_edition_change", args=[open_edition.pk])
+    data = form_data(staff_client.get(url))
+    hanoi = EditionParticipant.objects.get(edition=open_edition, unit=current_unit("01"))
+    prefix = next(
+        key.removesuffix("-id")
+        for key, value in data.items()
+        if key.endswith("-id") and value == [str(hanoi.pk)]
+    )
+    data[f"{prefix}-quota"] = ["3"]
+    response = staff_client.post(url, data)
+    assert response.status_code == 302
+    waiting.refresh_from_db()
+    assert waiting.status == "pending"
+
+
+def test_participant_admin_raising_quota_in_list_promotes_waiting(staff_client, open_edition):
+    RegistrationFactory.create_batch(2, edition=open_edition)
+    waiting = RegistrationFactory(edition=open_edition, status="waitlisted")
+    url = reverse("admin:conference_editionparticipant_changelist")
+    data = form_data(staff_client.get(url, {"edition__id__exact": open_edition.pk}))
+    hanoi = EditionParticipant.objects.get(edition=open_edition, unit=current_unit("01"))
+    prefix = next(
+        key.removesuffix("-id")
+        for key, value in data.items()
+        if key.endswith("-id") and value == [str(hanoi.pk)]
+    )
+    data[f"{prefix}-quota"] = ["3"]
+    data["_save"] = ["Save"]
+    data.pop("action", None)
+    response = staff_client.post(f"{url}?edition__id__exact={open_edition.pk}", data)
+    assert response.status_code == 302
     waiting.refresh_from_db()
     assert waiting.status == "pending"
