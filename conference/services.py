@@ -158,6 +158,12 @@ def _audit(
     )
 
 
+def _manage_link_key(now: datetime.datetime) -> str:
+    """The event key part of a manage-link email: the hour, so that an address gets at most one
+    such email an hour however often the form is sent (nobody can flood an inbox with them)."""
+    return "hour:" + now.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H")
+
+
 def _notify(
     registration: Registration, kind: str, *, reason: str = "", key: str = "", once: bool = False
 ) -> None:
@@ -364,7 +370,7 @@ def delegate_register(
         Registration.objects.for_edition(edition).active().filter(email=registration.email).first()
     )
     if existing is not None:
-        _notify(existing, "registration_manage_link", key=f"duplicate:{now.isoformat()}")
+        _notify(existing, "registration_manage_link", key=_manage_link_key(now))
         return existing, False
 
     if problem:
@@ -376,7 +382,7 @@ def delegate_register(
     except IntegrityError:
         # Only reachable without the locks: another request inserted the same email meanwhile.
         existing = Registration.objects.for_edition(edition).active().get(email=registration.email)
-        _notify(existing, "registration_manage_link", key=f"duplicate:{now.isoformat()}")
+        _notify(existing, "registration_manage_link", key=_manage_link_key(now))
         return existing, False
     registration.parts.set(chosen_parts)
     _audit(
@@ -520,7 +526,8 @@ def registration_promote_next(*, edition: Edition, actor=None) -> list[Registrat
     edition = _lock_edition(edition)
     participants = {
         participant.unit_id: participant
-        for participant in EditionParticipant.objects.select_for_update()
+        # of=("self",): lock the participants only, not the provincial units joined for names.
+        for participant in EditionParticipant.objects.select_for_update(of=("self",))
         .filter(edition=edition)
         .select_related("unit")
     }
@@ -657,7 +664,7 @@ def registration_send_manage_link(
     )
     found = registration.active().first() or registration.first()
     if found is not None:
-        _notify(found, "registration_manage_link", key=f"resend:{now.isoformat()}")
+        _notify(found, "registration_manage_link", key=_manage_link_key(now))
 
 
 @transaction.atomic

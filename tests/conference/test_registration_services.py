@@ -457,3 +457,46 @@ def test_delegate_register_longest_name_on_postgresql(open_edition):
     assert (len(registration.full_name), len(user.full_name)) == (150, 150)
     assert len(registration.sort_key) > 800
     assert list(Registration.objects.search("nguyen thanh")) == [registration]
+
+
+@pytest.mark.postgres
+def test_registration_promote_next_locks_participants_not_units(open_edition):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        registration_promote_next(edition=open_edition)
+    locking = [q["sql"] for q in queries.captured_queries if "FOR UPDATE" in q["sql"]]
+    participant_locks = [sql for sql in locking if "conference_editionparticipant" in sql]
+    assert [sql[sql.index("FOR UPDATE") :] for sql in participant_locks] == [
+        'FOR UPDATE OF "conference_editionparticipant"'
+    ]
+
+
+def test_manage_link_at_most_one_email_per_address_per_hour(open_edition):
+    from conference.models import Notification
+
+    registration = register(open_edition, email="a@example.vn")
+    at = timezone.now().replace(minute=0, second=0, microsecond=0) + datetime.timedelta(hours=2)
+    for minutes in (1, 20, 59):
+        registration_send_manage_link(
+            edition=open_edition,
+            email="A@example.vn",
+            now=at + datetime.timedelta(minutes=minutes),
+        )
+    # The public form with the same address in the same hour: no further email either.
+    existing, created = delegate_register(
+        edition=open_edition,
+        data=delegate_data(email="a@example.vn"),
+        consent=True,
+        now=at + datetime.timedelta(minutes=30),
+    )
+    assert (existing, created) == (registration, False)
+    registration_send_manage_link(
+        edition=open_edition, email="a@example.vn", now=at + datetime.timedelta(minutes=61)
+    )
+    links = Notification.objects.filter(kind="registration_manage_link").order_by("id")
+    assert [(n.recipient, n.event_key) for n in links] == [
+        ("a@example.vn", f"registration_manage_link:{registration.pk}:pending:hour:{hour}")
+        for hour in (f"{at:%Y-%m-%dT%H}", f"{at + datetime.timedelta(hours=1):%Y-%m-%dT%H}")
+    ]
