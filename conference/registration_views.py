@@ -93,7 +93,7 @@ def registration_create(request, number: int):
         {
             "edition": edition,
             "form": form,
-            "seats": services.seats_summary(edition),
+            "availability": services.seats_availability(edition),
             "closes_at": edition.registration_closes_at,
         },
     )

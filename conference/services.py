@@ -268,6 +268,23 @@ def seats_summary(edition: Edition) -> dict[str, int | None]:
     return {"capacity": edition.capacity, "taken": taken, "left": left}
 
 
+def seats_availability(edition: Edition) -> str:
+    """What the public form says about seats, without numbers: "" (no capacity), "available",
+    "few" or "full". Exact numbers would tell a visitor whether the address they just sent was
+    new (the count moves) or already registered (it does not); organizers see the numbers."""
+    left = seats_summary(edition)["left"]
+    if left is None:
+        return ""
+    if left == 0:
+        return "full"
+    if left <= max(FEW_SEATS, edition.capacity // 10):
+        return "few"
+    return "available"
+
+
+FEW_SEATS = 5
+
+
 # ---------------------------------------------------------------------------------------------
 # The delegate
 # ---------------------------------------------------------------------------------------------

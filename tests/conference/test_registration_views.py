@@ -10,6 +10,7 @@ from conference.models import EditionParticipant, Registration
 from conference.signing import manage_token
 from tests.conference.conftest import delegate_data
 from tests.factories import LiaisonFactory, RegistrationFactory, UserFactory, current_unit
+from tests.html import page_text, texts
 
 pytestmark = pytest.mark.django_db
 
@@ -477,3 +478,21 @@ def test_registration_post_longest_name_saved(client, open_edition):
     registration = Registration.objects.get()
     assert registration.full_name == name.strip()
     assert len(registration.sort_key) > 800
+
+
+@pytest.mark.parametrize(
+    ("seated", "said"),
+    [
+        (0, ["Seats are available."]),
+        (1, ["Few seats are left."]),
+        (5, ["All seats are taken: new registrations join the waiting list."]),
+    ],
+)
+def test_registration_form_tells_availability_without_numbers(client, open_edition, seated, said):
+    # Capacity 5: "few" at 5 seats left or fewer (4 after one), "full" at none.
+    open_edition.capacity = 5 if seated else 50
+    open_edition.save()
+    RegistrationFactory.create_batch(seated, edition=open_edition, unit=current_unit("31"))
+    page = client.get(url("registration_create", open_edition.number, lang="en"))
+    assert texts(page, css_class="seats-availability") == said
+    assert "seats left" not in page_text(page)
