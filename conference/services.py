@@ -65,7 +65,7 @@ EDITABLE_FIELDS = (
     "language",
 )
 
-DELEGATE_LABEL = "delegate (self-service link)"
+DELEGATE_LABEL = AuditEntry.DELEGATE  # a code, shown translated (AuditEntry.actor_display)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -768,7 +768,7 @@ def registrations_purge(*, today: datetime.date | None = None) -> int:
             registration,
             actor=None,
             reason=gettext("Retention period ended."),
-            label="retention job",
+            label=AuditEntry.RETENTION_JOB,
         )
         count += 1
     return count

@@ -19,10 +19,14 @@ class AuditInline(GenericTabularInline):
     ct_field = "content_type"
     ct_fk_field = "object_id"
     extra = 0
-    fields = ["created_at", "actor_label", "action", "from_state", "to_state", "reason"]
+    fields = ["created_at", "actor_display", "action", "from_state", "to_state", "reason"]
     readonly_fields = fields
     can_delete = False
     verbose_name_plural = _("history")
+
+    @admin.display(description=_("who"))
+    def actor_display(self, obj):
+        return obj.actor_display
 
     def has_add_permission(self, request, obj=None):
         return False

@@ -5,8 +5,9 @@ from django.utils import translation
 
 from conference import services
 from conference.models import AuditEntry, EditionParticipant, Notification, Registration
+from tests.conference.conftest import delegate_data
 from tests.factories import RegistrationFactory, UserFactory, current_unit
-from tests.html import form_data
+from tests.html import form_data, page_text
 
 pytestmark = pytest.mark.django_db
 
@@ -288,3 +289,29 @@ def test_participant_admin_raising_quota_in_list_promotes_waiting(staff_client, 
     assert response.status_code == 302
     waiting.refresh_from_db()
     assert waiting.status == "pending"
+
+
+def test_audit_admin_shows_translated_action_and_actor(staff_client, open_edition):
+    services.delegate_register(
+        edition=open_edition, data=delegate_data(), consent=True, join_waitlist=False
+    )
+    entry = AuditEntry.objects.get()
+    assert (entry.action, entry.actor_label) == ("registration.create", "system:delegate")
+    with translation.override("en"):
+        assert (entry.get_action_display(), entry.actor_display) == (
+            "registered",
+            "the delegate (self-service link)",
+        )
+    page = staff_client.get(reverse("admin:conference_auditentry_changelist"))
+    text = page_text(page)
+    assert "registration.create" not in text
+    assert "system:delegate" not in text
+    with translation.override("vi"):
+        assert str(entry.get_action_display()) in text
+        assert entry.actor_display in text
+
+
+def test_breadcrumbs_label_translated(client, open_edition):
+    with translation.override("en"):
+        page = client.get(open_edition.get_absolute_url())
+    assert '<nav aria-label="Breadcrumb">' in page.content.decode()

@@ -5,7 +5,8 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 
-from conference.models import AuditEntry, EditionParticipant, Registration
+from conference.models import AuditEntry, EditionParticipant, Notification, Registration
+from conference.registration_emails import KINDS
 from conference.services import (
     Full,
     delegate_register,
@@ -189,12 +190,23 @@ def test_registration_decline_promotes_next_of_same_unit(
     register(open_edition, email="b@example.vn")
     waiting = register(open_edition, email="c@example.vn", join_waitlist=True)
     later = register(open_edition, email="d@example.vn", join_waitlist=True)
+    declined_at = timezone.now()
     with django_capture_on_commit_callbacks(execute=True):
         registration_decline(registration=a, actor=UserFactory(), reason="Không đúng thành phần")
     waiting.refresh_from_db()
     later.refresh_from_db()
     assert (waiting.status, later.status) == ("pending", "waitlisted")
-    assert sorted(m.to[0] for m in mailoutbox) == ["a@example.vn", "c@example.vn"]
+    sent = Notification.objects.filter(created_at__gte=declined_at).order_by("recipient")
+    assert [(n.recipient, n.kind) for n in sent] == [
+        ("a@example.vn", "registration_declined"),
+        ("c@example.vn", "registration_promoted"),
+    ]
+    with translation.override("vi"):
+        subjects = {
+            "a@example.vn": str(KINDS["registration_declined"]),
+            "c@example.vn": str(KINDS["registration_promoted"]),
+        }
+    assert sorted((m.to[0], m.subject) for m in mailoutbox) == sorted(subjects.items())
     assert "Không đúng thành phần" in next(m for m in mailoutbox if m.to == ["a@example.vn"]).body
 
 
@@ -233,10 +245,18 @@ def test_registration_promote_next_after_quota_raised(open_edition):
 
 
 def test_registration_cancel_waitlisted_frees_nothing(open_edition):
-    waiting = RegistrationFactory(edition=open_edition, status="waitlisted")
+    register(open_edition, email="a@example.vn")
+    register(open_edition, email="b@example.vn")
+    waiting = register(open_edition, email="c@example.vn", join_waitlist=True)
+    behind = register(open_edition, email="d@example.vn", join_waitlist=True)
+    # A seat is free for Hà Nội now, but nobody ran the promotion: cancelling a waiting
+    # registration frees no seat, so it must not be the moment ``behind`` moves up.
+    EditionParticipant.objects.filter(edition=open_edition, unit__code="01").update(quota=3)
     registration_cancel(registration=waiting)
     waiting.refresh_from_db()
-    assert waiting.status == "cancelled"
+    behind.refresh_from_db()
+    assert (waiting.status, behind.status) == ("cancelled", "waitlisted")
+    assert not AuditEntry.objects.filter(action="registration.pending").exists()
 
 
 @pytest.mark.parametrize("status", ["declined", "cancelled", "checked_in"])
@@ -412,7 +432,11 @@ def test_registrations_purge_one_year_after_the_edition(open_edition):
     assert registrations_purge(today=open_edition.date + datetime.timedelta(days=365)) == 0
     assert registrations_purge(today=open_edition.date + datetime.timedelta(days=366)) == 1
     assert not Registration.objects.filter(pk=old.pk).exists()
-    assert AuditEntry.objects.get(action="registration.erase").actor_label == "retention job"
+    entry = AuditEntry.objects.get(action="registration.erase")
+    assert (entry.actor_label, entry.actor_display) == (
+        "system:retention_job",
+        "the retention job (erasure one year after the edition)",
+    )
 
 
 # --- only a province's own delegates belong to its delegation --------------------------------
