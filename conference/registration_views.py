@@ -7,7 +7,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -258,7 +257,9 @@ def delegation(request, number: int, unit_id: int | None = None):
             )
         unit_id = department.unit_id
     participant = get_object_or_404(
-        EditionParticipant.objects.select_related("unit"), edition=edition, unit_id=unit_id
+        EditionParticipant.objects.select_related("unit").with_seat_counts(),
+        edition=edition,
+        unit_id=unit_id,
     )
     unit = participant.unit
     require(request.user, "delegation.manage", unit)
@@ -275,11 +276,6 @@ def delegation(request, number: int, unit_id: int | None = None):
             return redirect(request.get_full_path())
         for error in form.non_field_errors() + form.errors.get("registrations", []):
             messages.error(request, error)
-    rows = list(registrations)
-    counts = {status: 0 for status in Registration.Status.values}
-    for row in rows:
-        counts[row.status] += 1
-    used = sum(counts[status] for status in Registration.HOLDS_SEAT)
     return render_edition(
         request,
         "conference/registration_delegation.html",
@@ -287,10 +283,7 @@ def delegation(request, number: int, unit_id: int | None = None):
             "edition": edition,
             "unit": unit,
             "participant": participant,
-            "registrations": rows,
-            "counts": counts,
-            "used": used,
-            "left": None if participant.quota is None else max(participant.quota - used, 0),
+            "registrations": list(registrations),
             "form": form,
         },
     )
@@ -324,20 +317,10 @@ def registration_list(request):
         for error in decision.non_field_errors() + decision.errors.get("registrations", []):
             messages.error(request, error)
     page = Paginator(registrations, 50).get_page(request.GET.get("page"))
-    of_edition = Q(unit__registrations__edition=edition)
     per_unit = (
         EditionParticipant.objects.filter(edition=edition)
         .select_related("unit")
-        .annotate(
-            used=Count(
-                "unit__registrations",
-                filter=of_edition & Q(unit__registrations__status__in=Registration.HOLDS_SEAT),
-            ),
-            waiting=Count(
-                "unit__registrations",
-                filter=of_edition & Q(unit__registrations__status=Registration.Status.WAITLISTED),
-            ),
-        )
+        .with_seat_counts()
         .order_by("unit__sort_key")
     )
     query = request.GET.copy()

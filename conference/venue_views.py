@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
@@ -71,17 +70,7 @@ def badge_index(request, number: int):
         if department is None or not can(request.user, "delegation.view", department.unit):
             raise PermissionDenied(_("You are not allowed to do this."))
         participants = participants.filter(unit_id=department.unit_id)
-    of_edition = Q(unit__registrations__edition=edition)
-    participants = participants.annotate(
-        with_badge=Count(
-            "unit__registrations",
-            filter=of_edition & Q(unit__registrations__status__in=badges.BADGE_STATES),
-        ),
-        pending=Count(
-            "unit__registrations",
-            filter=of_edition & Q(unit__registrations__status=Registration.Status.PENDING),
-        ),
-    ).order_by("unit__sort_key")
+    participants = participants.with_seat_counts().order_by("unit__sort_key")
     others = None
     if organizer:
         others = (

@@ -268,11 +268,8 @@ def test_delegation_page_shows_own_unit_with_quota(client, open_edition):
     assert page.context["unit"] == current_unit("01")
     assert len(page.context["registrations"]) == 2
     assert mine in page.context["registrations"]
-    assert (page.context["used"], page.context["left"], page.context["counts"]["waitlisted"]) == (
-        1,
-        1,
-        1,
-    )
+    participant = page.context["participant"]
+    assert (participant.used, participant.seats_left, participant.waiting) == (1, 1, 1)
 
 
 def test_delegation_confirm_one_and_decline_bulk_with_reason(
