@@ -5,6 +5,7 @@ from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class AuditEntry(models.Model):
@@ -15,18 +16,54 @@ class AuditEntry(models.Model):
     account, also shown translated (``actor_display``)."""
 
     class Action(models.TextChoices):
-        REGISTRATION_CREATE = "registration.create", _("registered")
-        REGISTRATION_UPDATE = "registration.update", _("details changed")
-        REGISTRATION_PENDING = "registration.pending", _("moved from the waiting list")
-        REGISTRATION_CONFIRMED = "registration.confirmed", _("confirmed")
-        REGISTRATION_DECLINED = "registration.declined", _("declined")
-        REGISTRATION_CANCELLED = "registration.cancelled", _("cancelled")
-        REGISTRATION_CHECKED_IN = "registration.checked_in", _("checked in")
-        REGISTRATION_ERASE = "registration.erase", _("erased with its personal data")
-        REGISTRATION_EXPORT = "registration.export", _("registrations exported")
-        NOTIFICATION_RETRY = "notification.retry", _("email retried")
-        NOTIFICATION_RESEND = "notification.resend", _("email sent again")
-        NOTIFICATION_SEND_TEST = "notification.send_test", _("test email sent")
+        REGISTRATION_CREATE = (
+            "registration.create",
+            pgettext_lazy("audit action", "registered"),
+        )
+        REGISTRATION_UPDATE = (
+            "registration.update",
+            pgettext_lazy("audit action", "details changed"),
+        )
+        REGISTRATION_PENDING = (
+            "registration.pending",
+            pgettext_lazy("audit action", "moved from the waiting list"),
+        )
+        REGISTRATION_CONFIRMED = (
+            "registration.confirmed",
+            pgettext_lazy("audit action", "confirmed"),
+        )
+        REGISTRATION_DECLINED = (
+            "registration.declined",
+            pgettext_lazy("audit action", "declined"),
+        )
+        REGISTRATION_CANCELLED = (
+            "registration.cancelled",
+            pgettext_lazy("audit action", "cancelled"),
+        )
+        REGISTRATION_CHECKED_IN = (
+            "registration.checked_in",
+            pgettext_lazy("audit action", "checked in"),
+        )
+        REGISTRATION_ERASE = (
+            "registration.erase",
+            pgettext_lazy("audit action", "erased with its personal data"),
+        )
+        REGISTRATION_EXPORT = (
+            "registration.export",
+            pgettext_lazy("audit action", "registrations exported"),
+        )
+        NOTIFICATION_RETRY = (
+            "notification.retry",
+            pgettext_lazy("audit action", "email retried"),
+        )
+        NOTIFICATION_RESEND = (
+            "notification.resend",
+            pgettext_lazy("audit action", "email sent again"),
+        )
+        NOTIFICATION_SEND_TEST = (
+            "notification.send_test",
+            pgettext_lazy("audit action", "test email sent"),
+        )
 
     # Actors without an account, stored as codes in ``actor_label``.
     DELEGATE = "system:delegate"
