@@ -65,8 +65,28 @@ def _edition_parts(edition: Edition) -> list[ProgrammePart]:
     return list(edition.programme_parts.order_by("order", "id"))
 
 
-class RegistrationForm(forms.ModelForm):
-    """The public registration form of one edition."""
+LABELS = {
+    "full_name": _("Full name"),
+    "position": _("Position"),
+    "organisation_kind": _("Kind of organisation"),
+    "organisation_name": _("Name of your organisation"),
+    "email": _("Email"),
+    "accommodation_needs": _("Accommodation"),
+    "dietary_needs": _("Diet"),
+}
+WIDGETS = {
+    "salutation": forms.RadioSelect,
+    "accommodation_needs": forms.Textarea(attrs={"rows": 2}),
+    "dietary_needs": forms.Textarea(attrs={"rows": 2}),
+    "email": forms.EmailInput(attrs={"autocomplete": "email"}),
+    "full_name": forms.TextInput(attrs={"autocomplete": "name"}),
+}
+
+
+class DelegateDetailsForm(forms.ModelForm):
+    """What the public form and the delegate's change form share: the phone, the parts of the
+    programme (asked only when the edition has several), the salutations. The service builds and
+    validates the instance (constraints under its locks), so the model's own checks are skipped."""
 
     phone = PhoneField(label=_("Phone"))
     parts = forms.ModelMultipleChoiceField(
@@ -75,6 +95,25 @@ class RegistrationForm(forms.ModelForm):
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
+
+    def setup_delegate_fields(self, edition: Edition) -> None:
+        self.fields["salutation"].choices = Registration.Salutation.choices
+        if len(_edition_parts(edition)) > 1:
+            self.fields["parts"].queryset = ProgrammePart.objects.filter(edition=edition)
+            self.fields["parts"].required = True
+            self.fields["parts"].error_messages["required"] = _(
+                "Choose at least one part of the programme you will attend."
+            )
+        else:
+            del self.fields["parts"]
+
+    def _post_clean(self):
+        pass
+
+
+class RegistrationForm(DelegateDetailsForm):
+    """The public registration form of one edition."""
+
     consent = forms.BooleanField(
         label=CONSENT_PURPOSE,
         required=True,
@@ -102,15 +141,7 @@ class RegistrationForm(forms.ModelForm):
             "accommodation_needs",
             "dietary_needs",
         ]
-        labels = {
-            "full_name": _("Full name"),
-            "position": _("Position"),
-            "organisation_kind": _("Kind of organisation"),
-            "organisation_name": _("Name of your organisation"),
-            "email": _("Email"),
-            "accommodation_needs": _("Accommodation"),
-            "dietary_needs": _("Diet"),
-        }
+        labels = LABELS
         help_texts = {
             "full_name": _("Family name, middle name and given name, as on your badge."),
             "position": _("For example: Deputy Director of the Department."),
@@ -119,39 +150,24 @@ class RegistrationForm(forms.ModelForm):
             "accommodation_needs": _("Dates and kind of room, if you need the organizers' help."),
             "dietary_needs": _("Vegetarian, allergies…"),
         }
-        widgets = {
-            "salutation": forms.RadioSelect,
-            "accommodation_needs": forms.Textarea(attrs={"rows": 2}),
-            "dietary_needs": forms.Textarea(attrs={"rows": 2}),
-            "email": forms.EmailInput(attrs={"autocomplete": "email"}),
-            "full_name": forms.TextInput(attrs={"autocomplete": "name"}),
-        }
+        widgets = WIDGETS
 
     def __init__(self, *args, edition: Edition, full: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.edition = edition
-        self.fields["salutation"].choices = Registration.Salutation.choices
+        self.setup_delegate_fields(edition)
         self.fields["unit"] = UnitChoiceField(
             label=_("Province or city"),
             queryset=ProvincialUnit.objects.filter(participations__edition=edition).order_by(
                 "sort_key"
             ),
             required=False,
-            empty_label=_("— none (Ministry unit, press, guest) —"),
+            empty_label=_("— none (Ministry unit, enterprise, press, guest) —"),
             help_text=_(
-                "Delegates of a Department of Industry and Trade or another provincial agency "
-                "choose their province; its quota applies."
+                "Only delegates of a Department of Industry and Trade or another provincial "
+                "agency choose their province; its quota applies. Other delegates leave it empty."
             ),
         )
-        parts = _edition_parts(edition)
-        if len(parts) > 1:
-            self.fields["parts"].queryset = ProgrammePart.objects.filter(edition=edition)
-            self.fields["parts"].required = True
-            self.fields["parts"].error_messages["required"] = _(
-                "Choose at least one part of the programme you will attend."
-            )
-        else:
-            del self.fields["parts"]
         if not full:
             self.fields["join_waitlist"].widget = forms.HiddenInput()
         self.helper = FormHelper()
@@ -187,12 +203,10 @@ class RegistrationForm(forms.ModelForm):
         kind = cleaned.get("organisation_kind")
         if kind in Registration.KINDS_WITH_UNIT and not cleaned.get("unit"):
             self.add_error("unit", _("Choose the province or city of your department or agency."))
+        elif kind and kind not in Registration.KINDS_WITH_UNIT:
+            # Only a province's own delegates belong to its delegation (and use its quota).
+            cleaned["unit"] = None
         return cleaned
-
-    def _post_clean(self):
-        # The service builds and validates the instance (with the edition and the window);
-        # constraints are checked there, under the locks.
-        pass
 
     @property
     def is_bot(self) -> bool:
@@ -206,16 +220,8 @@ class RegistrationForm(forms.ModelForm):
         }
 
 
-class RegistrationEditForm(forms.ModelForm):
+class RegistrationEditForm(DelegateDetailsForm):
     """What a delegate may change through their link (not the email, unit or kind)."""
-
-    phone = PhoneField(label=_("Phone"))
-    parts = forms.ModelMultipleChoiceField(
-        label=_("Parts of the programme you will attend"),
-        queryset=ProgrammePart.objects.none(),
-        widget=forms.CheckboxSelectMultiple,
-        required=False,
-    )
 
     class Meta:
         model = Registration
@@ -230,27 +236,14 @@ class RegistrationEditForm(forms.ModelForm):
             "dietary_needs",
             "language",
         ]
-        labels = RegistrationForm.Meta.labels
-        widgets = {
-            "salutation": forms.RadioSelect,
-            "accommodation_needs": forms.Textarea(attrs={"rows": 2}),
-            "dietary_needs": forms.Textarea(attrs={"rows": 2}),
-        }
+        labels = LABELS
+        widgets = WIDGETS
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        edition = self.instance.edition
-        self.fields["salutation"].choices = Registration.Salutation.choices
-        if len(_edition_parts(edition)) > 1:
-            self.fields["parts"].queryset = ProgrammePart.objects.filter(edition=edition)
-            self.fields["parts"].required = True
-        else:
-            del self.fields["parts"]
+        self.setup_delegate_fields(self.instance.edition)
         self.helper = FormHelper()
         self.helper.form_tag = False
-
-    def _post_clean(self):
-        pass
 
     def service_data(self) -> dict:
         return {key: value for key, value in self.cleaned_data.items() if key != "parts"}

@@ -67,3 +67,30 @@ class EditionQuerySet(models.QuerySet):
                 ).order_by("unit__sort_key"),
             ),
         )
+
+
+class EditionParticipantQuerySet(models.QuerySet):
+    def with_seat_counts(self) -> EditionParticipantQuerySet:
+        """Each participating unit with its delegates *of that edition* counted by state, in the
+        same query: ``used`` (holding a seat: what the quota limits), ``waiting``, ``pending``,
+        ``confirmed``, ``checked_in`` and ``with_badge`` (confirmed or checked in). The one place
+        the delegation page, the organizers' list and the badge index count seats."""
+        from conference.models import Registration
+
+        Status = Registration.Status
+        of_edition = models.Q(unit__registrations__edition_id=models.F("edition_id"))
+
+        def count(*statuses):
+            return models.Count(
+                "unit__registrations",
+                filter=of_edition & models.Q(unit__registrations__status__in=statuses),
+            )
+
+        return self.annotate(
+            used=count(*Registration.HOLDS_SEAT),
+            waiting=count(Status.WAITLISTED),
+            pending=count(Status.PENDING),
+            confirmed=count(Status.CONFIRMED),
+            checked_in=count(Status.CHECKED_IN),
+            with_badge=count(Status.CONFIRMED, Status.CHECKED_IN),
+        )

@@ -7,8 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -18,20 +17,21 @@ from conference.forms import (
     DecisionForm,
     ManageLinkForm,
     RegistrationEditForm,
-    RegistrationFilterForm,
     RegistrationForm,
     validation_error_to_form,
 )
-from conference.models import Edition, EditionParticipant, Registration
+from conference.models import EditionParticipant, Registration
+from conference.pages import (
+    edition_or_404,
+    registration_filters,
+    render_edition,
+    with_registration_link,
+)
 from conference.permissions import department_of, require
 from conference.ratelimit import ratelimit
-from conference.signing import InvalidLink, manage_token, registration_from_token
+from conference.signing import manage_token
 
 SENT_SESSION_KEY = "registration_sent_to"
-
-
-def _edition(number: int) -> Edition:
-    return get_object_or_404(Edition.objects.with_host(), number=number)
 
 
 def _mask(email: str) -> str:
@@ -49,10 +49,10 @@ def _mask(email: str) -> str:
 @ratelimit("registration")
 @require_http_methods(["GET", "POST"])
 def registration_create(request, number: int):
-    edition = _edition(number)
+    edition = edition_or_404(number)
     closed = services.registration_window_message(edition)
     if closed:
-        return render(
+        return render_edition(
             request,
             "conference/registration_closed.html",
             {"edition": edition, "message": closed},
@@ -87,21 +87,21 @@ def registration_create(request, number: int):
                 # The same page whether the address was new or already registered.
                 request.session[SENT_SESSION_KEY] = _mask(registration.email)
                 return redirect("conference:registration_sent", number=edition.number)
-    return render(
+    return render_edition(
         request,
         "conference/registration_form.html",
         {
             "edition": edition,
             "form": form,
-            "seats": services.seats_summary(edition),
+            "availability": services.seats_availability(edition),
             "closes_at": edition.registration_closes_at,
         },
     )
 
 
 def registration_sent(request, number: int):
-    edition = _edition(number)
-    return render(
+    edition = edition_or_404(number)
+    return render_edition(
         request,
         "conference/registration_sent.html",
         {"edition": edition, "sent_to": request.session.get(SENT_SESSION_KEY, "")},
@@ -112,7 +112,7 @@ def registration_sent(request, number: int):
 @require_http_methods(["GET", "POST"])
 def registration_link(request, number: int):
     """ "Send me my link again"; the same message whether or not the address is registered."""
-    edition = _edition(number)
+    edition = edition_or_404(number)
     form = ManageLinkForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if not form.is_bot:
@@ -121,39 +121,22 @@ def registration_link(request, number: int):
             )
         messages.success(request, services.NOT_REVEALING)
         return redirect("conference:registration_link", number=edition.number)
-    return render(request, "conference/registration_link.html", {"edition": edition, "form": form})
+    return render_edition(
+        request, "conference/registration_link.html", {"edition": edition, "form": form}
+    )
 
 
-def _from_link(request, token: str):
-    try:
-        return registration_from_token(token)
-    except InvalidLink:
-        return None
-
-
-def _invalid_link(request):
-    return render(request, "conference/registration_link_invalid.html", status=400)
-
-
-def registration_manage(request, token: str):
-    registration = _from_link(request, token)
-    if registration is None:
-        return _invalid_link(request)
+@with_registration_link
+def registration_manage(request, registration: Registration, token: str):
     edition = registration.edition
-    return render(
+    return render_edition(
         request,
         "conference/registration_manage.html",
         {
             "registration": registration,
             "edition": edition,
             "token": token,
-            "can_edit": registration.status
-            in (
-                Registration.Status.PENDING,
-                Registration.Status.WAITLISTED,
-                Registration.Status.CONFIRMED,
-            )
-            and services.changes_allowed(edition),
+            "can_edit": services.registration_can_edit(registration),
             "can_cancel": registration.can_become(Registration.Status.CANCELLED)
             and services.cancel_allowed(edition),
             "changes_until": services.changes_deadline(edition),
@@ -162,10 +145,8 @@ def registration_manage(request, token: str):
 
 
 @require_http_methods(["GET", "POST"])
-def registration_edit(request, token: str):
-    registration = _from_link(request, token)
-    if registration is None:
-        return _invalid_link(request)
+@with_registration_link
+def registration_edit(request, registration: Registration, token: str):
     manage = reverse("conference:registration_manage", kwargs={"token": token})
     if not services.changes_allowed(registration.edition):
         deadline = services.changes_deadline(registration.edition)
@@ -188,7 +169,7 @@ def registration_edit(request, token: str):
         else:
             messages.success(request, _("Your changes are saved."))
             return redirect(manage)
-    return render(
+    return render_edition(
         request,
         "conference/registration_edit.html",
         {"registration": registration, "form": form, "token": token},
@@ -196,10 +177,8 @@ def registration_edit(request, token: str):
 
 
 @require_http_methods(["GET", "POST"])
-def registration_cancel(request, token: str):
-    registration = _from_link(request, token)
-    if registration is None:
-        return _invalid_link(request)
+@with_registration_link
+def registration_cancel(request, registration: Registration, token: str):
     manage = reverse("conference:registration_manage", kwargs={"token": token})
     if request.method == "POST":
         try:
@@ -209,7 +188,7 @@ def registration_cancel(request, token: str):
         else:
             messages.success(request, _("Your registration is cancelled."))
         return redirect(manage)
-    return render(
+    return render_edition(
         request,
         "conference/registration_cancel.html",
         {"registration": registration, "token": token},
@@ -217,17 +196,15 @@ def registration_cancel(request, token: str):
 
 
 @require_http_methods(["GET", "POST"])
-def registration_erase(request, token: str):
+@with_registration_link
+def registration_erase(request, registration: Registration, token: str):
     """Delete the registration and its personal data (Decree 13/2023/NĐ-CP)."""
-    registration = _from_link(request, token)
-    if registration is None:
-        return _invalid_link(request)
     if request.method == "POST":
         number = registration.edition.number
         services.registration_erase(registration=registration)
         messages.success(request, _("Your registration and your personal data are deleted."))
         return redirect("conference:registration_create", number=number)
-    return render(
+    return render_edition(
         request,
         "conference/registration_erase.html",
         {"registration": registration, "token": token},
@@ -271,7 +248,7 @@ def delegation(request, number: int, unit_id: int | None = None):
     """A province's delegation for an edition: quota used and left, confirm or decline.
 
     Liaisons see their own department's unit; organizers may open any unit's page."""
-    edition = _edition(number)
+    edition = edition_or_404(number)
     if unit_id is None:
         department = department_of(request.user)
         if department is None or not department.unit.is_current:
@@ -280,7 +257,9 @@ def delegation(request, number: int, unit_id: int | None = None):
             )
         unit_id = department.unit_id
     participant = get_object_or_404(
-        EditionParticipant.objects.select_related("unit"), edition=edition, unit_id=unit_id
+        EditionParticipant.objects.select_related("unit").with_seat_counts(),
+        edition=edition,
+        unit_id=unit_id,
     )
     unit = participant.unit
     require(request.user, "delegation.manage", unit)
@@ -297,22 +276,14 @@ def delegation(request, number: int, unit_id: int | None = None):
             return redirect(request.get_full_path())
         for error in form.non_field_errors() + form.errors.get("registrations", []):
             messages.error(request, error)
-    rows = list(registrations)
-    counts = {status: 0 for status in Registration.Status.values}
-    for row in rows:
-        counts[row.status] += 1
-    used = sum(counts[status] for status in Registration.HOLDS_SEAT)
-    return render(
+    return render_edition(
         request,
         "conference/registration_delegation.html",
         {
             "edition": edition,
             "unit": unit,
             "participant": participant,
-            "registrations": rows,
-            "counts": counts,
-            "used": used,
-            "left": None if participant.quota is None else max(participant.quota - used, 0),
+            "registrations": list(registrations),
             "form": form,
         },
     )
@@ -323,13 +294,7 @@ def delegation(request, number: int, unit_id: int | None = None):
 def registration_list(request):
     """Every registration of an edition, with filters, search, counts per province."""
     require(request.user, "edition.manage")
-    number = request.GET.get("edition", "")
-    default = (number.isdigit() and Edition.objects.filter(number=number).first()) or (
-        Edition.objects.next_or_current()
-    )
-    if default is None:
-        raise PermissionDenied(_("There is no edition yet."))
-    filters = RegistrationFilterForm(request.GET or None, edition=default)
+    filters = registration_filters(request)
     edition = filters.selected_edition()
     registrations = filters.filter(Registration.objects.with_related()).ordered()
     decision = DecisionForm(
@@ -352,25 +317,15 @@ def registration_list(request):
         for error in decision.non_field_errors() + decision.errors.get("registrations", []):
             messages.error(request, error)
     page = Paginator(registrations, 50).get_page(request.GET.get("page"))
-    of_edition = Q(unit__registrations__edition=edition)
     per_unit = (
         EditionParticipant.objects.filter(edition=edition)
         .select_related("unit")
-        .annotate(
-            used=Count(
-                "unit__registrations",
-                filter=of_edition & Q(unit__registrations__status__in=Registration.HOLDS_SEAT),
-            ),
-            waiting=Count(
-                "unit__registrations",
-                filter=of_edition & Q(unit__registrations__status=Registration.Status.WAITLISTED),
-            ),
-        )
+        .with_seat_counts()
         .order_by("unit__sort_key")
     )
     query = request.GET.copy()
     query.pop("page", None)
-    return render(
+    return render_edition(
         request,
         "conference/registration_list.html",
         {

@@ -65,7 +65,7 @@ EDITABLE_FIELDS = (
     "language",
 )
 
-DELEGATE_LABEL = "delegate (self-service link)"
+DELEGATE_LABEL = AuditEntry.DELEGATE  # a code, shown translated (AuditEntry.actor_display)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -156,6 +156,12 @@ def _audit(
         reason=reason,
         data=data or {},
     )
+
+
+def _manage_link_key(now: datetime.datetime) -> str:
+    """The event key part of a manage-link email: the hour, so that an address gets at most one
+    such email an hour however often the form is sent (nobody can flood an inbox with them)."""
+    return "hour:" + now.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H")
 
 
 def _notify(
@@ -262,6 +268,23 @@ def seats_summary(edition: Edition) -> dict[str, int | None]:
     return {"capacity": edition.capacity, "taken": taken, "left": left}
 
 
+def seats_availability(edition: Edition) -> str:
+    """What the public form says about seats, without numbers: "" (no capacity), "available",
+    "few" or "full". Exact numbers would tell a visitor whether the address they just sent was
+    new (the count moves) or already registered (it does not); organizers see the numbers."""
+    left = seats_summary(edition)["left"]
+    if left is None:
+        return ""
+    if left == 0:
+        return "full"
+    if left <= max(FEW_SEATS, edition.capacity // 10):
+        return "few"
+    return "available"
+
+
+FEW_SEATS = 5
+
+
 # ---------------------------------------------------------------------------------------------
 # The delegate
 # ---------------------------------------------------------------------------------------------
@@ -330,6 +353,16 @@ def delegate_register(
         raise ValidationError(closed, code="registration_closed")
     cleaned = _clean_data(data)
     unit = cleaned.get("unit")
+    if unit is not None and cleaned.get("organisation_kind") not in Registration.KINDS_WITH_UNIT:
+        raise ValidationError(
+            {
+                "unit": gettext(
+                    "Only delegates of a provincial Department of Industry and Trade or another "
+                    "provincial agency choose a province; leave it empty."
+                )
+            },
+            code="unit_not_allowed",
+        )
     participant = _lock_participant(edition, unit, lock=lock_rows)
     if unit is not None and participant is None:
         raise ValidationError(
@@ -354,7 +387,7 @@ def delegate_register(
         Registration.objects.for_edition(edition).active().filter(email=registration.email).first()
     )
     if existing is not None:
-        _notify(existing, "registration_manage_link", key=f"duplicate:{now.isoformat()}")
+        _notify(existing, "registration_manage_link", key=_manage_link_key(now))
         return existing, False
 
     if problem:
@@ -366,7 +399,7 @@ def delegate_register(
     except IntegrityError:
         # Only reachable without the locks: another request inserted the same email meanwhile.
         existing = Registration.objects.for_edition(edition).active().get(email=registration.email)
-        _notify(existing, "registration_manage_link", key=f"duplicate:{now.isoformat()}")
+        _notify(existing, "registration_manage_link", key=_manage_link_key(now))
         return existing, False
     registration.parts.set(chosen_parts)
     _audit(
@@ -383,6 +416,42 @@ def delegate_register(
     return registration, True
 
 
+def registration_can_edit(
+    registration: Registration, now: datetime.datetime | None = None, *, actor=None
+) -> bool:
+    """Whether the registration's details may be changed now: in an editable state
+    (``Registration.EDITABLE_STATES``) and, for the delegate (``actor=None``), before the
+    edition's change deadline. The manage page asks this to show its "change" button."""
+    if registration.status not in Registration.EDITABLE_STATES:
+        return False
+    return actor is not None or changes_allowed(registration.edition, now)
+
+
+def registration_check_update(
+    *,
+    registration: Registration,
+    data: dict[str, Any],
+    actor=None,
+    now: datetime.datetime | None = None,
+) -> dict[str, Any]:
+    """The checks of :func:`registration_update`, without saving: raises ``ValidationError``, else
+    returns the cleaned values of ``EDITABLE_FIELDS``. The admin's form calls it in ``clean`` so
+    that a refusal shows as a form error."""
+    if actor is None and not changes_allowed(registration.edition, now):
+        raise ValidationError(
+            gettext("Changes were possible until %(when)s. Please contact the organizers.")
+            % {"when": _local(changes_deadline(registration.edition))},
+            code="changes_closed",
+        )
+    if registration.status not in Registration.EDITABLE_STATES:
+        raise ValidationError(
+            gettext("A registration that is “%(status)s” can no longer be changed.")
+            % {"status": registration.get_status_display()},
+            code="not_editable",
+        )
+    return _clean_data({key: data[key] for key in EDITABLE_FIELDS if key in data})
+
+
 @transaction.atomic
 def registration_update(
     *,
@@ -395,19 +464,7 @@ def registration_update(
     """The delegate (``actor=None``) changes their details until the edition's change deadline;
     an organizer (an ``actor``) may change them any time. Only ``EDITABLE_FIELDS``."""
     registration = Registration.objects.select_for_update().get(pk=registration.pk)
-    if actor is None and not changes_allowed(registration.edition, now):
-        raise ValidationError(
-            gettext("Changes were possible until %(when)s. Please contact the organizers.")
-            % {"when": _local(changes_deadline(registration.edition))},
-            code="changes_closed",
-        )
-    if registration.status not in (Status.PENDING, Status.WAITLISTED, Status.CONFIRMED):
-        raise ValidationError(
-            gettext("A registration that is “%(status)s” can no longer be changed.")
-            % {"status": registration.get_status_display()},
-            code="not_editable",
-        )
-    cleaned = _clean_data({key: data[key] for key in EDITABLE_FIELDS if key in data})
+    cleaned = registration_check_update(registration=registration, data=data, actor=actor, now=now)
     changed = [key for key, value in cleaned.items() if getattr(registration, key) != value]
     for key in changed:
         setattr(registration, key, cleaned[key])
@@ -486,7 +543,8 @@ def registration_promote_next(*, edition: Edition, actor=None) -> list[Registrat
     edition = _lock_edition(edition)
     participants = {
         participant.unit_id: participant
-        for participant in EditionParticipant.objects.select_for_update()
+        # of=("self",): lock the participants only, not the provincial units joined for names.
+        for participant in EditionParticipant.objects.select_for_update(of=("self",))
         .filter(edition=edition)
         .select_related("unit")
     }
@@ -586,6 +644,23 @@ def registrations_cancel(
     return _bulk(registration_cancel, registrations, actor=actor, reason=reason)
 
 
+def _check_in_registration(*, registration: Registration, actor) -> Registration:
+    return registration_check_in(badge_code=registration.badge_code, actor=actor)[0]
+
+
+def registrations_check_in(
+    *, registrations: Iterable[Registration], actor
+) -> tuple[int, list[str]]:
+    """Check in several (the admin's action, for a delegate let in without their badge)."""
+    return _bulk(_check_in_registration, registrations, actor=actor)
+
+
+def registrations_erase(
+    *, registrations: Iterable[Registration], actor, reason: str = ""
+) -> tuple[int, list[str]]:
+    return _bulk(registration_erase, registrations, actor=actor, reason=reason)
+
+
 # ---------------------------------------------------------------------------------------------
 # The manage link
 # ---------------------------------------------------------------------------------------------
@@ -606,7 +681,7 @@ def registration_send_manage_link(
     )
     found = registration.active().first() or registration.first()
     if found is not None:
-        _notify(found, "registration_manage_link", key=f"resend:{now.isoformat()}")
+        _notify(found, "registration_manage_link", key=_manage_link_key(now))
 
 
 @transaction.atomic
@@ -693,7 +768,7 @@ def registrations_purge(*, today: datetime.date | None = None) -> int:
             registration,
             actor=None,
             reason=gettext("Retention period ended."),
-            label="retention job",
+            label=AuditEntry.RETENTION_JOB,
         )
         count += 1
     return count

@@ -7,24 +7,23 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q
 from django.http import HttpResponse, StreamingHttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from conference import badges, exports, venue
-from conference.forms import RegistrationFilterForm
 from conference.models import Edition, EditionParticipant, Registration
+from conference.pages import (
+    edition_or_404,
+    registration_filters,
+    render_edition,
+    with_registration_link,
+)
 from conference.permissions import can, department_of, is_organizer, require
-from conference.signing import InvalidLink, registration_from_token
 
 CHECKIN_SESSION_KEY = "checkin_result"
-
-
-def _edition(number: int) -> Edition:
-    return get_object_or_404(Edition.objects.with_host(), number=number)
 
 
 def _pdf(content: bytes, filename: str) -> HttpResponse:
@@ -35,7 +34,7 @@ def _pdf(content: bytes, filename: str) -> HttpResponse:
 
 
 def _unavailable(request, registration: Registration, *, token: str = ""):
-    return render(
+    return render_edition(
         request,
         "conference/badge_unavailable.html",
         {"registration": registration, "edition": registration.edition, "token": token},
@@ -63,7 +62,7 @@ def _badge_pdf(request, registration: Registration, *, token: str = ""):
 @login_required
 def badge_index(request, number: int):
     """The badge sheets of an edition: every province for organizers, one's own for a liaison."""
-    edition = _edition(number)
+    edition = edition_or_404(number)
     organizer = is_organizer(request.user)
     participants = EditionParticipant.objects.filter(edition=edition).select_related("unit")
     if not organizer:
@@ -71,17 +70,7 @@ def badge_index(request, number: int):
         if department is None or not can(request.user, "delegation.view", department.unit):
             raise PermissionDenied(_("You are not allowed to do this."))
         participants = participants.filter(unit_id=department.unit_id)
-    of_edition = Q(unit__registrations__edition=edition)
-    participants = participants.annotate(
-        with_badge=Count(
-            "unit__registrations",
-            filter=of_edition & Q(unit__registrations__status__in=badges.BADGE_STATES),
-        ),
-        pending=Count(
-            "unit__registrations",
-            filter=of_edition & Q(unit__registrations__status=Registration.Status.PENDING),
-        ),
-    ).order_by("unit__sort_key")
+    participants = participants.with_seat_counts().order_by("unit__sort_key")
     others = None
     if organizer:
         others = (
@@ -89,7 +78,7 @@ def badge_index(request, number: int):
             .filter(unit__isnull=True, status__in=badges.BADGE_STATES)
             .count()
         )
-    return render(
+    return render_edition(
         request,
         "conference/badge_index.html",
         {"edition": edition, "participants": participants, "others": others},
@@ -99,7 +88,7 @@ def badge_index(request, number: int):
 @login_required
 def badge_sheet_unit(request, number: int, unit_id: int):
     """A4 sheets of the badges of one province's delegation."""
-    edition = _edition(number)
+    edition = edition_or_404(number)
     participant = get_object_or_404(
         EditionParticipant.objects.select_related("unit"), edition=edition, unit_id=unit_id
     )
@@ -108,7 +97,7 @@ def badge_sheet_unit(request, number: int, unit_id: int):
         badges.with_badges(Registration.objects.for_edition(edition).for_unit(participant.unit))
     )
     if not registrations:
-        return render(
+        return render_edition(
             request,
             "conference/badge_none.html",
             {"edition": edition, "unit": participant.unit},
@@ -125,13 +114,13 @@ def badge_sheet_unit(request, number: int, unit_id: int):
 @login_required
 def badge_sheet_others(request, number: int):
     """A4 sheets of the badges of delegates without a province (Ministry, press, guests)."""
-    edition = _edition(number)
+    edition = edition_or_404(number)
     require(request.user, "edition.manage")
     registrations = list(
         badges.with_badges(Registration.objects.for_edition(edition).filter(unit__isnull=True))
     )
     if not registrations:
-        return render(
+        return render_edition(
             request, "conference/badge_none.html", {"edition": edition, "unit": None}, status=404
         )
     content = badges.render_badges_pdf(
@@ -153,12 +142,9 @@ def badge_registration(request, pk: int):
     return _badge_pdf(request, registration)
 
 
-def badge_delegate(request, token: str):
+@with_registration_link
+def badge_delegate(request, registration: Registration, token: str):
     """The delegate's own badge, through the signed link of their registration."""
-    try:
-        registration = registration_from_token(token)
-    except InvalidLink:
-        return render(request, "conference/registration_link_invalid.html", status=400)
     return _badge_pdf(request, registration, token=token)
 
 
@@ -172,7 +158,7 @@ def badge_delegate(request, token: str):
 def checkin(request, number: int):
     """The check-in desk: one field for the badge code, typed or typed by a scanner (which
     ends with Enter). POST → check in → redirect → the answer in big letters above the field."""
-    edition = _edition(number)
+    edition = edition_or_404(number)
     require(request.user, "checkin.perform", edition)
     if request.method == "POST":
         result = venue.venue_check_in(
@@ -187,7 +173,7 @@ def checkin(request, number: int):
         .select_related("unit")
         .order_by("-checked_in_at", "-id")[:5]
     )
-    return render(
+    return render_edition(
         request,
         "conference/checkin.html",
         {
@@ -207,13 +193,7 @@ def checkin(request, number: int):
 def _filtered(request):
     """The organizers' list filters, read exactly as the list page reads them."""
     require(request.user, "edition.manage")
-    number = request.GET.get("edition", "")
-    default = (number.isdigit() and Edition.objects.filter(number=number).first()) or (
-        Edition.objects.next_or_current()
-    )
-    if default is None:
-        raise PermissionDenied(_("There is no edition yet."))
-    filters = RegistrationFilterForm(request.GET or None, edition=default)
+    filters = registration_filters(request)
     edition = filters.selected_edition()
     return edition, filters.filter(Registration.objects.all())
 

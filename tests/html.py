@@ -100,3 +100,58 @@ def facts(response_or_html) -> list[tuple[str, str]]:
     return list(
         zip(texts(response_or_html, tag="dt"), texts(response_or_html, tag="dd"), strict=True)
     )
+
+
+class _FormCollector(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.data: list[tuple[str, str]] = []
+        self._select: str | None = None
+        self._selected: list[str] = []
+        self._first_option: str | None = None
+        self._textarea: str | None = None
+        self._text: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        name = attrs.get("name")
+        if tag == "input" and name and "disabled" not in attrs:
+            kind = attrs.get("type", "text")
+            if kind in ("submit", "button", "file", "image", "reset"):
+                return
+            if kind in ("checkbox", "radio") and "checked" not in attrs:
+                return
+            self.data.append((name, attrs.get("value", "on" if kind == "checkbox" else "")))
+        elif tag == "select" and name:
+            self._select, self._selected, self._first_option = name, [], None
+        elif tag == "option" and self._select is not None:
+            value = attrs.get("value", "")
+            if self._first_option is None:
+                self._first_option = value
+            if "selected" in attrs:
+                self._selected.append(value)
+        elif tag == "textarea" and name:
+            self._textarea, self._text = name, []
+
+    def handle_endtag(self, tag):
+        if tag == "select" and self._select is not None:
+            for value in self._selected:
+                self.data.append((self._select, value))
+            self._select = None
+        elif tag == "textarea" and self._textarea is not None:
+            self.data.append((self._textarea, "".join(self._text).removeprefix("\n")))
+            self._textarea = None
+
+    def handle_data(self, data):
+        if self._textarea is not None:
+            self._text.append(data)
+
+
+def form_data(response_or_html) -> dict[str, list[str]]:
+    """What a browser would submit from the page's forms as they are (for admin change pages)."""
+    collector = _FormCollector()
+    collector.feed(_content(response_or_html))
+    data: dict[str, list[str]] = {}
+    for name, value in collector.data:
+        data.setdefault(name, []).append(value)
+    return data

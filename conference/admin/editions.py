@@ -1,5 +1,7 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.utils.translation import gettext as _
 
+from conference import services
 from conference.admin.search import FoldedSearchMixin
 from conference.models import AgendaItem, Chair, Edition, EditionParticipant
 
@@ -14,6 +16,18 @@ class AgendaItemInline(admin.TabularInline):
     model = AgendaItem
     extra = 0
     autocomplete_fields = ["speaker_unit"]
+
+
+def _promote_after_raise(modeladmin, request, edition) -> None:
+    """After a capacity or a quota changed: give the free seats to the waiting list (the
+    service skips those whose unit is still full) and say how many moved."""
+    promoted = services.registration_promote_next(edition=edition, actor=request.user)
+    if promoted:
+        modeladmin.message_user(
+            request,
+            _("Moved from the waiting list: %(count)s.") % {"count": len(promoted)},
+            messages.SUCCESS,
+        )
 
 
 class ParticipantInline(admin.TabularInline):
@@ -32,6 +46,17 @@ class EditionAdmin(FoldedSearchMixin, admin.ModelAdmin):
     inlines = [ChairInline, AgendaItemInline, ParticipantInline]
     list_select_related = ["host", "held_in"]
 
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        quotas_changed = any(
+            "quota" in inline.changed_data
+            for formset in formsets
+            if formset.model is EditionParticipant
+            for inline in formset.forms
+        )
+        if change and ("capacity" in form.changed_data or quotas_changed):
+            _promote_after_raise(self, request, form.instance)
+
 
 @admin.register(EditionParticipant)
 class EditionParticipantAdmin(FoldedSearchMixin, admin.ModelAdmin):
@@ -43,6 +68,12 @@ class EditionParticipantAdmin(FoldedSearchMixin, admin.ModelAdmin):
     autocomplete_fields = ["unit"]
     list_select_related = ["unit", "edition"]
     ordering = ["edition__number", "unit__sort_key"]
+
+    def save_model(self, request, obj, form, change):
+        # Also called for each row changed in the list (the editable quota column).
+        super().save_model(request, obj, form, change)
+        if change and "quota" in form.changed_data:
+            _promote_after_raise(self, request, obj.edition)
 
 
 @admin.register(Chair)

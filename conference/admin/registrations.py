@@ -1,6 +1,7 @@
 """Registrations in the admin: filters, accent-insensitive search, the audit trail, and actions
 that call the same services as the liaison's and organizers' pages."""
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.contenttypes.admin import GenericTabularInline
 from django.core.exceptions import ValidationError
@@ -9,7 +10,8 @@ from django.utils.translation import ngettext
 
 from conference import services
 from conference.admin.search import FoldedSearchMixin
-from conference.models import AuditEntry, ProgrammePart, Registration
+from conference.forms import validation_error_to_form
+from conference.models import AuditEntry, Edition, ProgrammePart, Registration
 
 
 class AuditInline(GenericTabularInline):
@@ -17,10 +19,14 @@ class AuditInline(GenericTabularInline):
     ct_field = "content_type"
     ct_fk_field = "object_id"
     extra = 0
-    fields = ["created_at", "actor_label", "action", "from_state", "to_state", "reason"]
+    fields = ["created_at", "actor_display", "action", "from_state", "to_state", "reason"]
     readonly_fields = fields
     can_delete = False
     verbose_name_plural = _("history")
+
+    @admin.display(description=_("who"))
+    def actor_display(self, obj):
+        return obj.actor_display
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -37,12 +43,37 @@ class ProgrammePartAdmin(admin.ModelAdmin):
     search_fields = ["title", "title_en"]
 
 
-def _run(modeladmin, request, queryset, service, done_message):
-    done, errors = service(registrations=list(queryset), actor=request.user)
-    if done:
-        modeladmin.message_user(request, done_message(done), messages.SUCCESS)
-    for error in errors:
-        modeladmin.message_user(request, error, messages.ERROR)
+class RegistrationAdminForm(forms.ModelForm):
+    """The admin's change form: the service's checks run in ``clean``, so a refusal (a cancelled
+    registration, a bad phone number) shows as a form error and nothing is saved or logged."""
+
+    actor = None  # set per request by RegistrationAdmin.get_form
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk is not None and not self.errors:
+            try:
+                services.registration_check_update(
+                    registration=self.instance, data=cleaned, actor=self.actor
+                )
+            except ValidationError as error:
+                validation_error_to_form(self, error)
+        return cleaned
+
+
+def _service_action(name: str, description, service, done_message):
+    """An admin action that runs ``service`` (a bulk service of ``conference.services``: each row
+    in its own transaction) over the selection and reports what was done and what was refused."""
+
+    def action(modeladmin, request, queryset):
+        done, errors = service(registrations=list(queryset), actor=request.user)
+        if done:
+            modeladmin.message_user(request, done_message(done), messages.SUCCESS)
+        for error in errors:
+            modeladmin.message_user(request, error, messages.ERROR)
+
+    action.__name__ = name
+    return admin.action(description=description)(action)
 
 
 @admin.register(Registration)
@@ -63,7 +94,53 @@ class RegistrationAdmin(FoldedSearchMixin, admin.ModelAdmin):
     folded_search_fields = ("search_text",)
     ordering = ["sort_key", "id"]
     date_hierarchy = "created_at"
-    actions = ["confirm", "decline", "cancel"]
+    form = RegistrationAdminForm
+    actions = [
+        _service_action(
+            "confirm",
+            _("Confirm the selected registrations"),
+            services.registrations_confirm,
+            lambda n: (
+                ngettext("%(n)s registration confirmed.", "%(n)s registrations confirmed.", n)
+                % {"n": n}
+            ),
+        ),
+        _service_action(
+            "decline",
+            _("Decline the selected registrations"),
+            services.registrations_decline,
+            lambda n: (
+                ngettext("%(n)s registration declined.", "%(n)s registrations declined.", n)
+                % {"n": n}
+            ),
+        ),
+        _service_action(
+            "cancel",
+            _("Cancel the selected registrations"),
+            services.registrations_cancel,
+            lambda n: (
+                ngettext("%(n)s registration cancelled.", "%(n)s registrations cancelled.", n)
+                % {"n": n}
+            ),
+        ),
+        _service_action(
+            "check_in",
+            _("Check in the selected delegates"),
+            services.registrations_check_in,
+            lambda n: (
+                ngettext("%(n)s delegate checked in.", "%(n)s delegates checked in.", n) % {"n": n}
+            ),
+        ),
+        _service_action(
+            "erase",
+            _("Erase the selected registrations and their personal data"),
+            services.registrations_erase,
+            lambda n: (
+                ngettext("%(n)s registration erased.", "%(n)s registrations erased.", n) % {"n": n}
+            ),
+        ),
+        "fill_from_waitlist",
+    ]
     inlines = [AuditInline]
     fields = [
         "edition",
@@ -113,53 +190,49 @@ class RegistrationAdmin(FoldedSearchMixin, admin.ModelAdmin):
         # by filling it in for them.
         return False
 
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        return type(form.__name__, (form,), {"actor": request.user})
+
+    def get_actions(self, request):
+        # Deleting goes through the erasure service (the "erase" action, or the delete page).
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
     def save_model(self, request, obj, form, change):
-        """Changes go through the same service as the delegate's own (organizers: no deadline)."""
-        try:
-            services.registration_update(
-                registration=obj,
-                data={key: form.cleaned_data[key] for key in services.EDITABLE_FIELDS
-                      if key in form.cleaned_data},
-                actor=request.user,
-            )  # fmt: skip
-        except ValidationError as error:
-            self.message_user(request, " ".join(error.messages), messages.ERROR)
+        """Changes go through the same service as the delegate's own (organizers: no deadline);
+        the form's ``clean`` already ran its checks."""
+        services.registration_update(
+            registration=obj,
+            data={key: form.cleaned_data[key] for key in services.EDITABLE_FIELDS
+                  if key in form.cleaned_data},
+            actor=request.user,
+        )  # fmt: skip
 
-    @admin.action(description=_("Confirm the selected registrations"))
-    def confirm(self, request, queryset):
-        _run(
-            self,
-            request,
-            queryset,
-            services.registrations_confirm,
-            lambda n: (
-                ngettext("%(n)s registration confirmed.", "%(n)s registrations confirmed.", n)
-                % {"n": n}
-            ),
-        )
+    def delete_model(self, request, obj):
+        """The delete page erases through the service: the seat goes to the waiting list, the
+        emails about the registration are deleted and the audit log says so."""
+        services.registration_erase(registration=obj, actor=request.user)
 
-    @admin.action(description=_("Decline the selected registrations"))
-    def decline(self, request, queryset):
-        _run(
-            self,
-            request,
-            queryset,
-            services.registrations_decline,
-            lambda n: (
-                ngettext("%(n)s registration declined.", "%(n)s registrations declined.", n)
-                % {"n": n}
-            ),
-        )
+    def delete_queryset(self, request, queryset):
+        for registration in queryset:
+            services.registration_erase(registration=registration, actor=request.user)
 
-    @admin.action(description=_("Cancel the selected registrations"))
-    def cancel(self, request, queryset):
-        _run(
-            self,
-            request,
-            queryset,
-            services.registrations_cancel,
-            lambda n: (
-                ngettext("%(n)s registration cancelled.", "%(n)s registrations cancelled.", n)
-                % {"n": n}
-            ),
+    @admin.action(
+        description=_(
+            "Fill the free seats of the selected registrations' editions from the waiting list"
         )
+    )
+    def fill_from_waitlist(self, request, queryset):
+        editions = Edition.objects.filter(pk__in=queryset.values("edition_id").distinct()).order_by(
+            "number"
+        )
+        for edition in editions:
+            promoted = services.registration_promote_next(edition=edition, actor=request.user)
+            self.message_user(
+                request,
+                _("%(edition)s: moved from the waiting list: %(count)s.")
+                % {"edition": edition, "count": len(promoted)},
+                messages.SUCCESS,
+            )

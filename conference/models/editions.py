@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from conference.querysets import EditionQuerySet
+from conference.querysets import EditionParticipantQuerySet, EditionQuerySet
 from conference.vietnamese import roman
 
 
@@ -227,6 +227,8 @@ class EditionParticipant(models.Model):
         _("delegate quota"), null=True, blank=True, help_text=_("Empty: no quota for this unit.")
     )
 
+    objects = EditionParticipantQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("participating unit")
         verbose_name_plural = _("participating units")
@@ -239,6 +241,11 @@ class EditionParticipant(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit} — {self.edition}"
+
+    @property
+    def seats_left(self) -> int | None:
+        """Seats left in the quota (None: no quota); needs ``with_seat_counts()``."""
+        return None if self.quota is None else max(self.quota - self.used, 0)
 
 
 class Chair(models.Model):

@@ -151,6 +151,8 @@ class Registration(models.Model):
     }
     ACTIVE = frozenset({Status.PENDING, Status.WAITLISTED, Status.CONFIRMED, Status.CHECKED_IN})
     HOLDS_SEAT = frozenset({Status.PENDING, Status.CONFIRMED, Status.CHECKED_IN})
+    # States in which the details may still be changed (by the delegate until the deadline).
+    EDITABLE_STATES = frozenset({Status.PENDING, Status.WAITLISTED, Status.CONFIRMED})
 
     class OrganisationKind(models.TextChoices):
         DOIT = "doit", _("Provincial Department of Industry and Trade")
@@ -160,8 +162,9 @@ class Registration(models.Model):
         PRESS = "press", _("Press")
         GUEST = "guest", _("Guest")
 
-    # Kinds that belong to a province: they must name a participating unit and count against
-    # its quota. Ministry units, the press and guests may come without one.
+    # Kinds that belong to a province's delegation: they must name a participating unit and count
+    # against its quota. The others (Ministry units, enterprises, the press, guests) never name a
+    # unit (a database constraint): they count only against the edition's capacity.
     KINDS_WITH_UNIT = frozenset({OrganisationKind.DOIT, OrganisationKind.PROVINCIAL_AGENCY})
 
     Salutation = User.Salutation
@@ -223,8 +226,9 @@ class Registration(models.Model):
     checked_in_at = models.DateTimeField(_("checked in at"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("registered at"), default=timezone.now, editable=False)
     updated_at = models.DateTimeField(_("last changed"), auto_now=True)
-    sort_key = models.CharField(max_length=800, editable=False, db_index=True, default="")
-    search_text = models.CharField(max_length=1000, editable=False, default="")
+    # Text: their length follows the source fields' (a 150-letter name makes a ~900-digit key).
+    sort_key = models.TextField(editable=False, db_index=True, default="")
+    search_text = models.TextField(editable=False, default="")
 
     objects = RegistrationQuerySet.as_manager()
 
@@ -267,6 +271,15 @@ class Registration(models.Model):
                 condition=models.Q(unit__isnull=False)
                 | ~models.Q(organisation_kind__in=["doit", "provincial_agency"]),
                 name="registration_provincial_kinds_have_unit",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(unit__isnull=True)
+                | models.Q(organisation_kind__in=["doit", "provincial_agency"]),
+                name="registration_unit_only_for_provincial_kinds",
+                violation_error_message=_(
+                    "Only delegates of a provincial department or agency belong to a province's "
+                    "delegation."
+                ),
             ),
         ]
         indexes = [

@@ -28,8 +28,9 @@ class User(AbstractUser):
         choices=[("vi", _("Vietnamese")), ("en", _("English"))],
         default="vi",
     )
-    sort_key = models.CharField(max_length=800, editable=False, db_index=True, default="")
-    search_text = models.CharField(max_length=400, editable=False, default="")
+    # Text: their length follows the source fields' (a 150-letter name makes a ~900-digit key).
+    sort_key = models.TextField(editable=False, db_index=True, default="")
+    search_text = models.TextField(editable=False, default="")
 
     class Meta(AbstractUser.Meta):
         swappable = "AUTH_USER_MODEL"

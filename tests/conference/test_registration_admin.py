@@ -1,8 +1,13 @@
 import pytest
+from django.contrib.admin.models import LogEntry
 from django.urls import reverse
+from django.utils import translation
 
-from conference.models import AuditEntry, Registration
-from tests.factories import RegistrationFactory, UserFactory
+from conference import services
+from conference.models import AuditEntry, EditionParticipant, Notification, Registration
+from tests.conference.conftest import delegate_data
+from tests.factories import RegistrationFactory, UserFactory, current_unit
+from tests.html import form_data, page_text
 
 pytestmark = pytest.mark.django_db
 
@@ -78,3 +83,235 @@ def test_registration_admin_changelist_query_count_same_for_one_and_many(
 
 
 ADMIN_LIST_QUERIES = 9
+
+
+def _waiting_setup(edition, django_capture_on_commit_callbacks):
+    """Hà Nội's quota (2) taken by ``seated`` and another; one delegate waiting."""
+    with django_capture_on_commit_callbacks(execute=True):
+        seated = RegistrationFactory(edition=edition, email="seated@example.vn")
+        RegistrationFactory(edition=edition)
+        waiting = RegistrationFactory(edition=edition, status="waitlisted")
+        services.registration_send_manage_link(edition=edition, email=seated.email)
+    assert Notification.objects.filter(recipient="seated@example.vn").count() == 1
+    return seated, waiting
+
+
+def _assert_erased(seated, waiting, staff):
+    assert not Registration.objects.filter(pk=seated.pk).exists()
+    assert Notification.objects.filter(recipient="seated@example.vn").count() == 0
+    waiting.refresh_from_db()
+    assert waiting.status == "pending"
+    entry = AuditEntry.objects.get(action="registration.erase")
+    assert (entry.object_id, entry.actor, entry.from_state) == (str(seated.pk), staff, "cancelled")
+    promoted = AuditEntry.objects.get(action="registration.pending")
+    assert (promoted.object_id, promoted.from_state) == (str(waiting.pk), "waitlisted")
+
+
+def test_registration_admin_delete_page_erases_through_the_service(
+    client, open_edition, django_capture_on_commit_callbacks
+):
+    staff = UserFactory(is_staff=True, is_superuser=True)
+    client.force_login(staff)
+    seated, waiting = _waiting_setup(open_edition, django_capture_on_commit_callbacks)
+    url = reverse("admin:conference_registration_delete", args=[seated.pk])
+    assert client.get(url).status_code == 200
+    response = client.post(url, {"post": "yes"})
+    assert response.status_code == 302
+    _assert_erased(seated, waiting, staff)
+
+
+def test_registration_admin_erase_action(client, open_edition, django_capture_on_commit_callbacks):
+    staff = UserFactory(is_staff=True, is_superuser=True)
+    client.force_login(staff)
+    seated, waiting = _waiting_setup(open_edition, django_capture_on_commit_callbacks)
+    url = reverse("admin:conference_registration_changelist")
+    page = client.post(url, {"action": "erase", "_selected_action": [seated.pk]}, follow=True)
+    assert [str(m) for m in page.context["messages"]] == ["1 registration erased."]
+    _assert_erased(seated, waiting, staff)
+
+
+def test_registration_admin_has_no_plain_delete_action(staff_client):
+    page = staff_client.get(reverse("admin:conference_registration_changelist"))
+    actions = [name for name, _label in page.context["action_form"].fields["action"].choices]
+    assert actions == [
+        "",
+        "confirm",
+        "decline",
+        "cancel",
+        "check_in",
+        "erase",
+        "fill_from_waitlist",
+    ]
+
+
+def test_registration_admin_change_refused_shows_form_error(staff_client, open_edition):
+    registration = RegistrationFactory(
+        edition=open_edition, full_name="Trần Văn Bình", status="cancelled"
+    )
+    url = reverse("admin:conference_registration_change", args=[registration.pk])
+    data = {
+        "salutation": "ong",
+        "full_name": "Trần Văn Bình An",
+        "position": "Giám đốc",
+        "organisation_name": "Sở Công Thương Hà Nội",
+        "phone": "0912 345 678",
+        "accommodation_needs": "",
+        "dietary_needs": "",
+        "language": "en",
+        "conference-auditentry-content_type-object_id-TOTAL_FORMS": "0",
+        "conference-auditentry-content_type-object_id-INITIAL_FORMS": "0",
+    }
+    page = staff_client.post(url, data)
+    assert page.status_code == 200
+    assert page.context["adminform"].form.non_field_errors() == [
+        "Đăng ký ở trạng thái “Đã hủy” không thể sửa đổi được nữa."
+    ]
+    assert list(page.context["messages"]) == []
+    registration.refresh_from_db()
+    assert registration.full_name == "Trần Văn Bình"
+    assert AuditEntry.objects.filter(action="registration.update").count() == 0
+    assert LogEntry.objects.count() == 0
+
+
+def test_registration_admin_change_bad_phone_field_error(staff_client, open_edition):
+    registration = RegistrationFactory(edition=open_edition)
+    url = reverse("admin:conference_registration_change", args=[registration.pk])
+    data = {
+        "salutation": "ong",
+        "full_name": registration.full_name,
+        "position": "Giám đốc",
+        "organisation_name": "Sở Công Thương Hà Nội",
+        "phone": "0123",
+        "accommodation_needs": "",
+        "dietary_needs": "",
+        "language": "vi",
+        "conference-auditentry-content_type-object_id-TOTAL_FORMS": "0",
+        "conference-auditentry-content_type-object_id-INITIAL_FORMS": "0",
+    }
+    page = staff_client.post(url, data)
+    assert page.status_code == 200
+    assert list(page.context["adminform"].form.errors) == ["phone"]
+    assert LogEntry.objects.count() == 0
+
+
+def test_registration_admin_check_in_action(staff_client, open_edition):
+    confirmed = RegistrationFactory(edition=open_edition, status="confirmed")
+    pending = RegistrationFactory(edition=open_edition, full_name="Lê Văn Chờ")
+    url = reverse("admin:conference_registration_changelist")
+    page = staff_client.post(
+        url, {"action": "check_in", "_selected_action": [confirmed.pk, pending.pk]}, follow=True
+    )
+    assert [str(m) for m in page.context["messages"]] == [
+        "1 delegate checked in.",
+        "Lê Văn Chờ: Đăng ký này chưa được Sở Công Thương tỉnh, thành phố hoặc Ban Tổ chức xác "
+        "nhận.",
+    ]
+    confirmed.refresh_from_db()
+    pending.refresh_from_db()
+    assert (confirmed.status, pending.status) == ("checked_in", "pending")
+
+
+def test_registration_admin_fill_from_waitlist_action(staff_client, open_edition):
+    waiting = RegistrationFactory(edition=open_edition, status="waitlisted")
+    url = reverse("admin:conference_registration_changelist")
+    with translation.override("vi"):
+        label = str(open_edition)
+    page = staff_client.post(
+        url, {"action": "fill_from_waitlist", "_selected_action": [waiting.pk]}, follow=True
+    )
+    assert [str(m) for m in page.context["messages"]] == [
+        f"{label}: moved from the waiting list: 1."
+    ]
+    waiting.refresh_from_db()
+    assert waiting.status == "pending"
+
+
+# --- raising a limit in the admin fills the free seats from the waiting list ---------------------
+
+
+def _capacity_reached(edition):
+    """Capacity 5 taken by Hải Phòng (no quota); one Hải Phòng delegate waiting."""
+    RegistrationFactory.create_batch(5, edition=edition, unit=current_unit("31"))
+    return RegistrationFactory(
+        edition=edition, unit=current_unit("31"), status="waitlisted", email="cho@example.vn"
+    )
+
+
+def test_edition_admin_raising_capacity_promotes_waiting(
+    staff_client, open_edition, mailoutbox, django_capture_on_commit_callbacks
+):
+    waiting = _capacity_reached(open_edition)
+    url = reverse("admin:conference_edition_change", args=[open_edition.pk])
+    data = form_data(staff_client.get(url))
+    data["capacity"] = ["6"]
+    with django_capture_on_commit_callbacks(execute=True):
+        response = staff_client.post(url, data, follow=True)
+    assert response.redirect_chain[-1][1] == 302
+    waiting.refresh_from_db()
+    assert waiting.status == "pending"
+    assert [m.to for m in mailoutbox] == [["cho@example.vn"]]
+    assert "Đã chuyển khỏi danh sách chờ: 1." in [str(m) for m in response.context["messages"]]
+
+
+def test_edition_admin_raising_quota_inline_promotes_waiting(staff_client, open_edition):
+    RegistrationFactory.create_batch(2, edition=open_edition)
+    waiting = RegistrationFactory(edition=open_edition, status="waitlisted")
+    url = reverse("admin:conference_edition_change", args=[open_edition.pk])
+    data = form_data(staff_client.get(url))
+    hanoi = EditionParticipant.objects.get(edition=open_edition, unit=current_unit("01"))
+    prefix = next(
+        key.removesuffix("-id")
+        for key, value in data.items()
+        if key.endswith("-id") and value == [str(hanoi.pk)]
+    )
+    data[f"{prefix}-quota"] = ["3"]
+    response = staff_client.post(url, data)
+    assert response.status_code == 302
+    waiting.refresh_from_db()
+    assert waiting.status == "pending"
+
+
+def test_participant_admin_raising_quota_in_list_promotes_waiting(staff_client, open_edition):
+    RegistrationFactory.create_batch(2, edition=open_edition)
+    waiting = RegistrationFactory(edition=open_edition, status="waitlisted")
+    url = reverse("admin:conference_editionparticipant_changelist")
+    data = form_data(staff_client.get(url, {"edition__id__exact": open_edition.pk}))
+    hanoi = EditionParticipant.objects.get(edition=open_edition, unit=current_unit("01"))
+    prefix = next(
+        key.removesuffix("-id")
+        for key, value in data.items()
+        if key.endswith("-id") and value == [str(hanoi.pk)]
+    )
+    data[f"{prefix}-quota"] = ["3"]
+    data["_save"] = ["Save"]
+    data.pop("action", None)
+    response = staff_client.post(f"{url}?edition__id__exact={open_edition.pk}", data)
+    assert response.status_code == 302
+    waiting.refresh_from_db()
+    assert waiting.status == "pending"
+
+
+def test_audit_admin_shows_translated_action_and_actor(staff_client, open_edition):
+    services.delegate_register(
+        edition=open_edition, data=delegate_data(), consent=True, join_waitlist=False
+    )
+    entry = AuditEntry.objects.get()
+    assert (entry.action, entry.actor_label) == ("registration.create", "system:delegate")
+    with translation.override("en"):
+        assert (entry.get_action_display(), entry.actor_display) == (
+            "registered",
+            "the delegate (self-service link)",
+        )
+    page = staff_client.get(reverse("admin:conference_auditentry_changelist"))
+    text = page_text(page)
+    assert "registration.create" not in text
+    assert "system:delegate" not in text
+    with translation.override("vi"):
+        assert str(entry.get_action_display()) in text
+        assert entry.actor_display in text
+
+
+def test_breadcrumbs_label_translated(client, open_edition):
+    with translation.override("en"):
+        page = client.get(open_edition.get_absolute_url())
+    assert '<nav aria-label="Breadcrumb">' in page.content.decode()

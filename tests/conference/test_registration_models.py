@@ -114,3 +114,20 @@ def test_registration_transitions_map_is_the_documented_one():
         "cancelled": [],
         "checked_in": [],
     }
+
+
+def test_participants_with_seat_counts_count_their_own_edition_only():
+    from conference.models import EditionParticipant
+
+    edition, other = EditionFactory(), EditionFactory()
+    for status in ("pending", "pending", "confirmed", "checked_in", "waitlisted", "cancelled"):
+        RegistrationFactory(edition=edition, status=status)
+    RegistrationFactory(edition=other, status="confirmed")
+    participants = EditionParticipant.objects.filter(
+        unit__code="01", edition__in=[edition, other]
+    ).with_seat_counts()
+    counts = {
+        p.edition_id: (p.used, p.waiting, p.pending, p.confirmed, p.checked_in, p.with_badge)
+        for p in participants
+    }
+    assert counts == {edition.pk: (4, 1, 2, 1, 1, 2), other.pk: (1, 0, 0, 1, 0, 1)}

@@ -2,9 +2,11 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 
-from conference.models import AuditEntry, EditionParticipant, Registration
+from conference.models import AuditEntry, EditionParticipant, Notification, Registration
+from conference.registration_emails import KINDS
 from conference.services import (
     Full,
     delegate_register,
@@ -188,12 +190,23 @@ def test_registration_decline_promotes_next_of_same_unit(
     register(open_edition, email="b@example.vn")
     waiting = register(open_edition, email="c@example.vn", join_waitlist=True)
     later = register(open_edition, email="d@example.vn", join_waitlist=True)
+    declined_at = timezone.now()
     with django_capture_on_commit_callbacks(execute=True):
         registration_decline(registration=a, actor=UserFactory(), reason="Không đúng thành phần")
     waiting.refresh_from_db()
     later.refresh_from_db()
     assert (waiting.status, later.status) == ("pending", "waitlisted")
-    assert sorted(m.to[0] for m in mailoutbox) == ["a@example.vn", "c@example.vn"]
+    sent = Notification.objects.filter(created_at__gte=declined_at).order_by("recipient")
+    assert [(n.recipient, n.kind) for n in sent] == [
+        ("a@example.vn", "registration_declined"),
+        ("c@example.vn", "registration_promoted"),
+    ]
+    with translation.override("vi"):
+        subjects = {
+            "a@example.vn": str(KINDS["registration_declined"]),
+            "c@example.vn": str(KINDS["registration_promoted"]),
+        }
+    assert sorted((m.to[0], m.subject) for m in mailoutbox) == sorted(subjects.items())
     assert "Không đúng thành phần" in next(m for m in mailoutbox if m.to == ["a@example.vn"]).body
 
 
@@ -232,10 +245,18 @@ def test_registration_promote_next_after_quota_raised(open_edition):
 
 
 def test_registration_cancel_waitlisted_frees_nothing(open_edition):
-    waiting = RegistrationFactory(edition=open_edition, status="waitlisted")
+    register(open_edition, email="a@example.vn")
+    register(open_edition, email="b@example.vn")
+    waiting = register(open_edition, email="c@example.vn", join_waitlist=True)
+    behind = register(open_edition, email="d@example.vn", join_waitlist=True)
+    # A seat is free for Hà Nội now, but nobody ran the promotion: cancelling a waiting
+    # registration frees no seat, so it must not be the moment ``behind`` moves up.
+    EditionParticipant.objects.filter(edition=open_edition, unit__code="01").update(quota=3)
     registration_cancel(registration=waiting)
     waiting.refresh_from_db()
-    assert waiting.status == "cancelled"
+    behind.refresh_from_db()
+    assert (waiting.status, behind.status) == ("cancelled", "waitlisted")
+    assert not AuditEntry.objects.filter(action="registration.pending").exists()
 
 
 @pytest.mark.parametrize("status", ["declined", "cancelled", "checked_in"])
@@ -411,4 +432,95 @@ def test_registrations_purge_one_year_after_the_edition(open_edition):
     assert registrations_purge(today=open_edition.date + datetime.timedelta(days=365)) == 0
     assert registrations_purge(today=open_edition.date + datetime.timedelta(days=366)) == 1
     assert not Registration.objects.filter(pk=old.pk).exists()
-    assert AuditEntry.objects.get(action="registration.erase").actor_label == "retention job"
+    entry = AuditEntry.objects.get(action="registration.erase")
+    assert (entry.actor_label, entry.actor_display) == (
+        "system:retention_job",
+        "the retention job (erasure one year after the edition)",
+    )
+
+
+# --- only a province's own delegates belong to its delegation --------------------------------
+
+
+@pytest.mark.parametrize("kind", ["ministry", "enterprise", "press", "guest"])
+def test_delegate_register_other_kind_with_unit_refused(open_edition, kind):
+    with pytest.raises(ValidationError) as error:
+        register(open_edition, organisation_kind=kind)
+    assert error.value.message_dict == {
+        "unit": [
+            "Only delegates of a provincial Department of Industry and Trade or another "
+            "provincial agency choose a province; leave it empty."
+        ]
+    }
+    assert Registration.objects.count() == 0
+
+
+def test_delegate_register_press_does_not_use_quota(open_edition):
+    # Hà Nội's quota is 2: the press and guests never take its seats.
+    register(open_edition, email="press@example.vn", unit=None, organisation_kind="press")
+    register(open_edition, email="guest@example.vn", unit=None, organisation_kind="guest")
+    first = register(open_edition, email="a@example.vn")
+    second = register(open_edition, email="b@example.vn")
+    assert (first.status, second.status) == ("pending", "pending")
+
+
+def test_registration_unit_for_other_kind_refused_by_database(open_edition):
+    registration = RegistrationFactory(edition=open_edition)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Registration.objects.filter(pk=registration.pk).update(organisation_kind="press")
+
+
+@pytest.mark.postgres
+def test_delegate_register_longest_name_on_postgresql(open_edition):
+    # The longest full name, with a long given name: its sort key is about 870 digits.
+    name = ("Nguyễn Thị " + "Thanh" * 30)[:150]
+    registration = register(open_edition, full_name=name)
+    user = UserFactory(full_name=name, username="u" * 150)
+    registration.refresh_from_db()
+    user.refresh_from_db()
+    assert (len(registration.full_name), len(user.full_name)) == (150, 150)
+    assert len(registration.sort_key) > 800
+    assert list(Registration.objects.search("nguyen thanh")) == [registration]
+
+
+@pytest.mark.postgres
+def test_registration_promote_next_locks_participants_not_units(open_edition):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        registration_promote_next(edition=open_edition)
+    locking = [q["sql"] for q in queries.captured_queries if "FOR UPDATE" in q["sql"]]
+    participant_locks = [sql for sql in locking if "conference_editionparticipant" in sql]
+    assert [sql[sql.index("FOR UPDATE") :] for sql in participant_locks] == [
+        'FOR UPDATE OF "conference_editionparticipant"'
+    ]
+
+
+def test_manage_link_at_most_one_email_per_address_per_hour(open_edition):
+    from conference.models import Notification
+
+    registration = register(open_edition, email="a@example.vn")
+    at = timezone.now().replace(minute=0, second=0, microsecond=0) + datetime.timedelta(hours=2)
+    for minutes in (1, 20, 59):
+        registration_send_manage_link(
+            edition=open_edition,
+            email="A@example.vn",
+            now=at + datetime.timedelta(minutes=minutes),
+        )
+    # The public form with the same address in the same hour: no further email either.
+    existing, created = delegate_register(
+        edition=open_edition,
+        data=delegate_data(email="a@example.vn"),
+        consent=True,
+        now=at + datetime.timedelta(minutes=30),
+    )
+    assert (existing, created) == (registration, False)
+    registration_send_manage_link(
+        edition=open_edition, email="a@example.vn", now=at + datetime.timedelta(minutes=61)
+    )
+    links = Notification.objects.filter(kind="registration_manage_link").order_by("id")
+    assert [(n.recipient, n.event_key) for n in links] == [
+        ("a@example.vn", f"registration_manage_link:{registration.pk}:pending:hour:{hour}")
+        for hour in (f"{at:%Y-%m-%dT%H}", f"{at + datetime.timedelta(hours=1):%Y-%m-%dT%H}")
+    ]

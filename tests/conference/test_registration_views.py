@@ -10,6 +10,7 @@ from conference.models import EditionParticipant, Registration
 from conference.signing import manage_token
 from tests.conference.conftest import delegate_data
 from tests.factories import LiaisonFactory, RegistrationFactory, UserFactory, current_unit
+from tests.html import page_text, texts
 
 pytestmark = pytest.mark.django_db
 
@@ -267,11 +268,8 @@ def test_delegation_page_shows_own_unit_with_quota(client, open_edition):
     assert page.context["unit"] == current_unit("01")
     assert len(page.context["registrations"]) == 2
     assert mine in page.context["registrations"]
-    assert (page.context["used"], page.context["left"], page.context["counts"]["waitlisted"]) == (
-        1,
-        1,
-        1,
-    )
+    participant = page.context["participant"]
+    assert (participant.used, participant.seats_left, participant.waiting) == (1, 1, 1)
 
 
 def test_delegation_confirm_one_and_decline_bulk_with_reason(
@@ -454,3 +452,44 @@ def test_registration_link_form_honeypot_sends_nothing(
         )
     assert len(list(page.context["messages"])) == 1
     assert mailoutbox == []
+
+
+def test_registration_post_press_with_province_clears_it(client, open_edition):
+    response = client.post(
+        url("registration_create", open_edition.number),
+        form_post(organisation_kind="press", organisation_name="Báo Công Thương"),
+    )
+    assert response.status_code == 302
+    registration = Registration.objects.get()
+    assert (registration.organisation_kind, registration.unit) == ("press", None)
+
+
+def test_registration_post_longest_name_saved(client, open_edition):
+    # The longest full name, with a long given name: its sort key is about 870 digits.
+    name = ("Nguyễn Thị " + "Thanh" * 30)[:150]
+    assert len(name) == 150
+    response = client.post(
+        url("registration_create", open_edition.number), form_post(full_name=name)
+    )
+    assert response.status_code == 302
+    registration = Registration.objects.get()
+    assert registration.full_name == name.strip()
+    assert len(registration.sort_key) > 800
+
+
+@pytest.mark.parametrize(
+    ("seated", "said"),
+    [
+        (0, ["Seats are available."]),
+        (1, ["Few seats are left."]),
+        (5, ["All seats are taken: new registrations join the waiting list."]),
+    ],
+)
+def test_registration_form_tells_availability_without_numbers(client, open_edition, seated, said):
+    # Capacity 5: "few" at 5 seats left or fewer (4 after one), "full" at none.
+    open_edition.capacity = 5 if seated else 50
+    open_edition.save()
+    RegistrationFactory.create_batch(seated, edition=open_edition, unit=current_unit("31"))
+    page = client.get(url("registration_create", open_edition.number, lang="en"))
+    assert texts(page, css_class="seats-availability") == said
+    assert "seats left" not in page_text(page)
