@@ -126,7 +126,7 @@ def test_registration_admin_erase_action(client, open_edition, django_capture_on
     seated, waiting = _waiting_setup(open_edition, django_capture_on_commit_callbacks)
     url = reverse("admin:conference_registration_changelist")
     page = client.post(url, {"action": "erase", "_selected_action": [seated.pk]}, follow=True)
-    assert [str(m) for m in page.context["messages"]] == ["1 registration erased."]
+    assert [str(m) for m in page.context["messages"]] == ["Đã xóa 1 đăng ký."]
     _assert_erased(seated, waiting, staff)
 
 
@@ -202,7 +202,7 @@ def test_registration_admin_check_in_action(staff_client, open_edition):
         url, {"action": "check_in", "_selected_action": [confirmed.pk, pending.pk]}, follow=True
     )
     assert [str(m) for m in page.context["messages"]] == [
-        "1 delegate checked in.",
+        "Đã ghi nhận có mặt 1 đại biểu.",
         "Lê Văn Chờ: Đăng ký này chưa được Sở Công Thương tỉnh, thành phố hoặc Ban Tổ chức xác "
         "nhận.",
     ]
@@ -220,7 +220,7 @@ def test_registration_admin_fill_from_waitlist_action(staff_client, open_edition
         url, {"action": "fill_from_waitlist", "_selected_action": [waiting.pk]}, follow=True
     )
     assert [str(m) for m in page.context["messages"]] == [
-        f"{label}: moved from the waiting list: 1."
+        f"{label}: đã chuyển khỏi danh sách chờ: 1."
     ]
     waiting.refresh_from_db()
     assert waiting.status == "pending"

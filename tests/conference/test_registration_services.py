@@ -435,7 +435,7 @@ def test_registrations_purge_one_year_after_the_edition(open_edition):
     entry = AuditEntry.objects.get(action="registration.erase")
     assert (entry.actor_label, entry.actor_display) == (
         "system:retention_job",
-        "the retention job (erasure one year after the edition)",
+        "tác vụ lưu trữ (xóa sau một năm kể từ kỳ hội nghị)",
     )
 
 
@@ -448,8 +448,8 @@ def test_delegate_register_other_kind_with_unit_refused(open_edition, kind):
         register(open_edition, organisation_kind=kind)
     assert error.value.message_dict == {
         "unit": [
-            "Only delegates of a provincial Department of Industry and Trade or another "
-            "provincial agency choose a province; leave it empty."
+            "Chỉ đại biểu của Sở Công Thương hoặc cơ quan khác của tỉnh, thành phố mới chọn "
+            "tỉnh, thành phố; Quý đại biểu vui lòng để trống mục này."
         ]
     }
     assert Registration.objects.count() == 0
