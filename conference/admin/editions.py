@@ -1,5 +1,6 @@
 from django.contrib import admin, messages
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 
 from conference import services
 from conference.admin.search import FoldedSearchMixin
@@ -38,13 +39,22 @@ class ParticipantInline(admin.TabularInline):
 
 @admin.register(Edition)
 class EditionAdmin(FoldedSearchMixin, admin.ModelAdmin):
-    list_display = ["number", "year", "date", "host", "held_in", "is_demo"]
+    list_display = ["ordinal_display", "year_display", "date", "host", "held_in", "is_demo"]
+    list_display_links = ["ordinal_display", "year_display"]
     list_filter = ["is_demo", "year"]
-    search_fields = ["venue"]
+    search_fields = ["venue", "=year"]
     folded_search_fields = ("host__search_text", "held_in__search_text")
     autocomplete_fields = ["host", "held_in", "flag_received_at"]
     inlines = [ChairInline, AgendaItemInline, ParticipantInline]
     list_select_related = ["host", "held_in"]
+
+    @admin.display(description=_l("ordinal"), ordering="number")
+    def ordinal_display(self, edition: Edition) -> str:
+        return edition.ordinal
+
+    @admin.display(description=_l("year"), ordering="year")
+    def year_display(self, edition: Edition) -> str:
+        return str(edition.year)  # a year, not a quantity: no thousands separator
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
@@ -82,6 +92,7 @@ class ChairAdmin(FoldedSearchMixin, admin.ModelAdmin):
     list_filter = ["edition", "position"]
     search_fields = ["full_name"]
     folded_search_fields = ("unit__search_text",)
+    folded_python_fields = ("full_name",)
     autocomplete_fields = ["unit"]
     list_select_related = ["unit", "edition"]
 
@@ -92,5 +103,6 @@ class AgendaItemAdmin(FoldedSearchMixin, admin.ModelAdmin):
     list_display_links = ["title"]
     list_filter = ["edition", "kind"]
     search_fields = ["title", "title_en", "speaker_name"]
+    folded_python_fields = ("title", "title_en", "speaker_name")
     autocomplete_fields = ["speaker_unit"]
     list_select_related = ["edition"]

@@ -16,10 +16,20 @@ class FoldedSearchMixin:
     """
 
     folded_search_fields: tuple[str, ...] = ()
+    # For small tables without a folded column (chairs, agenda items): text fields folded in
+    # Python, row by row. Keep it to tables of a few hundred rows.
+    folded_python_fields: tuple[str, ...] = ()
 
     def get_search_results(self, request, queryset, search_term):
         results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
         words = fold(search_term).split()
+        if words and self.folded_python_fields:
+            matching = [
+                pk
+                for pk, *values in queryset.values_list("pk", *self.folded_python_fields)
+                if all(any(word in fold(v) for v in values if v) for word in words)
+            ]
+            results = results | queryset.filter(pk__in=matching)
         if not words or not self.folded_search_fields:
             return results, may_have_duplicates
         condition = Q()

@@ -100,3 +100,29 @@ def test_department_str_is_its_name():
     assert str(Department.objects.get(unit__code="01", unit__valid_until__isnull=True)) == (
         "Sở Công Thương Hà Nội"
     )
+
+
+@pytest.mark.parametrize(
+    ("url_name", "query", "expected"),
+    [
+        ("admin:conference_chair_changelist", "dien", ["Nguyễn Hồng Diên"]),
+        ("admin:conference_chair_changelist", "nguyen sinh nhat tan", ["Nguyễn Sinh Nhật Tân"]),
+        ("admin:conference_agendaitem_changelist", "tiet kiem dien", [
+            "Tiết kiệm điện năng; đề xuất sớm ban hành cơ chế, chính sách phát triển điện mặt "
+            "trời mái nhà"
+        ]),
+    ],
+)  # fmt: skip
+def test_small_tables_are_searched_without_accents(staff_client, url_name, query, expected):
+    response = staff_client.get(reverse(url_name), {"q": query})
+    assert _changelist_names(response) == expected
+
+
+def test_edition_admin_lists_ordinals_and_years_as_written(staff_client):
+    response = staff_client.get(reverse("admin:conference_edition_changelist"))
+    page = response.content.decode()
+    assert ">2017<" in page
+    assert "2.017" not in page
+    assert ">VIII<" in page
+    response = staff_client.get(reverse("admin:conference_edition_changelist"), {"q": "2025"})
+    assert [e.number for e in response.context["cl"].result_list] == [11]
