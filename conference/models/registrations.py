@@ -16,6 +16,7 @@ States (see ``Registration.TRANSITIONS``; every change goes through
 
 from __future__ import annotations
 
+import re
 import secrets
 
 from django.conf import settings
@@ -79,6 +80,9 @@ class ProgrammePart(LocalizedTextMixin, models.Model):
         return self.localized("title")
 
 
+_PHONE_IN_GROUPS = re.compile(r"\+?\d[\d .-]{6,}\d")
+
+
 class RegistrationQuerySet(models.QuerySet):
     def active(self) -> RegistrationQuerySet:
         return self.filter(status__in=Registration.ACTIVE)
@@ -124,11 +128,23 @@ class RegistrationQuerySet(models.QuerySet):
         )
 
     def search(self, query: str) -> RegistrationQuerySet:
-        """Accent-insensitive: every word must occur in the folded search text."""
-        words = fold(query).split()
+        """Accent-insensitive: every word must occur in the folded search text. A badge code is
+        found as printed ("7K3M9-QXD2P") and a phone in any usual writing ("+84 912…")."""
         result = self
-        for word in words:
-            result = result.filter(search_text__contains=word)
+        # "+84 912 345 678", "0912.345.678": a phone written in groups is one word.
+        query = _PHONE_IN_GROUPS.sub(lambda m: re.sub(r"[ .-]", "", m.group()), query or "")
+        for word in fold(query).split():
+            forms = {word}
+            compact = word.replace("-", "").replace(".", "")
+            if compact:
+                forms.add(compact)
+            digits = compact.lstrip("+")
+            if digits.isdigit() and digits.startswith("84") and len(digits) > 9:
+                forms.add(f"0{digits[2:]}")
+            condition = models.Q()
+            for form in forms:
+                condition |= models.Q(search_text__contains=form)
+            result = result.filter(condition)
         return result
 
 

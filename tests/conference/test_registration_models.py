@@ -71,6 +71,21 @@ def test_registration_search_and_sort_fields():
     assert Registration.objects.search("0912345678").get() == registration
 
 
+@pytest.mark.parametrize(
+    "typed", ["+84912345678", "+84 912 345 678", "0912 345 678", "84912345678"]
+)
+def test_registration_search_finds_a_phone_however_it_is_written(typed):
+    registration = RegistrationFactory(phone="0912345678")
+    assert list(Registration.objects.search(typed)) == [registration]
+
+
+def test_registration_search_finds_the_badge_code_as_printed():
+    registration = RegistrationFactory(badge_code="7K3M9QXD2P")
+    RegistrationFactory(email="other@example.vn")
+    assert list(Registration.objects.search("7k3m9-qxd2p")) == [registration]
+    assert list(Registration.objects.search("7K3M9QXD2P")) == [registration]
+
+
 def test_registration_sorted_by_given_name():
     edition = EditionFactory()
     for name in ["Trần Văn Bình", "Nguyễn Thị Hiền", "Lê An"]:
