@@ -87,6 +87,11 @@ def registration_window_message(edition: Edition, now: datetime.datetime | None 
     now = now or timezone.now()
     if edition.registration_is_open(now):
         return ""
+    held_on = edition.end_date or edition.date
+    if held_on is not None and held_on < timezone.localdate(now):
+        return gettext("This edition took place on %(date)s; registration is closed.") % {
+            "date": date_format(held_on, "d/m/Y")
+        }
     if edition.registration_opens_at is None:
         return gettext("Registration for this edition has not been scheduled yet.")
     if now < edition.registration_opens_at:

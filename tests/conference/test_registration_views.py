@@ -72,6 +72,17 @@ def test_registration_form_after_window_says_closed(client, open_edition):
     assert page.context["message"] == "Registration closed on 05/01/2026 at 17:30."
 
 
+def test_registration_form_of_a_held_edition_says_when_it_took_place(client):
+    page = client.get(url("registration_create", 10, lang="en"))
+    assert page.context["message"] == (
+        "This edition took place on 17/05/2024; registration is closed."
+    )
+    page = client.get(url("registration_create", 10))
+    assert page.context["message"] == (
+        "Hội nghị lần này đã diễn ra ngày 17/05/2024; việc đăng ký đã kết thúc."
+    )
+
+
 def test_registration_post_creates_and_emails_in_page_language(
     client, open_edition, mailoutbox, django_capture_on_commit_callbacks
 ):
