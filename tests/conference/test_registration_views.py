@@ -283,6 +283,18 @@ def test_delegation_page_shows_own_unit_with_quota(client, open_edition):
     assert (participant.used, participant.seats_left, participant.waiting) == (1, 1, 1)
 
 
+def test_delegation_row_decline_asks_for_a_reason_before_it_declines(client, open_edition):
+    pending = RegistrationFactory(edition=open_edition)
+    RegistrationFactory(edition=open_edition, email="ok@example.vn", status="confirmed")
+    client.force_login(LiaisonFactory())
+    page = client.get(url("delegation", open_edition.number, lang="en")).content.decode()
+    # one disclosure per pending row: the decline button is inside it, beside the reason
+    assert page.count("<details") == 1
+    assert f'id="reason-{pending.pk}"' in page
+    assert page.count('value="decline">Decline this registration</button>') == 1
+    assert f'href="/en/editions/{open_edition.number}/badges/"' in page
+
+
 def test_delegation_confirm_one_and_decline_bulk_with_reason(
     client, open_edition, mailoutbox, django_capture_on_commit_callbacks
 ):
