@@ -82,6 +82,7 @@ def test_delegate_register_without_consent_refused(open_edition):
 
 
 def test_delegate_register_before_window_says_when_it_opens(open_edition):
+    open_edition.date = datetime.date(2027, 5, 20)
     open_edition.registration_opens_at = datetime.datetime(2027, 3, 10, 1, 0, tzinfo=datetime.UTC)
     open_edition.registration_closes_at = datetime.datetime(2027, 4, 1, tzinfo=datetime.UTC)
     open_edition.save()
