@@ -41,6 +41,9 @@ SETTINGS_VARIABLES = {
     "LOG_LEVEL",
     "PYTEST_CURRENT_TEST",
     "PYTEST_VERSION",
+    "RATELIMIT_PERIOD",
+    "RATELIMIT_POSTS",
+    "RATELIMIT_TRUSTED_PROXIES",
     "SECRET_KEY",
     "SECURE_HSTS_SECONDS",
     "SECURE_SSL_REDIRECT",
@@ -59,6 +62,8 @@ PRODUCTION = {
     "CELERY_BROKER_URL": "redis://127.0.0.1:6379/0",
     "EMAIL_URL": "smtp+tls://hoinghi:mat-khau@smtp.example.vn:587",
     "DEFAULT_FROM_EMAIL": "Hội nghị Công Thương <hoinghi@congthuong.example.vn>",
+    "CACHE_URL": "redis://127.0.0.1:6379/1",
+    "RATELIMIT_TRUSTED_PROXIES": "1",
 }
 
 SHOW_SETTINGS = """
@@ -85,6 +90,9 @@ print(json.dumps({
     "SITE_URL": s.SITE_URL,
     "STATICFILES_STORAGE": s.STORAGES["staticfiles"]["BACKEND"],
     "SECURE_SSL_REDIRECT": getattr(s, "SECURE_SSL_REDIRECT", False),
+    "CACHE": s.CACHES["default"],
+    "RATELIMIT": [s.RATELIMIT_POSTS, s.RATELIMIT_PERIOD, s.RATELIMIT_TRUSTED_PROXIES],
+    "AXES_CLIENT_IP_CALLABLE": s.AXES_CLIENT_IP_CALLABLE,
 }))
 """
 
@@ -139,6 +147,9 @@ def test_settings_embedded_default_uses_sqlite_files_and_eager_tasks():
         "SITE_URL": "http://127.0.0.1:8000",
         "STATICFILES_STORAGE": "django.contrib.staticfiles.storage.StaticFilesStorage",
         "SECURE_SSL_REDIRECT": False,
+        "CACHE": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": ""},
+        "RATELIMIT": [10, 600, 0],
+        "AXES_CLIENT_IP_CALLABLE": "conference.ratelimit.client_ip",
     }
 
 
@@ -175,7 +186,37 @@ def test_settings_production_read_the_environment(tmp_path):
         "SITE_URL": "https://hoinghi.congthuong.example.vn",
         "STATICFILES_STORAGE": "whitenoise.storage.CompressedManifestStaticFilesStorage",
         "SECURE_SSL_REDIRECT": True,
+        "CACHE": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:6379/1",
+        },
+        "RATELIMIT": [10, 600, 1],
+        "AXES_CLIENT_IP_CALLABLE": "conference.ratelimit.client_ip",
     }
+
+
+def test_settings_rate_limits_read_the_environment(tmp_path):
+    settings = _settings(
+        DEBUG="1",
+        DATA_DIR=str(tmp_path),
+        RATELIMIT_POSTS="30",
+        RATELIMIT_PERIOD="300",
+        RATELIMIT_TRUSTED_PROXIES="2",
+    )
+
+    assert settings["RATELIMIT"] == [30, 300, 2]
+
+
+def test_settings_refuse_a_negative_number_of_proxies(tmp_path):
+    result = _run(
+        "manage.py", "check", DEBUG="1", DATA_DIR=str(tmp_path), RATELIMIT_TRUSTED_PROXIES="-1"
+    )
+
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines()[-1] == (
+        "django.core.exceptions.ImproperlyConfigured: RATELIMIT_POSTS and RATELIMIT_PERIOD must "
+        "be at least 1, RATELIMIT_TRUSTED_PROXIES at least 0."
+    )
 
 
 def test_check_deploy_with_production_settings_reports_nothing(tmp_path):
@@ -193,6 +234,32 @@ def test_check_deploy_with_production_settings_reports_nothing(tmp_path):
         0,
         "System check identified no issues (0 silenced).\n",
         "",
+    )
+
+
+def test_check_deploy_with_a_per_process_cache_recommends_a_shared_one(tmp_path):
+    production = {key: value for key, value in PRODUCTION.items() if key != "CACHE_URL"}
+    result = _run(
+        "manage.py",
+        "check",
+        "--deploy",
+        "--fail-level",
+        "ERROR",
+        DATA_DIR=str(tmp_path),
+        **production,
+    )
+
+    assert (result.returncode, result.stdout, result.stderr) == (
+        0,
+        "",
+        "System check identified some issues:\n\n"
+        "WARNINGS:\n"
+        "?: (conference.W001) The default cache (LocMemCache) is not shared between server "
+        "processes: each one counts the rate limits of the public forms on its own.\n"
+        "\tHINT: In production set CACHE_URL to a shared cache, e.g. "
+        "CACHE_URL=redis://127.0.0.1:6379/1 (the Redis of the Celery broker, another database "
+        "number).\n\n"
+        "System check identified 1 issue (0 silenced).\n",
     )
 
 
@@ -235,7 +302,7 @@ def gunicorn(tmp_path_factory):
     variables = {
         key: value
         for key, value in PRODUCTION.items()
-        if key not in {"DATABASE_URL", "CELERY_BROKER_URL", "EMAIL_URL"}
+        if key not in {"DATABASE_URL", "CELERY_BROKER_URL", "EMAIL_URL", "CACHE_URL"}
     } | {"DATA_DIR": str(folder / "data"), "STATIC_ROOT": str(folder / "static")}
     for command in (["migrate", "--no-input"], ["collectstatic", "--no-input"]):
         result = _run("manage.py", *command, **variables)
