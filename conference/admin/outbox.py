@@ -101,11 +101,14 @@ class NotificationAdmin(admin.ModelAdmin):
         "text_preview",
     ]
 
-    # Who may use the log: conference.permissions' "notification.manage" (organizers and staff),
-    # or Django's model permissions. It is written by the outbox only: no adding, editing or
-    # deleting by hand; "change" on the list is what the actions need, single rows are read-only.
+    # Who may use the log: conference.permissions' "notification.manage" (organizers and
+    # superusers), or Django's model permissions given to a staff account (view_notification to
+    # read, change_notification to retry, resend and send a test). Other staff (the check-in
+    # volunteers) do not see it: the emails hold personal data. It is written by the outbox only:
+    # no adding, editing or deleting by hand; "change" on the list is what the actions need,
+    # single rows are read-only.
     def has_module_permission(self, request) -> bool:
-        return can(request.user, "notification.manage") or super().has_module_permission(request)
+        return self.has_view_permission(request)
 
     def has_view_permission(self, request, obj=None) -> bool:
         return can(request.user, "notification.manage") or super().has_view_permission(request)

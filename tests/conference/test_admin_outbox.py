@@ -1,6 +1,7 @@
 import re
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -201,3 +202,47 @@ def test_resend_action_refuses_an_email_still_queued(admin_client, mailoutbox):
     ]
     assert Notification.objects.count() == 1
     assert AuditEntry.objects.count() == 0
+
+
+# --- who may read the stored emails ---------------------------------------------------------------
+
+
+def test_delivery_log_is_closed_to_staff_without_permission(client):
+    """A check-in volunteer has a staff account: the stored emails (personal data, working
+    self-service links) are not theirs to read."""
+    volunteer = UserFactory(username="tinhnguyenvien", is_staff=True)
+    client.force_login(volunteer)
+    (row,) = make(1, status=Status.FAILED)
+
+    codes = [
+        client.get(reverse(CHANGELIST)).status_code,
+        client.get(reverse("admin:conference_notification_change", args=[row.pk])).status_code,
+        client.get(reverse("admin:conference_notification_send_test")).status_code,
+        client.post(
+            reverse(CHANGELIST), {"action": "resend", "_selected_action": [row.pk]}
+        ).status_code,
+    ]
+    index = client.get(reverse("admin:index"))
+
+    assert codes == [403, 403, 403, 403]
+    assert 'id="outbox-failed"' not in index.text
+    assert "/admin/conference/notification/" not in index.text
+    assert Notification.objects.count() == 1
+
+
+def test_delivery_log_open_to_staff_with_the_view_permission_read_only(client):
+    reader = UserFactory(username="thuky", is_staff=True)
+    reader.user_permissions.add(Permission.objects.get(codename="view_notification"))
+    client.force_login(reader)
+    (row,) = make(1, status=Status.FAILED)
+
+    page = client.get(reverse(CHANGELIST))
+    detail = client.get(reverse("admin:conference_notification_change", args=[row.pk]))
+    send_test = client.get(reverse("admin:conference_notification_send_test"))
+
+    assert (list(page.context["cl"].result_list), detail.status_code, send_test.status_code) == (
+        [row],
+        200,
+        403,
+    )
+    assert page.context["cl"].model_admin.get_actions(page.wsgi_request) == {}
