@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from conference.models import Notification
 from conference.outbox import notification_resend, notification_retry, notification_send_test
 from conference.permissions import can
+from conference.signing import mask_manage_links
 
 STATUS_COLOURS = {
     Notification.Status.QUEUED: "#6b7280",
@@ -146,6 +147,8 @@ class NotificationAdmin(admin.ModelAdmin):
         about = obj.about
         return str(about) if about is not None else f"{obj.content_type} #{obj.object_id}"
 
+    # The previews show the stored bodies with the tokens of self-service links masked ("…"):
+    # the email as sent, without handing a working link to whoever reads the log.
     @admin.display(description=_("HTML body"))
     def html_preview(self, obj: Notification):
         # srcdoc takes the escaped document; the sandbox runs no script and follows no form.
@@ -153,14 +156,15 @@ class NotificationAdmin(admin.ModelAdmin):
             '<iframe sandbox="" srcdoc="{}" title="{}" '
             'style="width:720px;max-width:100%;height:560px;border:1px solid #ccc;'
             'background:#fff"></iframe>',
-            obj.body_html,
+            mask_manage_links(obj.body_html),
             gettext("Preview of the HTML body"),
         )
 
     @admin.display(description=_("plain-text body"))
     def text_preview(self, obj: Notification):
         return format_html(
-            '<pre style="white-space:pre-wrap;max-width:720px">{}</pre>', obj.body_text
+            '<pre style="white-space:pre-wrap;max-width:720px">{}</pre>',
+            mask_manage_links(obj.body_text),
         )
 
     def _each(self, request, queryset, service, success) -> None:

@@ -6,10 +6,13 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.html import escape
 
 from conference.models import AuditEntry, Notification
 from conference.outbox import notification_queue
-from tests.factories import EditionFactory, UserFactory
+from conference.registration_emails import queue_registration_email
+from conference.signing import registration_from_token
+from tests.factories import EditionFactory, RegistrationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -246,3 +249,19 @@ def test_delivery_log_open_to_staff_with_the_view_permission_read_only(client):
         403,
     )
     assert page.context["cl"].model_admin.get_actions(page.wsgi_request) == {}
+
+
+def test_change_view_masks_the_self_service_link(admin_client):
+    registration = RegistrationFactory(email="lan@example.vn", language="en")
+    queue_registration_email(registration, "registration_received")
+    row = Notification.objects.get()
+    (token,) = set(re.findall(r"/registration/manage/([^/\s\"]+)/", row.body_text + row.body_html))
+
+    response = admin_client.get(reverse("admin:conference_notification_change", args=[row.pk]))
+
+    shown_text = re.search(r'<pre style="[^"]*">(.*?)</pre>', response.text, re.S).group(1)
+    shown_html = re.search(r'<iframe sandbox="" srcdoc="([^"]*)"', response.text).group(1)
+    assert shown_text == escape(row.body_text.replace(token, "…"))
+    assert shown_html == escape(row.body_html.replace(token, "…"))
+    assert token not in response.text
+    assert registration_from_token(token) == registration  # the stored email still works
