@@ -265,3 +265,23 @@ def test_change_view_masks_the_self_service_link(admin_client):
     assert shown_html == escape(row.body_html.replace(token, "…"))
     assert token not in response.text
     assert registration_from_token(token) == registration  # the stored email still works
+
+
+def test_resend_action_clicked_twice_makes_one_copy(admin_client):
+    (row,) = make(1, status=Status.SENT)
+    click = {"action": "resend", "_selected_action": [row.pk]}
+
+    first = admin_client.post(reverse(CHANGELIST), click, follow=True)
+    second = admin_client.post(reverse(CHANGELIST), click, follow=True)
+
+    assert [[str(m) for m in r.context["messages"]] for r in (first, second)] == [
+        ["1 email resent."],
+        [
+            "delegate0@example.vn: This email has just been resent and that copy is not "
+            "delivered yet (Queued); resend it again once the copy is sent or failed."
+        ],
+    ]
+    assert list(Notification.objects.order_by("pk").values_list("event_key", "resend_of")) == [
+        (row.event_key, None),
+        (f"resend:{row.pk}:1", row.pk),
+    ]
