@@ -81,7 +81,10 @@ class Notification(models.Model):
     next_attempt_at = models.DateTimeField(_("next attempt"), default=timezone.now)
     claimed_at = models.DateTimeField(_("sending since"), null=True, blank=True)
     claim_token = models.CharField(
-        max_length=64, blank=True, editable=False, help_text="The id of the task that claimed it."
+        max_length=64,
+        blank=True,
+        editable=False,
+        help_text=_("The id of the task that claimed it."),
     )
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
     resend_of = models.ForeignKey(
