@@ -2,8 +2,9 @@
 
 Production differs from the embedded default only by environment variables (see README):
 DEBUG, SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL, CELERY_BROKER_URL, EMAIL_URL, DEFAULT_FROM_EMAIL,
-SITE_URL. With nothing set, the site runs on SQLite, with tasks run in-process after commit and
-emails written as files under ``data/emails``.
+SITE_URL, CACHE_URL (a shared cache for the rate limits) and, behind a reverse proxy,
+RATELIMIT_TRUSTED_PROXIES. With nothing set, the site runs on SQLite, with tasks run in-process
+after commit and emails written as files under ``data/emails``.
 """
 
 import os

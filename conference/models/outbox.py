@@ -2,7 +2,9 @@
 
 Rows are created by :func:`conference.outbox.notification_queue` and change state only through
 the services of :mod:`conference.outbox` (see ``TRANSITIONS``). The rendered subject and bodies are
-stored, so what the admin shows is exactly what was (or will be) sent.
+stored, so what the admin shows is exactly what was (or will be) sent — except the token of a
+delegate's self-service link, which the admin shows as "…" (the stored body keeps the working link,
+so only organizers and staff given the notification permissions read the log).
 """
 
 from __future__ import annotations
