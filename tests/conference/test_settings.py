@@ -7,11 +7,13 @@ pytest's settings already loaded), in a temporary data folder.
 import http.client
 import json
 import os
+import re
 import secrets
 import socket
 import subprocess
 import sys
 import time
+import urllib.parse
 from pathlib import Path
 
 import pytest
@@ -327,7 +329,7 @@ def gunicorn(tmp_path_factory):
                 if server.poll() is not None or time.monotonic() > deadline:
                     pytest.fail(f"gunicorn did not start:\n{(folder / 'gunicorn.log').read_text()}")
                 time.sleep(0.2)
-        yield {"port": port, "static_root": folder / "static"}
+        yield {"port": port, "static_root": folder / "static", "variables": variables}
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -384,3 +386,51 @@ def test_gunicorn_serves_compressed_static_files_for_ever(gunicorn):
     )
     assert headers["Cache-Control"] == "max-age=315360000, public, immutable"
     assert body == (gunicorn["static_root"] / f"{hashed}.gz").read_bytes()
+
+
+def _login(port, username, password, forwarded):
+    """The login form as a browser behind the proxy posts it: CSRF cookie and token first."""
+    status, headers, body = _get(port, "/en/accounts/login/", **{"X-Forwarded-For": forwarded})
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', body.decode()).group(1)
+    cookie = headers["Set-Cookie"].split(";", 1)[0]
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    try:
+        connection.request(
+            "POST",
+            "/en/accounts/login/",
+            body=urllib.parse.urlencode(
+                {"csrfmiddlewaretoken": token, "username": username, "password": password}
+            ),
+            headers={
+                "X-Forwarded-Proto": "https",
+                "X-Forwarded-For": forwarded,
+                "Origin": f"https://127.0.0.1:{port}",
+                "Cookie": cookie,
+                "Content-Type": "application/x-www-form-urlencoded",
+            },
+        )
+        response = connection.getresponse()
+        response.read()
+        return response.status
+    finally:
+        connection.close()
+
+
+def test_gunicorn_behind_one_proxy_locks_the_attacker_not_the_account_owner(gunicorn):
+    """RATELIMIT_TRUSTED_PROXIES=1 (as PRODUCTION sets): gunicorn sees every request from
+    127.0.0.1, the lock falls on the address in X-Forwarded-For."""
+    result = _run(
+        "manage.py",
+        "shell",
+        "-c",
+        "from conference.models import User; "
+        "User.objects.create_user('chubai', password='mat-khau-an-toan-2024')",
+        **gunicorn["variables"],
+    )
+    assert result.returncode == 0, result.stderr
+    port = gunicorn["port"]
+
+    attacker = [_login(port, "chubai", "sai", f"10.1.1.{n}, 203.0.113.5") for n in range(5)]
+    owner = _login(port, "chubai", "mat-khau-an-toan-2024", "198.51.100.7")
+
+    assert (attacker, owner) == ([200, 200, 200, 200, 429], 302)
