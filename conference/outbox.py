@@ -476,20 +476,43 @@ def notification_retry(*, notification: Notification, actor) -> Notification:
     return notification
 
 
+# A second resend of the same email within this time is taken for a double click and refused.
+RESEND_INTERVAL = datetime.timedelta(minutes=1)
+
+
 @transaction.atomic
 def notification_resend(*, notification: Notification, actor) -> Notification:
     """Send the same email once more, as a new row whose event key names the original. Only
-    for sent or failed emails: one still on its way would arrive twice."""
-    original = Notification.objects.get(pk=notification.pk)
+    for sent or failed emails: one still on its way would arrive twice.
+
+    A double click makes one copy: the original row is locked; another resend is refused while
+    the previous copy is still queued or sending, or was made less than
+    ``RESEND_INTERVAL`` seconds ago (delivered at once, it is no longer queued when the second
+    click gets the lock); and the copy's event key is the original's n-th resend
+    (``resend:<original>:<n>``), so two resends that counted the same n cannot both be stored
+    (the unique event key), even where rows cannot be locked."""
+    original = Notification.objects.select_for_update().get(pk=notification.pk)
     if original.status not in (Status.SENT, Status.FAILED):
         raise ValidationError(
             _("Only sent or failed emails can be resent; this one is %(status)s."),
             code="invalid_state",
             params={"status": original.get_status_display()},
         )
-    copy = Notification.objects.create(
+    latest = original.resends.order_by("-created_at", "-pk").first()
+    if latest is not None and latest.status in (Status.QUEUED, Status.SENDING):
+        raise ValidationError(
+            _(
+                "This email has just been resent and that copy is not delivered yet "
+                "(%(status)s); resend it again once the copy is sent or failed."
+            ),
+            code="resend_pending",
+            params={"status": latest.get_status_display()},
+        )
+    if latest is not None and timezone.now() - latest.created_at < RESEND_INTERVAL:
+        raise _resent_just_now()
+    copy = Notification(
         kind=original.kind,
-        event_key=f"resend:{original.pk}:{uuid.uuid4().hex}"[:200],
+        event_key=f"resend:{original.pk}:{original.resends.count() + 1}",
         recipient=original.recipient,
         language=original.language,
         edition_id=original.edition_id,
@@ -500,6 +523,11 @@ def notification_resend(*, notification: Notification, actor) -> Notification:
         body_html=original.body_html,
         resend_of=original,
     )
+    try:
+        with transaction.atomic():
+            copy.save(force_insert=True)
+    except IntegrityError:  # a concurrent resend of the same original stored its copy first
+        raise _resent_just_now() from None
     _audit(
         actor=actor,
         action="notification.resend",
@@ -509,6 +537,13 @@ def notification_resend(*, notification: Notification, actor) -> Notification:
     )
     transaction.on_commit(partial(notification_dispatch, copy.pk), robust=True)
     return copy
+
+
+def _resent_just_now() -> ValidationError:
+    return ValidationError(
+        _("This email was resent less than a minute ago; it is not resent twice in a row."),
+        code="resent_just_now",
+    )
 
 
 @transaction.atomic

@@ -99,9 +99,12 @@ RULES: dict[str, Rule] = {
     "proposal.submit": lambda user, obj: is_organizer(user) or _liaison_of(user, obj),
     "proposal.review": lambda user, obj: is_organizer(user) or REVIEWER in roles(user),
     "proposal.decide": lambda user, obj: is_organizer(user),
-    # venue and notifications
+    # venue: the check-in desk is staffed by volunteers with a staff account
     "checkin.perform": lambda user, obj: is_organizer(user) or "staff" in roles(user),
-    "notification.manage": lambda user, obj: is_organizer(user) or "staff" in roles(user),
+    # the email delivery log: the stored emails hold personal data and the delegates' working
+    # self-service links, so organizers only (and superusers); other staff need Django's model
+    # permissions (conference.view_notification to read, change_notification to retry/resend)
+    "notification.manage": lambda user, obj: is_organizer(user),
 }
 
 

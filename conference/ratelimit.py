@@ -5,14 +5,19 @@ client IP and form, answered with our own translated 429 page; twenty lines on t
 API do that without another dependency and its settings checks (django-ratelimit refuses to start
 on the local-memory cache that the embedded default uses).
 
-Client IP: ``REMOTE_ADDR``; behind a reverse proxy set ``RATELIMIT_TRUSTED_PROXIES`` to the
-number of proxies in front of the site, and the address they append to ``X-Forwarded-For`` is
-used. A production site with several processes needs a shared cache (``CACHE_URL=redis://…``).
+Client address (:func:`client_ip`, also django-axes' ``AXES_CLIENT_IP_CALLABLE``, so that the
+login lockout and the rate limits see the same visitor): ``REMOTE_ADDR``; behind reverse proxies
+set ``RATELIMIT_TRUSTED_PROXIES`` to the number of proxies in front of the site, and the address
+the outermost of them appended to ``X-Forwarded-For`` is used. A production site with several
+processes needs a shared cache (``CACHE_URL=redis://…``; ``check --deploy`` warns,
+conference.W001).
 """
 
 from __future__ import annotations
 
 import functools
+import ipaddress
+import math
 import time
 
 from django.conf import settings
@@ -20,16 +25,34 @@ from django.core.cache import cache
 from django.shortcuts import render
 
 
-def client_ip(request) -> str:
-    proxies = getattr(settings, "RATELIMIT_TRUSTED_PROXIES", 0)
+def client_ip(request) -> str | None:
+    """The visitor's IP address, or None when the request carries none.
+
+    With ``settings.RATELIMIT_TRUSTED_PROXIES`` = n > 0, each of the n proxies appended the
+    address it received the request from to ``X-Forwarded-For``: the n-th entry from the right is
+    the address the outermost trusted proxy saw, the client. Entries further left were written by
+    the client and are ignored (a forged header cannot pick the address). A header with fewer
+    than n entries, or no valid address at that place, means the request did not come through
+    the proxies as configured: ``REMOTE_ADDR`` is used. With n = 0 the header is ignored.
+    """
+    if request is None:
+        return None
+    proxies = settings.RATELIMIT_TRUSTED_PROXIES
     if proxies:
-        forwarded = [
-            part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
-        ]
-        forwarded = [part for part in forwarded if part]
+        header = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        forwarded = [part.strip() for part in header.split(",") if part.strip()]
         if len(forwarded) >= proxies:
-            return forwarded[-proxies]
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
+            address = _valid(forwarded[-proxies])
+            if address:
+                return address
+    return _valid(request.META.get("REMOTE_ADDR", ""))
+
+
+def _valid(address: str) -> str | None:
+    try:
+        return str(ipaddress.ip_address(address))
+    except ValueError:
+        return None
 
 
 def hit(key: str, *, limit: int, period: int) -> bool:
@@ -56,16 +79,17 @@ def ratelimit(
         @functools.wraps(view)
         def wrapped(request, *args, **kwargs):
             if request.method in methods:
+                window = period or settings.RATELIMIT_PERIOD
                 allowed = hit(
-                    f"{scope}:{client_ip(request)}",
-                    limit=limit or getattr(settings, "RATELIMIT_POSTS", 10),
-                    period=period or getattr(settings, "RATELIMIT_PERIOD", 600),
+                    f"{scope}:{client_ip(request) or 'unknown'}",
+                    limit=limit or settings.RATELIMIT_POSTS,
+                    period=window,
                 )
                 if not allowed:
                     return render(
                         request,
                         "conference/registration_ratelimited.html",
-                        {"minutes": (period or getattr(settings, "RATELIMIT_PERIOD", 600)) // 60},
+                        {"minutes": math.ceil(window / 60)},
                         status=429,
                     )
             return view(request, *args, **kwargs)

@@ -2,8 +2,9 @@
 
 Production differs from the embedded default only by environment variables (see README):
 DEBUG, SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL, CELERY_BROKER_URL, EMAIL_URL, DEFAULT_FROM_EMAIL,
-SITE_URL. With nothing set, the site runs on SQLite, with tasks run in-process after commit and
-emails written as files under ``data/emails``.
+SITE_URL, CACHE_URL (a shared cache for the rate limits) and, behind a reverse proxy,
+RATELIMIT_TRUSTED_PROXIES. With nothing set, the site runs on SQLite, with tasks run in-process
+after commit and emails written as files under ``data/emails``.
 """
 
 import os
@@ -128,6 +129,24 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
+# The same client address as the rate limits (below), so that behind a reverse proxy a lock
+# falls on the visitor's address, not on the proxy's (which would let anyone lock any account).
+AXES_CLIENT_IP_CALLABLE = "conference.ratelimit.client_ip"
+
+# Rate limits of the public forms (conference.ratelimit): RATELIMIT_POSTS per client address in
+# RATELIMIT_PERIOD seconds. Behind reverse proxies, RATELIMIT_TRUSTED_PROXIES is how many of them
+# stand in front of the site (each appends the address it saw to X-Forwarded-For): the client is
+# the entry that many places from the right; anything a client writes further left is ignored.
+# 0 (the default, no proxy): REMOTE_ADDR, and X-Forwarded-For is ignored. Counters live in the
+# cache: with several server processes set CACHE_URL to a shared one (check --deploy warns).
+RATELIMIT_POSTS = env.int("RATELIMIT_POSTS", default=10)
+RATELIMIT_PERIOD = env.int("RATELIMIT_PERIOD", default=600)
+RATELIMIT_TRUSTED_PROXIES = env.int("RATELIMIT_TRUSTED_PROXIES", default=0)
+if RATELIMIT_POSTS < 1 or RATELIMIT_PERIOD < 1 or RATELIMIT_TRUSTED_PROXIES < 0:
+    raise ImproperlyConfigured(
+        "RATELIMIT_POSTS and RATELIMIT_PERIOD must be at least 1, RATELIMIT_TRUSTED_PROXIES at "
+        "least 0."
+    )
 
 # Language and formats: Vietnamese first.
 LANGUAGE_CODE = "vi"

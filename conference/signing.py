@@ -10,12 +10,20 @@ for a new one with the "send me my link again" form.
 
 from __future__ import annotations
 
+import re
+
 from django.conf import settings
 from django.core import signing
 from django.urls import reverse
 from django.utils import translation
 
 SALT = "conference.registration.manage"
+
+
+# The token of a manage link (and of its edit/cancel/erase pages) in any text: the path segment
+# after "registration/manage/" (see conference/registration_urls.py).
+_TOKEN_IN_LINK = re.compile(r"(registration/manage/)[^/\s\"'<>]+")
+MASK = "…"
 
 
 class InvalidLink(Exception):
@@ -46,3 +54,9 @@ def manage_url(registration, *, language: str | None = None, absolute: bool = Tr
             "conference:registration_manage", kwargs={"token": manage_token(registration)}
         )
     return f"{settings.SITE_URL}{path}" if absolute else path
+
+
+def mask_manage_links(text: str) -> str:
+    """``text`` with the token of every manage link replaced by "…": what the admin shows of a
+    stored email, so that reading the delivery log does not hand over working links."""
+    return _TOKEN_IN_LINK.sub(rf"\g<1>{MASK}", text)

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from conference.models import Notification
 from conference.outbox import notification_resend, notification_retry, notification_send_test
 from conference.permissions import can
+from conference.signing import mask_manage_links
 
 STATUS_COLOURS = {
     Notification.Status.QUEUED: "#6b7280",
@@ -101,11 +102,14 @@ class NotificationAdmin(admin.ModelAdmin):
         "text_preview",
     ]
 
-    # Who may use the log: conference.permissions' "notification.manage" (organizers and staff),
-    # or Django's model permissions. It is written by the outbox only: no adding, editing or
-    # deleting by hand; "change" on the list is what the actions need, single rows are read-only.
+    # Who may use the log: conference.permissions' "notification.manage" (organizers and
+    # superusers), or Django's model permissions given to a staff account (view_notification to
+    # read, change_notification to retry, resend and send a test). Other staff (the check-in
+    # volunteers) do not see it: the emails hold personal data. It is written by the outbox only:
+    # no adding, editing or deleting by hand; "change" on the list is what the actions need,
+    # single rows are read-only.
     def has_module_permission(self, request) -> bool:
-        return can(request.user, "notification.manage") or super().has_module_permission(request)
+        return self.has_view_permission(request)
 
     def has_view_permission(self, request, obj=None) -> bool:
         return can(request.user, "notification.manage") or super().has_view_permission(request)
@@ -143,6 +147,8 @@ class NotificationAdmin(admin.ModelAdmin):
         about = obj.about
         return str(about) if about is not None else f"{obj.content_type} #{obj.object_id}"
 
+    # The previews show the stored bodies with the tokens of self-service links masked ("…"):
+    # the email as sent, without handing a working link to whoever reads the log.
     @admin.display(description=_("HTML body"))
     def html_preview(self, obj: Notification):
         # srcdoc takes the escaped document; the sandbox runs no script and follows no form.
@@ -150,14 +156,15 @@ class NotificationAdmin(admin.ModelAdmin):
             '<iframe sandbox="" srcdoc="{}" title="{}" '
             'style="width:720px;max-width:100%;height:560px;border:1px solid #ccc;'
             'background:#fff"></iframe>',
-            obj.body_html,
+            mask_manage_links(obj.body_html),
             gettext("Preview of the HTML body"),
         )
 
     @admin.display(description=_("plain-text body"))
     def text_preview(self, obj: Notification):
         return format_html(
-            '<pre style="white-space:pre-wrap;max-width:720px">{}</pre>', obj.body_text
+            '<pre style="white-space:pre-wrap;max-width:720px">{}</pre>',
+            mask_manage_links(obj.body_text),
         )
 
     def _each(self, request, queryset, service, success) -> None:

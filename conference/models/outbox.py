@@ -2,7 +2,9 @@
 
 Rows are created by :func:`conference.outbox.notification_queue` and change state only through
 the services of :mod:`conference.outbox` (see ``TRANSITIONS``). The rendered subject and bodies are
-stored, so what the admin shows is exactly what was (or will be) sent.
+stored, so what the admin shows is exactly what was (or will be) sent — except the token of a
+delegate's self-service link, which the admin shows as "…" (the stored body keeps the working link,
+so only organizers and staff given the notification permissions read the log).
 """
 
 from __future__ import annotations
@@ -81,7 +83,10 @@ class Notification(models.Model):
     next_attempt_at = models.DateTimeField(_("next attempt"), default=timezone.now)
     claimed_at = models.DateTimeField(_("sending since"), null=True, blank=True)
     claim_token = models.CharField(
-        max_length=64, blank=True, editable=False, help_text="The id of the task that claimed it."
+        max_length=64,
+        blank=True,
+        editable=False,
+        help_text=_("The id of the task that claimed it."),
     )
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
     resend_of = models.ForeignKey(

@@ -1,6 +1,7 @@
 import re
 
 import pytest
+from axes.models import AccessAttempt
 
 from conference.models import User
 from tests.factories import UserFactory
@@ -225,3 +226,35 @@ def test_five_wrong_passwords_lock_the_login(client):
     assert response.status_code == 429
     assert response.context["user"].is_authenticated is False
     assert User.objects.get(username="lan").last_login is None
+
+
+def test_login_lock_behind_a_proxy_falls_on_the_visitor_not_on_the_proxy(client, settings):
+    """Behind nginx every request comes from 127.0.0.1: the lock must fall on the visitor's
+    address (X-Forwarded-For through the trusted proxy), or anyone could lock anyone out."""
+    settings.RATELIMIT_TRUSTED_PROXIES = 1
+    UserFactory(username="lan")
+
+    def login(password, forwarded):
+        return client.post(
+            "/en/accounts/login/",
+            {"username": "lan", "password": password},
+            REMOTE_ADDR="127.0.0.1",
+            HTTP_X_FORWARDED_FOR=forwarded,
+        )
+
+    # the attacker's five wrong passwords, the last ones under a forged left-most address
+    attacker = [login("sai", "203.0.113.5").status_code for _ in range(3)]
+    attacker += [login("sai", "198.51.100.7, 203.0.113.5").status_code for _ in range(2)]
+    locked = login(PASSWORD, "198.51.100.7, 203.0.113.5").status_code
+    owner = login(PASSWORD, "198.51.100.7")
+
+    assert (attacker, locked, owner.status_code, owner["Location"]) == (
+        [200, 200, 200, 200, 429],
+        429,
+        302,
+        "/en/",
+    )
+    # one record, on the attacker's address (the locked-out sixth try counts as a failure too)
+    assert list(
+        AccessAttempt.objects.values_list("username", "ip_address", "failures_since_start")
+    ) == [("lan", "203.0.113.5", 6)]

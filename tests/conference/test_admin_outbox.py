@@ -1,14 +1,18 @@
 import re
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.html import escape
 
 from conference.models import AuditEntry, Notification
 from conference.outbox import notification_queue
-from tests.factories import EditionFactory, UserFactory
+from conference.registration_emails import queue_registration_email
+from conference.signing import registration_from_token
+from tests.factories import EditionFactory, RegistrationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -201,3 +205,83 @@ def test_resend_action_refuses_an_email_still_queued(admin_client, mailoutbox):
     ]
     assert Notification.objects.count() == 1
     assert AuditEntry.objects.count() == 0
+
+
+# --- who may read the stored emails ---------------------------------------------------------------
+
+
+def test_delivery_log_is_closed_to_staff_without_permission(client):
+    """A check-in volunteer has a staff account: the stored emails (personal data, working
+    self-service links) are not theirs to read."""
+    volunteer = UserFactory(username="tinhnguyenvien", is_staff=True)
+    client.force_login(volunteer)
+    (row,) = make(1, status=Status.FAILED)
+
+    codes = [
+        client.get(reverse(CHANGELIST)).status_code,
+        client.get(reverse("admin:conference_notification_change", args=[row.pk])).status_code,
+        client.get(reverse("admin:conference_notification_send_test")).status_code,
+        client.post(
+            reverse(CHANGELIST), {"action": "resend", "_selected_action": [row.pk]}
+        ).status_code,
+    ]
+    index = client.get(reverse("admin:index"))
+
+    assert codes == [403, 403, 403, 403]
+    assert 'id="outbox-failed"' not in index.text
+    assert "/admin/conference/notification/" not in index.text
+    assert Notification.objects.count() == 1
+
+
+def test_delivery_log_open_to_staff_with_the_view_permission_read_only(client):
+    reader = UserFactory(username="thuky", is_staff=True)
+    reader.user_permissions.add(Permission.objects.get(codename="view_notification"))
+    client.force_login(reader)
+    (row,) = make(1, status=Status.FAILED)
+
+    page = client.get(reverse(CHANGELIST))
+    detail = client.get(reverse("admin:conference_notification_change", args=[row.pk]))
+    send_test = client.get(reverse("admin:conference_notification_send_test"))
+
+    assert (list(page.context["cl"].result_list), detail.status_code, send_test.status_code) == (
+        [row],
+        200,
+        403,
+    )
+    assert page.context["cl"].model_admin.get_actions(page.wsgi_request) == {}
+
+
+def test_change_view_masks_the_self_service_link(admin_client):
+    registration = RegistrationFactory(email="lan@example.vn", language="en")
+    queue_registration_email(registration, "registration_received")
+    row = Notification.objects.get()
+    (token,) = set(re.findall(r"/registration/manage/([^/\s\"]+)/", row.body_text + row.body_html))
+
+    response = admin_client.get(reverse("admin:conference_notification_change", args=[row.pk]))
+
+    shown_text = re.search(r'<pre style="[^"]*">(.*?)</pre>', response.text, re.S).group(1)
+    shown_html = re.search(r'<iframe sandbox="" srcdoc="([^"]*)"', response.text).group(1)
+    assert shown_text == escape(row.body_text.replace(token, "…"))
+    assert shown_html == escape(row.body_html.replace(token, "…"))
+    assert token not in response.text
+    assert registration_from_token(token) == registration  # the stored email still works
+
+
+def test_resend_action_clicked_twice_makes_one_copy(admin_client):
+    (row,) = make(1, status=Status.SENT)
+    click = {"action": "resend", "_selected_action": [row.pk]}
+
+    first = admin_client.post(reverse(CHANGELIST), click, follow=True)
+    second = admin_client.post(reverse(CHANGELIST), click, follow=True)
+
+    assert [[str(m) for m in r.context["messages"]] for r in (first, second)] == [
+        ["1 email resent."],
+        [
+            "delegate0@example.vn: This email has just been resent and that copy is not "
+            "delivered yet (Queued); resend it again once the copy is sent or failed."
+        ],
+    ]
+    assert list(Notification.objects.order_by("pk").values_list("event_key", "resend_of")) == [
+        (row.event_key, None),
+        (f"resend:{row.pk}:1", row.pk),
+    ]

@@ -211,6 +211,67 @@ def test_resend_creates_a_new_row_and_an_audit_entry(
     )
 
 
+def test_resend_twice_in_a_row_makes_one_copy(django_capture_on_commit_callbacks, mailoutbox):
+    """A double click: the second resend finds the first copy still queued and is refused."""
+    with django_capture_on_commit_callbacks(execute=True):
+        original = queue()
+    first = notification_resend(notification=original, actor=None)  # not yet committed: queued
+    with pytest.raises(ValidationError) as error:
+        notification_resend(notification=original, actor=None)
+
+    assert error.value.messages == [
+        "This email has just been resent and that copy is not delivered yet (Queued); resend "
+        "it again once the copy is sent or failed."
+    ]
+    assert list(Notification.objects.order_by("pk").values_list("pk", "event_key", "status")) == [
+        (original.pk, "unit:1", Status.SENT),
+        (first.pk, f"resend:{original.pk}:1", Status.QUEUED),
+    ]
+    assert AuditEntry.objects.count() == 1
+
+
+def test_resend_twice_within_a_minute_is_refused_even_once_the_copy_is_sent(
+    django_capture_on_commit_callbacks, mailoutbox
+):
+    """Without a broker the copy is delivered at once: a double click finds it sent already."""
+    with django_capture_on_commit_callbacks(execute=True):
+        original = queue()
+    with django_capture_on_commit_callbacks(execute=True):
+        first = notification_resend(notification=original, actor=None)
+    with pytest.raises(ValidationError) as error:
+        notification_resend(notification=original, actor=None)
+
+    assert error.value.messages == [
+        "This email was resent less than a minute ago; it is not resent twice in a row."
+    ]
+    assert list(Notification.objects.order_by("pk").values_list("pk", "status")) == [
+        (original.pk, Status.SENT),
+        (first.pk, Status.SENT),
+    ]
+    assert len(mailoutbox) == 2
+
+
+def test_resend_again_a_minute_after_the_copy_makes_a_second_copy(
+    django_capture_on_commit_callbacks, mailoutbox
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        original = queue()
+    with django_capture_on_commit_callbacks(execute=True):
+        first = notification_resend(notification=original, actor=None)
+    Notification.objects.filter(pk=first.pk).update(
+        created_at=timezone.now() - datetime.timedelta(seconds=61)
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        notification_resend(notification=original, actor=None)
+
+    assert list(Notification.objects.order_by("pk").values_list("event_key", "status")) == [
+        ("unit:1", Status.SENT),
+        (f"resend:{original.pk}:1", Status.SENT),
+        (f"resend:{original.pk}:2", Status.SENT),
+    ]
+    assert len(mailoutbox) == 3
+
+
 def test_requeue_dispatches_overdue_queued_rows(settings, mailoutbox):
     settings.OUTBOX_REQUEUE_AFTER = 60
     notification = queue()  # no commit in this test: its task was never run

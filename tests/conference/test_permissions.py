@@ -62,3 +62,14 @@ def test_liaison_is_not_allowed_a_registration_without_a_province():
     guest = RegistrationFactory(unit=None, organisation_kind="press")
     assert not can(liaison, "delegation.manage", guest)
     assert can(liaison, "delegation.manage", RegistrationFactory(unit=current_unit("01")))
+
+
+def test_staff_checks_in_but_only_organizers_manage_the_emails():
+    volunteer = UserFactory(username="tnv", is_staff=True)
+    organizer = UserFactory(username="org", roles=["organizer"])
+    superuser = UserFactory(username="root", is_superuser=True)
+
+    assert [
+        (can(user, "checkin.perform"), can(user, "notification.manage"))
+        for user in (volunteer, organizer, superuser)
+    ] == [(True, False), (True, True), (True, True)]

@@ -7,11 +7,13 @@ pytest's settings already loaded), in a temporary data folder.
 import http.client
 import json
 import os
+import re
 import secrets
 import socket
 import subprocess
 import sys
 import time
+import urllib.parse
 from pathlib import Path
 
 import pytest
@@ -41,6 +43,9 @@ SETTINGS_VARIABLES = {
     "LOG_LEVEL",
     "PYTEST_CURRENT_TEST",
     "PYTEST_VERSION",
+    "RATELIMIT_PERIOD",
+    "RATELIMIT_POSTS",
+    "RATELIMIT_TRUSTED_PROXIES",
     "SECRET_KEY",
     "SECURE_HSTS_SECONDS",
     "SECURE_SSL_REDIRECT",
@@ -59,6 +64,8 @@ PRODUCTION = {
     "CELERY_BROKER_URL": "redis://127.0.0.1:6379/0",
     "EMAIL_URL": "smtp+tls://hoinghi:mat-khau@smtp.example.vn:587",
     "DEFAULT_FROM_EMAIL": "Hội nghị Công Thương <hoinghi@congthuong.example.vn>",
+    "CACHE_URL": "redis://127.0.0.1:6379/1",
+    "RATELIMIT_TRUSTED_PROXIES": "1",
 }
 
 SHOW_SETTINGS = """
@@ -85,6 +92,9 @@ print(json.dumps({
     "SITE_URL": s.SITE_URL,
     "STATICFILES_STORAGE": s.STORAGES["staticfiles"]["BACKEND"],
     "SECURE_SSL_REDIRECT": getattr(s, "SECURE_SSL_REDIRECT", False),
+    "CACHE": s.CACHES["default"],
+    "RATELIMIT": [s.RATELIMIT_POSTS, s.RATELIMIT_PERIOD, s.RATELIMIT_TRUSTED_PROXIES],
+    "AXES_CLIENT_IP_CALLABLE": s.AXES_CLIENT_IP_CALLABLE,
 }))
 """
 
@@ -139,6 +149,9 @@ def test_settings_embedded_default_uses_sqlite_files_and_eager_tasks():
         "SITE_URL": "http://127.0.0.1:8000",
         "STATICFILES_STORAGE": "django.contrib.staticfiles.storage.StaticFilesStorage",
         "SECURE_SSL_REDIRECT": False,
+        "CACHE": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": ""},
+        "RATELIMIT": [10, 600, 0],
+        "AXES_CLIENT_IP_CALLABLE": "conference.ratelimit.client_ip",
     }
 
 
@@ -175,7 +188,37 @@ def test_settings_production_read_the_environment(tmp_path):
         "SITE_URL": "https://hoinghi.congthuong.example.vn",
         "STATICFILES_STORAGE": "whitenoise.storage.CompressedManifestStaticFilesStorage",
         "SECURE_SSL_REDIRECT": True,
+        "CACHE": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:6379/1",
+        },
+        "RATELIMIT": [10, 600, 1],
+        "AXES_CLIENT_IP_CALLABLE": "conference.ratelimit.client_ip",
     }
+
+
+def test_settings_rate_limits_read_the_environment(tmp_path):
+    settings = _settings(
+        DEBUG="1",
+        DATA_DIR=str(tmp_path),
+        RATELIMIT_POSTS="30",
+        RATELIMIT_PERIOD="300",
+        RATELIMIT_TRUSTED_PROXIES="2",
+    )
+
+    assert settings["RATELIMIT"] == [30, 300, 2]
+
+
+def test_settings_refuse_a_negative_number_of_proxies(tmp_path):
+    result = _run(
+        "manage.py", "check", DEBUG="1", DATA_DIR=str(tmp_path), RATELIMIT_TRUSTED_PROXIES="-1"
+    )
+
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines()[-1] == (
+        "django.core.exceptions.ImproperlyConfigured: RATELIMIT_POSTS and RATELIMIT_PERIOD must "
+        "be at least 1, RATELIMIT_TRUSTED_PROXIES at least 0."
+    )
 
 
 def test_check_deploy_with_production_settings_reports_nothing(tmp_path):
@@ -193,6 +236,32 @@ def test_check_deploy_with_production_settings_reports_nothing(tmp_path):
         0,
         "System check identified no issues (0 silenced).\n",
         "",
+    )
+
+
+def test_check_deploy_with_a_per_process_cache_recommends_a_shared_one(tmp_path):
+    production = {key: value for key, value in PRODUCTION.items() if key != "CACHE_URL"}
+    result = _run(
+        "manage.py",
+        "check",
+        "--deploy",
+        "--fail-level",
+        "ERROR",
+        DATA_DIR=str(tmp_path),
+        **production,
+    )
+
+    assert (result.returncode, result.stdout, result.stderr) == (
+        0,
+        "",
+        "System check identified some issues:\n\n"
+        "WARNINGS:\n"
+        "?: (conference.W001) The default cache (LocMemCache) is not shared between server "
+        "processes: each one counts the rate limits of the public forms on its own.\n"
+        "\tHINT: In production set CACHE_URL to a shared cache, e.g. "
+        "CACHE_URL=redis://127.0.0.1:6379/1 (the Redis of the Celery broker, another database "
+        "number).\n\n"
+        "System check identified 1 issue (0 silenced).\n",
     )
 
 
@@ -235,7 +304,7 @@ def gunicorn(tmp_path_factory):
     variables = {
         key: value
         for key, value in PRODUCTION.items()
-        if key not in {"DATABASE_URL", "CELERY_BROKER_URL", "EMAIL_URL"}
+        if key not in {"DATABASE_URL", "CELERY_BROKER_URL", "EMAIL_URL", "CACHE_URL"}
     } | {"DATA_DIR": str(folder / "data"), "STATIC_ROOT": str(folder / "static")}
     for command in (["migrate", "--no-input"], ["collectstatic", "--no-input"]):
         result = _run("manage.py", *command, **variables)
@@ -260,7 +329,7 @@ def gunicorn(tmp_path_factory):
                 if server.poll() is not None or time.monotonic() > deadline:
                     pytest.fail(f"gunicorn did not start:\n{(folder / 'gunicorn.log').read_text()}")
                 time.sleep(0.2)
-        yield {"port": port, "static_root": folder / "static"}
+        yield {"port": port, "static_root": folder / "static", "variables": variables}
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -317,3 +386,51 @@ def test_gunicorn_serves_compressed_static_files_for_ever(gunicorn):
     )
     assert headers["Cache-Control"] == "max-age=315360000, public, immutable"
     assert body == (gunicorn["static_root"] / f"{hashed}.gz").read_bytes()
+
+
+def _login(port, username, password, forwarded):
+    """The login form as a browser behind the proxy posts it: CSRF cookie and token first."""
+    status, headers, body = _get(port, "/en/accounts/login/", **{"X-Forwarded-For": forwarded})
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', body.decode()).group(1)
+    cookie = headers["Set-Cookie"].split(";", 1)[0]
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    try:
+        connection.request(
+            "POST",
+            "/en/accounts/login/",
+            body=urllib.parse.urlencode(
+                {"csrfmiddlewaretoken": token, "username": username, "password": password}
+            ),
+            headers={
+                "X-Forwarded-Proto": "https",
+                "X-Forwarded-For": forwarded,
+                "Origin": f"https://127.0.0.1:{port}",
+                "Cookie": cookie,
+                "Content-Type": "application/x-www-form-urlencoded",
+            },
+        )
+        response = connection.getresponse()
+        response.read()
+        return response.status
+    finally:
+        connection.close()
+
+
+def test_gunicorn_behind_one_proxy_locks_the_attacker_not_the_account_owner(gunicorn):
+    """RATELIMIT_TRUSTED_PROXIES=1 (as PRODUCTION sets): gunicorn sees every request from
+    127.0.0.1, the lock falls on the address in X-Forwarded-For."""
+    result = _run(
+        "manage.py",
+        "shell",
+        "-c",
+        "from conference.models import User; "
+        "User.objects.create_user('chubai', password='mat-khau-an-toan-2024')",
+        **gunicorn["variables"],
+    )
+    assert result.returncode == 0, result.stderr
+    port = gunicorn["port"]
+
+    attacker = [_login(port, "chubai", "sai", f"10.1.1.{n}, 203.0.113.5") for n in range(5)]
+    owner = _login(port, "chubai", "mat-khau-an-toan-2024", "198.51.100.7")
+
+    assert (attacker, owner) == ([200, 200, 200, 200, 429], 302)

@@ -1,0 +1,114 @@
+"""The client address behind reverse proxies, for the rate limits and the login lockout."""
+
+import pytest
+from django.core.cache import cache
+from django.test import RequestFactory
+from django.urls import reverse
+from django.utils import translation
+
+from conference.ratelimit import client_ip, hit
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def request_from(remote_addr="127.0.0.1", forwarded=None):
+    headers = {"REMOTE_ADDR": remote_addr}
+    if forwarded is not None:
+        headers["HTTP_X_FORWARDED_FOR"] = forwarded
+    return RequestFactory().get("/", **headers)
+
+
+@pytest.mark.parametrize(
+    ("proxies", "remote_addr", "forwarded", "expected"),
+    [
+        # no proxy: the connection's address; a header written by the client is ignored
+        (0, "203.0.113.5", None, "203.0.113.5"),
+        (0, "203.0.113.5", "198.51.100.7", "203.0.113.5"),
+        # one proxy (nginx on the same machine): the address it appended, the right-most one
+        (1, "127.0.0.1", "203.0.113.5", "203.0.113.5"),
+        (1, "127.0.0.1", " 203.0.113.5 ", "203.0.113.5"),
+        (1, "127.0.0.1", "2001:db8::5", "2001:db8::5"),
+        # a forged left-most entry sent by the client changes nothing
+        (1, "127.0.0.1", "198.51.100.7, 203.0.113.5", "203.0.113.5"),
+        (1, "127.0.0.1", "1.1.1.1, 2.2.2.2,203.0.113.5", "203.0.113.5"),
+        # two proxies (a load balancer, then nginx): second from the right
+        (2, "127.0.0.1", "198.51.100.7, 203.0.113.5, 10.0.0.2", "203.0.113.5"),
+        # not through the configured proxies (no header, too few entries, garbage): REMOTE_ADDR
+        (1, "127.0.0.1", None, "127.0.0.1"),
+        (1, "127.0.0.1", "", "127.0.0.1"),
+        (2, "127.0.0.1", "203.0.113.5", "127.0.0.1"),
+        (1, "127.0.0.1", "198.51.100.7, not-an-address", "127.0.0.1"),
+    ],
+)
+def test_client_ip_through_trusted_proxies(settings, proxies, remote_addr, forwarded, expected):
+    settings.RATELIMIT_TRUSTED_PROXIES = proxies
+
+    assert client_ip(request_from(remote_addr, forwarded)) == expected
+
+
+def test_client_ip_without_any_address_is_none(settings):
+    settings.RATELIMIT_TRUSTED_PROXIES = 1
+
+    assert (client_ip(request_from("", "")), client_ip(None)) == (None, None)
+
+
+def test_hit_counts_each_key_within_the_window():
+    results = [hit("scope:203.0.113.5", limit=2, period=600) for _ in range(3)]
+    other = hit("scope:198.51.100.7", limit=2, period=600)
+
+    assert (results, other) == ([True, True, False], True)
+
+
+# --- the public forms behind one reverse proxy ---------------------------------------------------
+
+
+def link_form(edition):
+    with translation.override("en"):
+        return reverse("conference:registration_link", args=[edition.number])
+
+
+def test_ratelimit_behind_a_proxy_counts_each_visitor(client, open_edition, settings):
+    """Every request reaches the site from the proxy on 127.0.0.1: each visitor has a count of
+    their own, and a visitor cannot escape theirs by forging X-Forwarded-For."""
+    settings.RATELIMIT_TRUSTED_PROXIES = 1
+    settings.RATELIMIT_POSTS = 2
+    target = link_form(open_edition)
+
+    def post(forwarded):
+        return client.post(
+            target,
+            {"email": "khach@example.vn"},
+            REMOTE_ADDR="127.0.0.1",
+            HTTP_X_FORWARDED_FOR=forwarded,
+        ).status_code
+
+    first = [post("203.0.113.5") for _ in range(3)]
+    forged = post("10.9.8.7, 203.0.113.5")
+    other = post("198.51.100.7")
+
+    assert (first, forged, other) == ([302, 302, 429], 429, 302)
+
+
+def test_ratelimit_without_trusted_proxies_ignores_x_forwarded_for(client, open_edition, settings):
+    settings.RATELIMIT_TRUSTED_PROXIES = 0
+    settings.RATELIMIT_POSTS = 2
+    target = link_form(open_edition)
+
+    codes = [
+        client.post(
+            target,
+            {"email": "khach@example.vn"},
+            REMOTE_ADDR="203.0.113.5",
+            HTTP_X_FORWARDED_FOR=f"10.0.0.{n}",
+        ).status_code
+        for n in range(3)
+    ]
+
+    assert codes == [302, 302, 429]
