@@ -1,7 +1,15 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 from django.utils.translation import gettext_lazy as _
 
 
 class ConferenceConfig(AppConfig):
     name = "conference"
     verbose_name = _("Conference")
+
+
+class ConferenceAdminConfig(admin_apps.AdminConfig):
+    """``django.contrib.admin`` with the conference's admin site (Vietnamese ordering)."""
+
+    default = False  # conference.apps's default config stays ConferenceConfig
+    default_site = "conference.admin_site.ConferenceAdminSite"
