@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 from django.utils.translation import gettext_lazy as _
 
 
@@ -8,3 +9,10 @@ class ConferenceConfig(AppConfig):
 
     def ready(self) -> None:
         from conference import checks  # noqa: F401 (registers the system checks)
+
+
+class ConferenceAdminConfig(admin_apps.AdminConfig):
+    """``django.contrib.admin`` with the conference's admin site (Vietnamese ordering)."""
+
+    default = False  # conference.apps's default config stays ConferenceConfig
+    default_site = "conference.admin_site.ConferenceAdminSite"

@@ -67,13 +67,37 @@ def edition_place(edition: Edition) -> str:
     return place.name if place is not None else ""
 
 
+# Text longer than these (in characters) is set smaller on the badge: (long, longer). The badge's
+# text column is 59.5 mm wide; a name in 17 pt takes about 16 characters a line, in 13.5 pt about
+# 20, in 11 pt about 25; an organisation in 9 pt about 31, in 8 pt 35, in 7 pt 40. Each field is
+# also clamped to a few lines with an ellipsis, so the worst case never runs into the QR code or
+# the province band.
+NAME_LIMITS = (20, 32)
+POSITION_LIMITS = (60, 100)
+ORGANISATION_LIMITS = (60, 140)
+
+
+def text_size(text: str, limits: tuple[int, int]) -> str:
+    """The CSS class of a badge field for text of this length: "", "long" or "longer"."""
+    long, longer = limits
+    length = len(text or "")
+    if length > longer:
+        return "longer"
+    if length > long:
+        return "long"
+    return ""
+
+
 def badge_data(registration: Registration) -> dict[str, Any]:
     """What one badge shows (in the active language)."""
     return {
         "salutation": capfirst(registration.salutation_word),
         "full_name": registration.full_name,
+        "name_size": text_size(registration.full_name, NAME_LIMITS),
         "position": registration.position,
+        "position_size": text_size(registration.position, POSITION_LIMITS),
         "organisation": registration.organisation_name,
+        "organisation_size": text_size(registration.organisation_name, ORGANISATION_LIMITS),
         "unit": registration.unit.name if registration.unit_id else "",
         "kind": registration.get_organisation_kind_display(),
         "code": registration.badge_code,

@@ -1,11 +1,13 @@
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 
-from conference.views import LogoutView
+from conference.views import LogoutView, default_language_redirect, favicon
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
+    path("favicon.ico", favicon, name="favicon"),
+    re_path(r"^vi/(?P<path>.*)$", default_language_redirect, name="default_language_redirect"),
 ]
 urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),

@@ -5,8 +5,9 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.utils.translation import gettext as _
 
 from conference.models import Edition
@@ -17,6 +18,20 @@ def _missing_ordinals(editions: list[Edition]) -> list[str]:
     """The ordinals before the latest known edition of which no record is kept."""
     known = {e.number for e in editions}
     return [roman(n) for n in range(1, max(known, default=0)) if n not in known]
+
+
+def default_language_redirect(request, path: str = ""):
+    """``/vi/…`` → ``/…``, permanently: Vietnamese is the default language and lives without a
+    prefix. Leading slashes are dropped so that ``/vi//example.com`` cannot leave the site."""
+    target = "/" + path.lstrip("/")
+    query = request.META.get("QUERY_STRING", "")
+    return HttpResponsePermanentRedirect(f"{target}?{query}" if query else target)
+
+
+def favicon(request):
+    """Browsers ask for /favicon.ico whatever the page says: send them to the static icon (a
+    temporary redirect, as the static file's hashed name changes with each release)."""
+    return redirect(static("conference/favicon.svg"))
 
 
 def home(request):

@@ -29,7 +29,7 @@ class UnitFilterForm(forms.Form):
         max_length=100,
         widget=forms.TextInput(
             attrs={
-                "placeholder": _("Name or code, e.g. ha giang"),
+                "placeholder": _("Name, code or department, e.g. ha giang"),
                 "type": "search",
                 "class": "form-control",
             }

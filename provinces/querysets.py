@@ -51,11 +51,21 @@ class ProvincialUnitQuerySet(models.QuerySet):
             ),
         )
 
+    def former(self) -> ProvincialUnitQuerySet:
+        """Units that no longer exist today (merged, or reorganised under the same name)."""
+        return self.filter(valid_until__lt=timezone.localdate())
+
     def search(self, query: str) -> ProvincialUnitQuerySet:
+        """Accent-free search on the unit's name, its code, or its department's name ("so cong
+        thuong dien bien" finds Điện Biên)."""
         folded = fold(query)
         if not folded:
             return self
-        return self.filter(models.Q(search_text__contains=folded) | models.Q(code=query.strip()))
+        return self.filter(
+            models.Q(search_text__contains=folded)
+            | models.Q(department__search_text__contains=folded)
+            | models.Q(code=query.strip())
+        )
 
 
 class DepartmentQuerySet(models.QuerySet):

@@ -12,19 +12,24 @@ from provinces.models import ProvincialUnit
 def unit_list(request):
     form = UnitFilterForm(request.GET or None)
     edition = None
-    units = ProvincialUnit.objects.for_list()
+    query = ""
     if form.is_bound:
         form.is_valid()  # an invalid edition shows its error; a valid search still applies
         edition = form.cleaned_data.get("edition")
-        units = units.search(form.cleaned_data.get("q") or "")
-    units = units.participating_in(edition) if edition else units.current()
+        query = form.cleaned_data.get("q") or ""
+    found = ProvincialUnit.objects.for_list().search(query)
+    units = list(found.participating_in(edition) if edition else found.current())
+    # "ha giang" finds nothing among today's units since Hà Giang merged into Tuyên Quang: show
+    # the former units the search finds, each with what became of it.
+    former = list(found.former()) if query and not edition and not units else []
     return render(
         request,
         "provinces/provincialunit_list.html",
         {
             "form": form,
             "edition": edition,
-            "units": list(units),
+            "units": units,
+            "former_units": former,
             "shows_demo": bool(edition and edition.is_demo),
         },
     )

@@ -43,3 +43,28 @@ def unit_then(unit) -> str:
 def localized(obj, field: str) -> str:
     """``obj.localized(field)``: the English translation on the English pages when there is one."""
     return obj.localized(field) if obj is not None else ""
+
+
+@register.simple_tag(takes_context=True)
+def same_origin_referer(context, fallback: str = "/") -> str:
+    """The page the visitor came from when it is on this site (the Referer header, checked against
+    this host and scheme), else ``fallback``: a safe "back" link for error pages."""
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    request = context.get("request")
+    if request is None:
+        return fallback
+    referer = request.META.get("HTTP_REFERER", "")
+    if referer and url_has_allowed_host_and_scheme(
+        referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return referer
+    return fallback
+
+
+@register.filter
+def with_kind(unit) -> str:
+    """The unit's name with its kind in Vietnamese ("tỉnh Tuyên Quang"); the name in English."""
+    from provinces.display import with_kind as name_with_kind
+
+    return name_with_kind(unit) if unit is not None else ""

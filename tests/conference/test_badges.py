@@ -121,8 +121,11 @@ def test_badge_data_whole_value(hien):
     assert data == {
         "salutation": data["salutation"],
         "full_name": "Nguyễn Thị Hiền",
+        "name_size": "",
         "position": "Giám đốc Sở",
+        "position_size": "",
         "organisation": "Sở Công Thương Quảng Ninh",
+        "organisation_size": "",
         "unit": "Hà Nội",
         "kind": str(Registration.OrganisationKind.DOIT.label),
         "code": "7K3M9QXD2P",

@@ -1,0 +1,86 @@
+"""The admin index lists apps and models in Vietnamese alphabetical order."""
+
+import pytest
+from django.contrib import admin
+
+from conference.admin_site import ConferenceAdminSite
+from tests.factories import UserFactory
+from tests.html import texts
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def superuser_client(client):
+    client.force_login(UserFactory(username="root", is_staff=True, is_superuser=True))
+    return client
+
+
+def _index(response) -> list[tuple[str, list[str]]]:
+    return [
+        (app["name"], [m["name"] for m in app["models"]]) for app in response.context["app_list"]
+    ]
+
+
+def test_admin_site_is_the_conference_site():
+    assert type(admin.site._wrapped) is ConferenceAdminSite
+
+
+def test_admin_index_orders_apps_and_models_in_vietnamese(superuser_client):
+    response = superuser_client.get("/admin/")
+
+    assert _index(response) == [
+        ("Axes", ["Access attempts", "Access failures", "Access logs"]),
+        (
+            "Hội nghị",
+            [
+                "Các đơn vị tham dự",
+                "Các kỳ hội nghị",
+                "Các phần chương trình",
+                "Chủ trì",
+                "Chương trình",
+                "Đăng ký",
+                "Người sử dụng",
+                "Nhật ký gửi thư điện tử",
+                "Nhật ký thao tác",
+            ],
+        ),
+        (
+            "Tỉnh, thành phố và Sở Công Thương",
+            ["Cán bộ của Sở", "Sở Công Thương", "Tỉnh, thành phố"],
+        ),
+        ("Xác thực và ủy quyền", ["Các nhóm"]),
+    ]
+    # The page shows that order too (Django's own order would put "Đăng ký" last).
+    assert texts(response, tag="caption")[:2] == ["Axes", "Hội nghị"]
+
+
+def test_admin_app_page_orders_models_in_vietnamese(superuser_client):
+    response = superuser_client.get("/admin/provinces/")
+
+    assert _index(response) == [
+        (
+            "Tỉnh, thành phố và Sở Công Thương",
+            ["Cán bộ của Sở", "Sở Công Thương", "Tỉnh, thành phố"],
+        )
+    ]
+
+
+def test_admin_index_in_english_is_alphabetical(superuser_client):
+    response = superuser_client.get("/en/admin/")
+
+    assert [app["name"] for app in response.context["app_list"]] == [
+        "Authentication and Authorization",
+        "Axes",
+        "Conference",
+        "Provinces and departments",
+    ]
+
+
+def test_admin_site_keeps_the_conference_titles(superuser_client):
+    response = superuser_client.get("/en/admin/")
+
+    assert (response.context["site_header"], response.context["site_title"]) == (
+        "Northern Industry and Trade Conference — administration",
+        "Conference administration",
+    )
