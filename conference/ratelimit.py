@@ -73,7 +73,7 @@ def ratelimit(
 ):
     """Refuse a client's ``limit``-plus-first request of ``methods`` within ``period`` seconds
     with HTTP 429. Defaults: ``settings.RATELIMIT_POSTS`` per ``settings.RATELIMIT_PERIOD``
-    (10 per 600 seconds)."""
+    (30 per 600 seconds)."""
 
     def decorator(view):
         @functools.wraps(view)

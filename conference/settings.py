@@ -139,7 +139,8 @@ AXES_CLIENT_IP_CALLABLE = "conference.ratelimit.client_ip"
 # the entry that many places from the right; anything a client writes further left is ignored.
 # 0 (the default, no proxy): REMOTE_ADDR, and X-Forwarded-For is ignored. Counters live in the
 # cache: with several server processes set CACHE_URL to a shared one (check --deploy warns).
-RATELIMIT_POSTS = env.int("RATELIMIT_POSTS", default=10)
+# 30: a department may register its whole delegation from one office address.
+RATELIMIT_POSTS = env.int("RATELIMIT_POSTS", default=30)
 RATELIMIT_PERIOD = env.int("RATELIMIT_PERIOD", default=600)
 RATELIMIT_TRUSTED_PROXIES = env.int("RATELIMIT_TRUSTED_PROXIES", default=0)
 if RATELIMIT_POSTS < 1 or RATELIMIT_PERIOD < 1 or RATELIMIT_TRUSTED_PROXIES < 0:

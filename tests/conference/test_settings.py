@@ -150,7 +150,7 @@ def test_settings_embedded_default_uses_sqlite_files_and_eager_tasks():
         "STATICFILES_STORAGE": "django.contrib.staticfiles.storage.StaticFilesStorage",
         "SECURE_SSL_REDIRECT": False,
         "CACHE": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": ""},
-        "RATELIMIT": [10, 600, 0],
+        "RATELIMIT": [30, 600, 0],
         "AXES_CLIENT_IP_CALLABLE": "conference.ratelimit.client_ip",
     }
 
@@ -192,7 +192,7 @@ def test_settings_production_read_the_environment(tmp_path):
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": "redis://127.0.0.1:6379/1",
         },
-        "RATELIMIT": [10, 600, 1],
+        "RATELIMIT": [30, 600, 1],
         "AXES_CLIENT_IP_CALLABLE": "conference.ratelimit.client_ip",
     }
 
