@@ -11,6 +11,10 @@ REORGANISED = datetime.date(2025, 7, 1)
 SOURCE_X = (
     "Chinhphu.vn, 17/05/2024: «Liên kết phát triển ngành Công Thương các địa phương» (Thùy Linh)."
 )
+SOURCE_XI = (
+    "Trao cờ đăng cai cho Sở Công Thương Hà Giang: Chinhphu.vn, 17/05/2024 (Hội nghị lần thứ X). "
+    "Chủ trì và số liệu 9 tháng năm 2025: báo chí đưa tin về hội nghị ngày 17/10/2025."
+)
 
 EDITIONS = [
     # number, year, date, host code (units before 1/7/2025), chairs
@@ -61,7 +65,7 @@ SUMMARIES = {
         "of the 28 units growing their exports. About 550 delegates were planned.",
     ),
     11: (
-        "Tỉnh Hà Giang nhận cờ đăng cai tại Hội nghị lần thứ X; từ ngày 01/7/2025 Hà Giang thuộc "
+        "Tỉnh Hà Giang nhận cờ đăng cai tại Hội nghị lần thứ X; từ ngày 01/07/2025 Hà Giang thuộc "
         "tỉnh Tuyên Quang, nơi hội nghị được tổ chức, với sự tham dự của Chủ tịch UBND tỉnh Tuyên "
         "Quang Phan Huy Ngọc. 9 tháng năm 2025 của khu vực: điện thương phẩm 17.115 triệu kWh "
         "(tăng 3,6%), điện sản xuất 62.998 triệu kWh (tăng 87,9%), chè 83.093 tấn (tăng 41,9%), xi "
@@ -224,7 +228,7 @@ def load(apps, schema_editor):
     xi.held_in = after["08"]
     xi.flag_received_at = x
     xi.flag_handover_documented = True
-    xi.sources = SOURCE_X
+    xi.sources = SOURCE_XI
     xi.save()
 
     for number in (9, 10):

@@ -131,3 +131,13 @@ def test_history_migration_is_idempotent():
 
     assert ProvincialUnit.objects.count() == 46
     assert (Edition.objects.count(), Edition.objects.get(number=10).agenda_items.count()) == before
+
+
+def test_xi_cites_its_own_sources_and_writes_dates_in_full():
+    xi = Edition.objects.get(number=11)
+    assert xi.sources == (
+        "Trao cờ đăng cai cho Sở Công Thương Hà Giang: Chinhphu.vn, 17/05/2024 (Hội nghị lần thứ "
+        "X). Chủ trì và số liệu 9 tháng năm 2025: báo chí đưa tin về hội nghị ngày 17/10/2025."
+    )
+    assert "01/07/2025" in xi.summary
+    assert "01/7/2025" not in xi.summary
