@@ -80,7 +80,7 @@ def test_home_chain_lists_every_real_edition_with_its_flag(client):
         "Flag received at edition IX (2023, Quảng Ninh) — by tradition, not documented",
         "Flag received at edition X (2024, Hà Nội)",
     ]
-    assert "No records are kept of editions I, II, III, VII." in page_text(response)
+    assert "No records have been found for editions I, II, III, VII." in page_text(response)
 
 
 def test_home_with_a_sample_edition_says_so(client):
