@@ -7,13 +7,12 @@ that the race exists; then with the locks, where exactly the free seats are take
 Run: DATABASE_URL=postgres://… pytest -m postgres tests/conference/test_registration_race.py
 """
 
-import threading
-
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from conference.models import EditionParticipant, Registration
 from conference.services import Full, delegate_register
+from tests.concurrency import at_once
 from tests.conference.conftest import delegate_data
 from tests.factories import RegistrationFactory, current_unit
 
@@ -33,35 +32,17 @@ def _postgres_only():
 
 def _race(edition, *, lock_rows: bool, unit_code: str, prefix: str) -> dict[str, int]:
     """Fire THREADS registrations at once; returns how many were created and refused."""
-    barrier = threading.Barrier(THREADS)
-    outcome = {"created": 0, "full": 0, "error": 0}
-    guard = threading.Lock()
-
-    def register(n: int) -> None:
-        try:
-            barrier.wait()
-            delegate_register(
-                edition=edition,
-                data=delegate_data(email=f"{prefix}{n}@example.vn", unit=current_unit(unit_code)),
-                consent=True,
-                lock_rows=lock_rows,
-            )
-            key = "created"
-        except Full:
-            key = "full"
-        except Exception:  # noqa: BLE001 - counted and asserted on
-            key = "error"
-        finally:
-            connections.close_all()
-        with guard:
-            outcome[key] += 1
-
-    threads = [threading.Thread(target=register, args=(n,)) for n in range(THREADS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return outcome
+    tally = at_once(
+        THREADS,
+        lambda n: delegate_register(
+            edition=edition,
+            data=delegate_data(email=f"{prefix}{n}@example.vn", unit=current_unit(unit_code)),
+            consent=True,
+            lock_rows=lock_rows,
+        ),
+        {Full: "full"},
+    )
+    return {"created": tally["ok"], "full": tally["full"], "error": tally["error"]}
 
 
 def _seats(edition, unit_code=None) -> int:
