@@ -24,6 +24,18 @@ KINDS = {
     "registration_reminder": _("See you tomorrow at the conference"),
 }
 
+# The short nouns the email delivery log shows for each kind.
+LABELS = {
+    "registration_received": _("Registration received"),
+    "registration_waitlisted": _("Put on the waiting list"),
+    "registration_promoted": _("Moved up from the waiting list"),
+    "registration_confirmed": _("Registration confirmed"),
+    "registration_declined": _("Registration declined"),
+    "registration_cancelled": _("Registration cancelled"),
+    "registration_manage_link": _("Registration link"),
+    "registration_reminder": _("Reminder the day before"),
+}
+
 
 def registration_context(registration, *, reason: str = "") -> dict:
     """Everything the templates show, as strings in the delegate's language."""
@@ -75,4 +87,6 @@ def queue_registration_email(
 
 
 for _name, _subject in KINDS.items():
-    register_kind(_name, subject=_subject, template=f"conference/emails/{_name}")
+    register_kind(
+        _name, subject=_subject, template=f"conference/emails/{_name}", label=LABELS[_name]
+    )
