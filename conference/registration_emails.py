@@ -60,6 +60,8 @@ def registration_context(registration, *, reason: str = "") -> dict:
                 date_format(timezone.localtime(deadline), "d/m/Y H:i") if deadline else ""
             ),
             "reason": reason,
+            # Cancelled and declined registrations can only be viewed through the link.
+            "can_change": registration.is_active,
             # A sample edition's emails say so (the line in emails/base.txt and base.html).
             "is_demo": edition.is_demo,
         }

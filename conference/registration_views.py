@@ -140,6 +140,7 @@ def registration_manage(request, registration: Registration, token: str):
             "can_cancel": registration.can_become(Registration.Status.CANCELLED)
             and services.cancel_allowed(edition),
             "changes_until": services.changes_deadline(edition),
+            "decline_reason": services.decline_reason(registration),
         },
     )
 

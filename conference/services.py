@@ -18,6 +18,7 @@ import datetime
 from collections.abc import Iterable
 from typing import Any
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone, translation
@@ -118,6 +119,24 @@ def changes_deadline(edition: Edition) -> datetime.datetime | None:
 def changes_allowed(edition: Edition, now: datetime.datetime | None = None) -> bool:
     deadline = changes_deadline(edition)
     return deadline is None or (now or timezone.now()) < deadline
+
+
+def decline_reason(registration: Registration) -> str:
+    """The reason given when the registration was declined ("" if none, or not declined): kept
+    on the audit entry of the transition. One query."""
+    if registration.status != Status.DECLINED:
+        return ""
+    reason = (
+        AuditEntry.objects.filter(
+            content_type=ContentType.objects.get_for_model(Registration),
+            object_id=str(registration.pk),
+            action=AuditEntry.Action.REGISTRATION_DECLINED,
+        )
+        .order_by("-created_at", "-id")
+        .values_list("reason", flat=True)
+        .first()
+    )
+    return reason or ""
 
 
 def cancel_allowed(edition: Edition, now: datetime.datetime | None = None) -> bool:

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from conference.models import EditionParticipant, Registration
+from conference.services import registration_decline
 from conference.signing import manage_token
 from tests.conference.conftest import delegate_data
 from tests.factories import LiaisonFactory, RegistrationFactory, UserFactory, current_unit
@@ -516,3 +517,21 @@ def test_registration_form_tells_availability_without_numbers(client, open_editi
     page = client.get(url("registration_create", open_edition.number, lang="en"))
     assert texts(page, css_class="seats-availability") == said
     assert "seats left" not in page_text(page)
+
+
+def test_registration_manage_shows_the_reason_of_a_decline(
+    client, open_edition, django_assert_num_queries
+):
+    declined = RegistrationFactory(edition=open_edition, language="en")
+    registration_decline(registration=declined, actor=UserFactory(), reason="No seat left")
+    silent = RegistrationFactory(edition=open_edition)
+    registration_decline(registration=silent, actor=UserFactory())
+    client.get(manage_url(silent, lang="en"))  # warm up caches (content types, site)
+    # The registration, its edition and the reason on the audit entry of the decline.
+    with django_assert_num_queries(3):
+        page = client.get(manage_url(declined, lang="en"))
+    assert texts(page, "alert") == [
+        "Declined. This registration was declined. Reason: No seat left"
+    ]
+    page = client.get(manage_url(silent, lang="en"))
+    assert texts(page, "alert") == ["Declined. This registration was declined."]
