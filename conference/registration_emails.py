@@ -7,7 +7,7 @@ prepared here in that language.
 
 from __future__ import annotations
 
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
@@ -39,7 +39,7 @@ LABELS = {
 
 def registration_context(registration, *, reason: str = "") -> dict:
     """Everything the templates show, as strings in the delegate's language."""
-    from conference.services import changes_deadline
+    from conference.services import changes_deadline, deadline_text
     from conference.signing import manage_url
 
     edition = registration.edition
@@ -56,9 +56,7 @@ def registration_context(registration, *, reason: str = "") -> dict:
             "organisation": registration.organisation_name,
             "badge_code": registration.badge_code,
             "manage_url": manage_url(registration),
-            "changes_until": (
-                date_format(timezone.localtime(deadline), "d/m/Y H:i") if deadline else ""
-            ),
+            "changes_until": deadline_text(deadline) if deadline else "",
             "reason": reason,
             # Cancelled and declined registrations can only be viewed through the link.
             "can_change": registration.is_active,

@@ -154,7 +154,7 @@ def registration_edit(request, registration: Registration, token: str):
         messages.error(
             request,
             _("Changes were possible until %(when)s. Please contact the organizers.")
-            % {"when": services._local(deadline)},
+            % {"when": services.deadline_text(deadline)},
         )
         return redirect(manage)
     form = RegistrationEditForm(request.POST or None, instance=registration)

@@ -83,6 +83,18 @@ def _local(moment: datetime.datetime) -> str:
     }
 
 
+def deadline_text(moment: datetime.datetime) -> str:
+    """A deadline as people read it after "until": a deadline at midnight local time is the end
+    of the day before ("the end of 09/02/2027", not "10/02/2027 00:00", which reads as the
+    10th); any other time is shown with its date ("09/02/2027 at 17:00")."""
+    local = timezone.localtime(moment)
+    if local.time() == datetime.time.min:
+        return gettext("the end of %(date)s") % {
+            "date": date_format(local.date() - datetime.timedelta(days=1), "d/m/Y")
+        }
+    return _local(local)
+
+
 def registration_window_message(edition: Edition, now: datetime.datetime | None = None) -> str:
     """Empty while registration is open; otherwise the sentence a visitor reads."""
     now = now or timezone.now()
@@ -99,8 +111,8 @@ def registration_window_message(edition: Edition, now: datetime.datetime | None 
         return gettext("Registration opens on %(when)s.") % {
             "when": _local(edition.registration_opens_at)
         }
-    return gettext("Registration closed on %(when)s.") % {
-        "when": _local(edition.registration_closes_at)
+    return gettext("Registration was open until %(when)s.") % {
+        "when": deadline_text(edition.registration_closes_at)
     }
 
 
@@ -464,7 +476,7 @@ def registration_check_update(
     if actor is None and not changes_allowed(registration.edition, now):
         raise ValidationError(
             gettext("Changes were possible until %(when)s. Please contact the organizers.")
-            % {"when": _local(changes_deadline(registration.edition))},
+            % {"when": deadline_text(changes_deadline(registration.edition))},
             code="changes_closed",
         )
     if registration.status not in Registration.EDITABLE_STATES:

@@ -1,4 +1,5 @@
 import datetime
+import zoneinfo
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -9,6 +10,7 @@ from conference.models import AuditEntry, EditionParticipant, Notification, Regi
 from conference.registration_emails import KINDS
 from conference.services import (
     Full,
+    deadline_text,
     delegate_register,
     registration_cancel,
     registration_check_in,
@@ -571,5 +573,31 @@ def test_emails_about_an_active_registration_offer_changes_until_the_deadline(op
     ]
     assert link == [
         "View, change or cancel your registration (keep this link to yourself):",
-        "Changes are possible until 10/02/2030 10:00.",
+        "Changes are possible until 10/02/2030 at 10:00.",
     ]
+
+
+HANOI = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+def test_deadline_text_at_midnight_is_the_end_of_the_day_before():
+    with translation.override("en"):
+        assert [
+            deadline_text(datetime.datetime(2027, 2, 10, 0, 0, tzinfo=HANOI)),
+            deadline_text(datetime.datetime(2027, 2, 9, 17, 0, tzinfo=HANOI)),
+            # Midnight in UTC is 07:00 in Vietnam: not the end of a day.
+            deadline_text(datetime.datetime(2027, 2, 10, 0, 0, tzinfo=datetime.UTC)),
+        ] == ["the end of 09/02/2027", "09/02/2027 at 17:00", "10/02/2027 at 07:00"]
+
+
+def test_emails_show_a_midnight_deadline_as_the_end_of_the_day_before(open_edition):
+    open_edition.changes_until = datetime.datetime(2030, 2, 10, 0, 0, tzinfo=HANOI)
+    open_edition.save()
+    registration = register(open_edition, language="en")
+    notification = Notification.objects.get(
+        kind="registration_received", recipient=registration.email
+    )
+    assert _link_part(notification.body_text)[-1] == (
+        "Changes are possible until the end of 09/02/2030."
+    )
+    assert "Changes are possible until the end of 09/02/2030." in notification.body_html

@@ -1,5 +1,6 @@
 import datetime
 import re
+import zoneinfo
 
 import pytest
 from django.core.cache import cache
@@ -70,7 +71,7 @@ def test_registration_form_after_window_says_closed(client, open_edition):
     open_edition.registration_closes_at = datetime.datetime(2026, 1, 5, 10, 30, tzinfo=datetime.UTC)
     open_edition.save()
     page = client.get(url("registration_create", open_edition.number, lang="en"))
-    assert page.context["message"] == "Registration closed on 05/01/2026 at 17:30."
+    assert page.context["message"] == "Registration was open until 05/01/2026 at 17:30."
 
 
 def test_registration_form_of_a_held_edition_says_when_it_took_place(client):
@@ -535,3 +536,24 @@ def test_registration_manage_shows_the_reason_of_a_decline(
     ]
     page = client.get(manage_url(silent, lang="en"))
     assert texts(page, "alert") == ["Declined. This registration was declined."]
+
+
+def test_registration_pages_show_a_midnight_deadline_as_the_end_of_the_day_before(
+    client, open_edition
+):
+    hanoi = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
+    open_edition.registration_closes_at = datetime.datetime(2030, 2, 6, 0, 0, tzinfo=hanoi)
+    open_edition.changes_until = datetime.datetime(2030, 2, 10, 0, 0, tzinfo=hanoi)
+    open_edition.save()
+    form = client.get(url("registration_create", open_edition.number, lang="en"))
+    manage = client.get(manage_url(RegistrationFactory(edition=open_edition), lang="en"))
+    assert "Registration is open until the end of 05/02/2030." in page_text(form)
+    assert texts(manage, "mt-3")[0] == "You may change your details until the end of 09/02/2030."
+
+
+def test_registration_form_after_a_midnight_close_names_the_last_day(client, open_edition):
+    open_edition.registration_opens_at = datetime.datetime(2025, 12, 1, tzinfo=datetime.UTC)
+    open_edition.registration_closes_at = datetime.datetime(2026, 1, 5, 17, 0, tzinfo=datetime.UTC)
+    open_edition.save()
+    page = client.get(url("registration_create", open_edition.number, lang="en"))
+    assert page.context["message"] == "Registration was open until the end of 05/01/2026."
