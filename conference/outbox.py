@@ -9,13 +9,15 @@ How a feature sends an email
            "registration_received",
            subject=_("We have received your registration for %(edition)s"),
            template="conference/emails/registration_received",
+           label=_("Registration received"),
        )
 
-   ``template`` names two files, ``templates/<template>.txt`` (plain text, rendered without HTML
-   escaping) and ``templates/<template>.html`` (HTML, autoescaped; extend
-   ``conference/emails/base.html``). The subject is a translatable string with
-   ``%(placeholders)s`` filled from the context (values are turned into text with ``str``; line
-   breaks are removed).
+   ``label`` is the short noun the email delivery log shows for the kind (``kind_label()``;
+   without one the log shows the code). ``template`` names two files,
+   ``templates/<template>.txt`` (plain text, rendered without HTML escaping) and
+   ``templates/<template>.html`` (HTML, autoescaped; extend ``conference/emails/base.html``).
+   The subject is a translatable string with ``%(placeholders)s`` filled from the context
+   (values are turned into text with ``str``; line breaks are removed).
 
 2. In the service that makes the change, inside its transaction::
 
