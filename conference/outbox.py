@@ -9,13 +9,15 @@ How a feature sends an email
            "registration_received",
            subject=_("We have received your registration for %(edition)s"),
            template="conference/emails/registration_received",
+           label=_("Registration received"),
        )
 
-   ``template`` names two files, ``templates/<template>.txt`` (plain text, rendered without HTML
-   escaping) and ``templates/<template>.html`` (HTML, autoescaped; extend
-   ``conference/emails/base.html``). The subject is a translatable string with
-   ``%(placeholders)s`` filled from the context (values are turned into text with ``str``; line
-   breaks are removed).
+   ``label`` is the short noun the email delivery log shows for the kind (``kind_label()``;
+   without one the log shows the code). ``template`` names two files,
+   ``templates/<template>.txt`` (plain text, rendered without HTML escaping) and
+   ``templates/<template>.html`` (HTML, autoescaped; extend ``conference/emails/base.html``).
+   The subject is a translatable string with ``%(placeholders)s`` filled from the context
+   (values are turned into text with ``str``; line breaks are removed).
 
 2. In the service that makes the change, inside its transaction::
 
@@ -94,14 +96,16 @@ class Kind:
     name: str
     subject: Any  # a (lazy) translatable string with %(placeholders)s
     template: str  # "<app>/emails/<name>", without the extension
+    label: Any = None  # a short translated noun for the delivery log ("Registration confirmed")
 
 
 KINDS: dict[str, Kind] = {}
 
 
-def register_kind(name: str, *, subject: Any, template: str) -> Kind:
-    """Declare a kind of email. Registering the same name again replaces it (module reloads)."""
-    kind = Kind(name=name, subject=subject, template=template)
+def register_kind(name: str, *, subject: Any, template: str, label: Any = None) -> Kind:
+    """Declare a kind of email. Registering the same name again replaces it (module reloads).
+    ``label`` is the short translated noun the delivery log shows for it."""
+    kind = Kind(name=name, subject=subject, template=template, label=label)
     KINDS[name] = kind
     return kind
 
@@ -113,10 +117,18 @@ def get_kind(name: str) -> Kind:
         raise ValueError(f"Unknown notification kind {name!r}: register_kind() it first.") from None
 
 
+def kind_label(name: str) -> str:
+    """The translated label of a kind, for people; the code itself when it has none (a kind no
+    longer registered, or registered without a label)."""
+    kind = KINDS.get(name)
+    return str(kind.label) if kind is not None and kind.label else name
+
+
 register_kind(
     "outbox_test",
     subject=_("Test email from the conference site"),
     template="conference/emails/outbox_test",
+    label=_("Test email"),
 )
 
 

@@ -7,7 +7,7 @@ prepared here in that language.
 
 from __future__ import annotations
 
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
@@ -24,10 +24,22 @@ KINDS = {
     "registration_reminder": _("See you tomorrow at the conference"),
 }
 
+# The short nouns the email delivery log shows for each kind.
+LABELS = {
+    "registration_received": _("Registration received"),
+    "registration_waitlisted": _("Put on the waiting list"),
+    "registration_promoted": _("Moved up from the waiting list"),
+    "registration_confirmed": _("Registration confirmed"),
+    "registration_declined": _("Registration declined"),
+    "registration_cancelled": _("Registration cancelled"),
+    "registration_manage_link": _("Registration link"),
+    "registration_reminder": _("Reminder the day before"),
+}
+
 
 def registration_context(registration, *, reason: str = "") -> dict:
     """Everything the templates show, as strings in the delegate's language."""
-    from conference.services import changes_deadline
+    from conference.services import changes_deadline, deadline_text
     from conference.signing import manage_url
 
     edition = registration.edition
@@ -44,10 +56,10 @@ def registration_context(registration, *, reason: str = "") -> dict:
             "organisation": registration.organisation_name,
             "badge_code": registration.badge_code,
             "manage_url": manage_url(registration),
-            "changes_until": (
-                date_format(timezone.localtime(deadline), "d/m/Y H:i") if deadline else ""
-            ),
+            "changes_until": deadline_text(deadline) if deadline else "",
             "reason": reason,
+            # Cancelled and declined registrations can only be viewed through the link.
+            "can_change": registration.is_active,
             # A sample edition's emails say so (the line in emails/base.txt and base.html).
             "is_demo": edition.is_demo,
         }
@@ -75,4 +87,6 @@ def queue_registration_email(
 
 
 for _name, _subject in KINDS.items():
-    register_kind(_name, subject=_subject, template=f"conference/emails/{_name}")
+    register_kind(
+        _name, subject=_subject, template=f"conference/emails/{_name}", label=LABELS[_name]
+    )

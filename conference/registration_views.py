@@ -140,6 +140,7 @@ def registration_manage(request, registration: Registration, token: str):
             "can_cancel": registration.can_become(Registration.Status.CANCELLED)
             and services.cancel_allowed(edition),
             "changes_until": services.changes_deadline(edition),
+            "decline_reason": services.decline_reason(registration),
         },
     )
 
@@ -153,7 +154,7 @@ def registration_edit(request, registration: Registration, token: str):
         messages.error(
             request,
             _("Changes were possible until %(when)s. Please contact the organizers.")
-            % {"when": services._local(deadline)},
+            % {"when": services.deadline_text(deadline)},
         )
         return redirect(manage)
     form = RegistrationEditForm(request.POST or None, instance=registration)

@@ -18,6 +18,7 @@ import datetime
 from collections.abc import Iterable
 from typing import Any
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone, translation
@@ -82,6 +83,18 @@ def _local(moment: datetime.datetime) -> str:
     }
 
 
+def deadline_text(moment: datetime.datetime) -> str:
+    """A deadline as people read it after "until": a deadline at midnight local time is the end
+    of the day before ("the end of 09/02/2027", not "10/02/2027 00:00", which reads as the
+    10th); any other time is shown with its date ("09/02/2027 at 17:00")."""
+    local = timezone.localtime(moment)
+    if local.time() == datetime.time.min:
+        return gettext("the end of %(date)s") % {
+            "date": date_format(local.date() - datetime.timedelta(days=1), "d/m/Y")
+        }
+    return _local(local)
+
+
 def registration_window_message(edition: Edition, now: datetime.datetime | None = None) -> str:
     """Empty while registration is open; otherwise the sentence a visitor reads."""
     now = now or timezone.now()
@@ -98,8 +111,8 @@ def registration_window_message(edition: Edition, now: datetime.datetime | None 
         return gettext("Registration opens on %(when)s.") % {
             "when": _local(edition.registration_opens_at)
         }
-    return gettext("Registration closed on %(when)s.") % {
-        "when": _local(edition.registration_closes_at)
+    return gettext("Registration was open until %(when)s.") % {
+        "when": deadline_text(edition.registration_closes_at)
     }
 
 
@@ -118,6 +131,24 @@ def changes_deadline(edition: Edition) -> datetime.datetime | None:
 def changes_allowed(edition: Edition, now: datetime.datetime | None = None) -> bool:
     deadline = changes_deadline(edition)
     return deadline is None or (now or timezone.now()) < deadline
+
+
+def decline_reason(registration: Registration) -> str:
+    """The reason given when the registration was declined ("" if none, or not declined): kept
+    on the audit entry of the transition. One query."""
+    if registration.status != Status.DECLINED:
+        return ""
+    reason = (
+        AuditEntry.objects.filter(
+            content_type=ContentType.objects.get_for_model(Registration),
+            object_id=str(registration.pk),
+            action=AuditEntry.Action.REGISTRATION_DECLINED,
+        )
+        .order_by("-created_at", "-id")
+        .values_list("reason", flat=True)
+        .first()
+    )
+    return reason or ""
 
 
 def cancel_allowed(edition: Edition, now: datetime.datetime | None = None) -> bool:
@@ -445,7 +476,7 @@ def registration_check_update(
     if actor is None and not changes_allowed(registration.edition, now):
         raise ValidationError(
             gettext("Changes were possible until %(when)s. Please contact the organizers.")
-            % {"when": _local(changes_deadline(registration.edition))},
+            % {"when": deadline_text(changes_deadline(registration.edition))},
             code="changes_closed",
         )
     if registration.status not in Registration.EDITABLE_STATES:

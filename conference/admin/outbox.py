@@ -14,9 +14,16 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from conference.models import Notification
-from conference.outbox import notification_resend, notification_retry, notification_send_test
+from conference.outbox import (
+    KINDS,
+    kind_label,
+    notification_resend,
+    notification_retry,
+    notification_send_test,
+)
 from conference.permissions import can
 from conference.signing import mask_manage_links
+from conference.vietnamese import sort_key
 
 STATUS_COLOURS = {
     Notification.Status.QUEUED: "#6b7280",
@@ -31,19 +38,39 @@ class SendTestForm(forms.Form):
     language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
 
 
+class KindFilter(admin.SimpleListFilter):
+    """The kinds by their translated label, in Vietnamese order: every registered kind and any
+    older code still found in the log."""
+
+    title = _("kind")
+    parameter_name = "kind"
+
+    def lookups(self, request, model_admin):
+        codes = set(KINDS) | set(
+            Notification.objects.order_by().values_list("kind", flat=True).distinct()
+        )
+        labelled = [(code, kind_label(code)) for code in codes]
+        return sorted(labelled, key=lambda item: (sort_key(item[1]), item[0]))
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(kind=self.value())
+        return queryset
+
+
 @admin.register(Notification)
 class NotificationAdmin(admin.ModelAdmin):
     list_display = [
         "created_at",
         "recipient",
-        "kind",
+        "kind_display",
         "status_badge",
         "attempts",
         "sent_at",
         "edition",
         "short_error",
     ]
-    list_filter = ["status", "kind", "edition", "language"]
+    list_filter = ["status", KindFilter, "edition", "language"]
     search_fields = ["recipient", "subject", "event_key"]
     date_hierarchy = "created_at"
     list_select_related = ["edition"]
@@ -58,7 +85,7 @@ class NotificationAdmin(admin.ModelAdmin):
                     "status_badge",
                     "recipient",
                     "language",
-                    "kind",
+                    "kind_display",
                     "subject",
                     "edition",
                     "about_link",
@@ -86,7 +113,7 @@ class NotificationAdmin(admin.ModelAdmin):
         "status_badge",
         "recipient",
         "language",
-        "kind",
+        "kind_display",
         "subject",
         "edition",
         "about_link",
@@ -135,6 +162,10 @@ class NotificationAdmin(admin.ModelAdmin):
             STATUS_COLOURS[obj.status],
             obj.get_status_display(),
         )
+
+    @admin.display(description=_("kind"), ordering="kind")
+    def kind_display(self, obj: Notification) -> str:
+        return kind_label(obj.kind)
 
     @admin.display(description=_("last error"))
     def short_error(self, obj: Notification) -> str:

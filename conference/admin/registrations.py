@@ -5,13 +5,16 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.contenttypes.admin import GenericTabularInline
 from django.core.exceptions import ValidationError
+from django.utils.formats import date_format
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from conference import services
 from conference.admin.search import FoldedSearchMixin
 from conference.forms import validation_error_to_form
 from conference.models import AuditEntry, Edition, ProgrammePart, Registration
+from conference.vietnamese import sort_key
+from provinces.models import ProvincialUnit
 
 
 class AuditInline(GenericTabularInline):
@@ -76,6 +79,37 @@ def _service_action(name: str, description, service, done_message):
     return admin.action(description=description)(action)
 
 
+def unit_filter_label(unit: ProvincialUnit) -> str:
+    """A unit's name, with the last day of its period when it has ended: the units before and
+    after 1/7/2025 often share a name ("Hà Nội (until 30/06/2025)" and "Hà Nội")."""
+    if unit.valid_until is None:
+        return unit.name
+    return gettext("%(name)s (until %(date)s)") % {
+        "name": unit.name,
+        "date": date_format(unit.valid_until, "d/m/Y"),
+    }
+
+
+class UnitFilter(admin.SimpleListFilter):
+    """The units that have registrations, told apart by their period, in Vietnamese order."""
+
+    title = _("provincial unit")
+    parameter_name = "unit"
+
+    def lookups(self, request, model_admin):
+        units = ProvincialUnit.objects.filter(
+            pk__in=Registration.objects.order_by().values("unit_id")
+        )
+        labelled = [(unit, unit_filter_label(unit)) for unit in units]
+        labelled.sort(key=lambda item: (sort_key(item[1]), item[0].pk))
+        return [(str(unit.pk), label) for unit, label in labelled]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(unit_id=self.value())
+        return queryset
+
+
 @admin.register(Registration)
 class RegistrationAdmin(FoldedSearchMixin, admin.ModelAdmin):
     list_display = [
@@ -88,7 +122,7 @@ class RegistrationAdmin(FoldedSearchMixin, admin.ModelAdmin):
         "phone_display",
         "created_at",
     ]
-    list_filter = ["edition", "status", "organisation_kind", "unit"]
+    list_filter = ["edition", "status", "organisation_kind", UnitFilter]
     list_select_related = ["edition", "unit"]
     search_fields = ["email", "badge_code"]
     folded_search_fields = ("search_text",)

@@ -9,6 +9,7 @@ so only organizers and staff given the notification permissions read the log).
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
@@ -58,7 +59,7 @@ class Notification(models.Model):
         help_text=_("Names the event this email is about; one email per event and recipient."),
     )
     recipient = models.EmailField(_("recipient"), max_length=254)
-    language = models.CharField(_("language"), max_length=5)
+    language = models.CharField(_("language"), max_length=5, choices=settings.LANGUAGES)
     edition = models.ForeignKey(
         "conference.Edition",
         verbose_name=_("edition"),

@@ -10,6 +10,14 @@ from django.utils.translation import get_language, get_language_info
 register = template.Library()
 
 
+@register.filter
+def deadline(moment) -> str:
+    """``{{ edition.registration_closes_at|deadline }}``: see conference.services.deadline_text."""
+    from conference.services import deadline_text
+
+    return deadline_text(moment) if moment else ""
+
+
 @register.simple_tag(takes_context=True)
 def language_links(context) -> list[dict]:
     """One entry per language: its code, its own name, whether it is the current one, and the

@@ -46,10 +46,14 @@ def test_demo_data_creates_an_upcoming_sample_edition_with_registration_open():
     assert edition.capacity == 300
     assert edition.registration_is_open() is True
     assert edition.status == Edition.Status.REGISTRATION_OPEN
-    assert timezone.localtime(edition.registration_closes_at).date() == date - datetime.timedelta(
-        days=7
-    )
-    assert timezone.localtime(edition.changes_until).date() == date - datetime.timedelta(days=3)
+    # Deadlines at 17:00 local time, never at an ambiguous midnight.
+    assert [
+        timezone.localtime(edition.registration_closes_at).replace(tzinfo=None),
+        timezone.localtime(edition.changes_until).replace(tzinfo=None),
+    ] == [
+        datetime.datetime.combine(date - datetime.timedelta(days=8), datetime.time(17, 0)),
+        datetime.datetime.combine(date - datetime.timedelta(days=4), datetime.time(17, 0)),
+    ]
     participants = EditionParticipant.objects.filter(edition=edition)
     assert participants.count() == 18
     assert set(participants.values_list("quota", flat=True)) == {15}

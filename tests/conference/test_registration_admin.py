@@ -6,7 +6,13 @@ from django.utils import translation
 from conference import services
 from conference.models import AuditEntry, EditionParticipant, Notification, Registration
 from tests.conference.conftest import delegate_data
-from tests.factories import RegistrationFactory, UserFactory, current_unit
+from tests.factories import (
+    EditionFactory,
+    RegistrationFactory,
+    UserFactory,
+    current_unit,
+    unit_before_2025,
+)
 from tests.html import form_data, page_text
 
 pytestmark = pytest.mark.django_db
@@ -315,3 +321,29 @@ def test_breadcrumbs_label_translated(client, open_edition):
     with translation.override("en"):
         page = client.get(open_edition.get_absolute_url())
     assert '<nav aria-label="Breadcrumb">' in page.content.decode()
+
+
+def test_registration_admin_unit_filter_tells_former_units_apart(staff_client, open_edition):
+    RegistrationFactory(edition=open_edition, unit=current_unit("01"))
+    RegistrationFactory(edition=open_edition, unit=current_unit("31"))
+    former_hanoi = unit_before_2025("01")
+    old = RegistrationFactory(edition=EditionFactory(), unit=former_hanoi)
+    RegistrationFactory(edition=EditionFactory(), unit=unit_before_2025("27"))
+    with translation.override("en"):
+        url = reverse("admin:conference_registration_changelist")
+        page = staff_client.get(url)
+        cl = page.context["cl"]
+        (spec,) = [
+            spec for spec in cl.filter_specs if getattr(spec, "parameter_name", "") == "unit"
+        ]
+        choices = [str(choice["display"]) for choice in spec.choices(cl)]
+    # Vietnamese order: "Hà Nội" before "Hải Phòng" (a before ả), ended units after current ones.
+    assert choices == [
+        "All",
+        "Bắc Ninh (until 30/06/2025)",
+        "Hà Nội",
+        "Hà Nội (until 30/06/2025)",
+        "Hải Phòng",
+    ]
+    filtered = staff_client.get(url, {"unit": former_hanoi.pk})
+    assert list(filtered.context["cl"].result_list) == [old]

@@ -1,4 +1,5 @@
 import datetime
+import zoneinfo
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -9,6 +10,7 @@ from conference.models import AuditEntry, EditionParticipant, Notification, Regi
 from conference.registration_emails import KINDS
 from conference.services import (
     Full,
+    deadline_text,
     delegate_register,
     registration_cancel,
     registration_check_in,
@@ -525,3 +527,77 @@ def test_manage_link_at_most_one_email_per_address_per_hour(open_edition):
         ("a@example.vn", f"registration_manage_link:{registration.pk}:pending:hour:{hour}")
         for hour in (f"{at:%Y-%m-%dT%H}", f"{at + datetime.timedelta(hours=1):%Y-%m-%dT%H}")
     ]
+
+
+def _link_part(body: str) -> list[str]:
+    """The lines of a plain-text email from the badge code to the signature."""
+    lines = body.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("Badge code:")) + 1
+    end = lines.index("The Organizing Committee")
+    return [line for line in lines[start:end] if line]
+
+
+def test_emails_about_a_closed_registration_offer_to_view_it_only(open_edition):
+    open_edition.changes_until = datetime.datetime(2030, 2, 10, 3, 0, tzinfo=datetime.UTC)
+    open_edition.save()
+    declined = RegistrationFactory(edition=open_edition, language="en")
+    cancelled = RegistrationFactory(edition=open_edition, language="en")
+    registration_decline(registration=declined, actor=UserFactory(), reason="No seat left")
+    registration_cancel(registration=cancelled)
+    bodies = {
+        n.kind: (n.body_text, n.body_html)
+        for n in Notification.objects.filter(
+            kind__in=["registration_declined", "registration_cancelled"]
+        )
+    }
+    for kind in ["registration_declined", "registration_cancelled"]:
+        text, html = bodies[kind]
+        link = [line for line in _link_part(text) if "/registration/manage/" not in line]
+        assert link == ["View your registration (keep this link to yourself):"]
+        assert (
+            "View your registration</a>" in html,
+            "change or cancel" in html,
+            "Changes are possible" in html,
+        ) == (True, False, False)
+
+
+def test_emails_about_an_active_registration_offer_changes_until_the_deadline(open_edition):
+    open_edition.changes_until = datetime.datetime(2030, 2, 10, 3, 0, tzinfo=datetime.UTC)
+    open_edition.save()
+    registration = register(open_edition, language="en")
+    notification = Notification.objects.get(
+        kind="registration_received", recipient=registration.email
+    )
+    link = [
+        line for line in _link_part(notification.body_text) if "/registration/manage/" not in line
+    ]
+    assert link == [
+        "View, change or cancel your registration (keep this link to yourself):",
+        "Changes are possible until 10/02/2030 at 10:00.",
+    ]
+
+
+HANOI = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+def test_deadline_text_at_midnight_is_the_end_of_the_day_before():
+    with translation.override("en"):
+        assert [
+            deadline_text(datetime.datetime(2027, 2, 10, 0, 0, tzinfo=HANOI)),
+            deadline_text(datetime.datetime(2027, 2, 9, 17, 0, tzinfo=HANOI)),
+            # Midnight in UTC is 07:00 in Vietnam: not the end of a day.
+            deadline_text(datetime.datetime(2027, 2, 10, 0, 0, tzinfo=datetime.UTC)),
+        ] == ["the end of 09/02/2027", "09/02/2027 at 17:00", "10/02/2027 at 07:00"]
+
+
+def test_emails_show_a_midnight_deadline_as_the_end_of_the_day_before(open_edition):
+    open_edition.changes_until = datetime.datetime(2030, 2, 10, 0, 0, tzinfo=HANOI)
+    open_edition.save()
+    registration = register(open_edition, language="en")
+    notification = Notification.objects.get(
+        kind="registration_received", recipient=registration.email
+    )
+    assert _link_part(notification.body_text)[-1] == (
+        "Changes are possible until the end of 09/02/2030."
+    )
+    assert "Changes are possible until the end of 09/02/2030." in notification.body_html

@@ -1,5 +1,6 @@
 import datetime
 import re
+import zoneinfo
 
 import pytest
 from django.core.cache import cache
@@ -7,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from conference.models import EditionParticipant, Registration
+from conference.services import registration_decline
 from conference.signing import manage_token
 from tests.conference.conftest import delegate_data
 from tests.factories import LiaisonFactory, RegistrationFactory, UserFactory, current_unit
@@ -69,7 +71,7 @@ def test_registration_form_after_window_says_closed(client, open_edition):
     open_edition.registration_closes_at = datetime.datetime(2026, 1, 5, 10, 30, tzinfo=datetime.UTC)
     open_edition.save()
     page = client.get(url("registration_create", open_edition.number, lang="en"))
-    assert page.context["message"] == "Registration closed on 05/01/2026 at 17:30."
+    assert page.context["message"] == "Registration was open until 05/01/2026 at 17:30."
 
 
 def test_registration_form_of_a_held_edition_says_when_it_took_place(client):
@@ -516,3 +518,42 @@ def test_registration_form_tells_availability_without_numbers(client, open_editi
     page = client.get(url("registration_create", open_edition.number, lang="en"))
     assert texts(page, css_class="seats-availability") == said
     assert "seats left" not in page_text(page)
+
+
+def test_registration_manage_shows_the_reason_of_a_decline(
+    client, open_edition, django_assert_num_queries
+):
+    declined = RegistrationFactory(edition=open_edition, language="en")
+    registration_decline(registration=declined, actor=UserFactory(), reason="No seat left")
+    silent = RegistrationFactory(edition=open_edition)
+    registration_decline(registration=silent, actor=UserFactory())
+    client.get(manage_url(silent, lang="en"))  # warm up caches (content types, site)
+    # The registration, its edition and the reason on the audit entry of the decline.
+    with django_assert_num_queries(3):
+        page = client.get(manage_url(declined, lang="en"))
+    assert texts(page, "alert") == [
+        "Declined. This registration was declined. Reason: No seat left"
+    ]
+    page = client.get(manage_url(silent, lang="en"))
+    assert texts(page, "alert") == ["Declined. This registration was declined."]
+
+
+def test_registration_pages_show_a_midnight_deadline_as_the_end_of_the_day_before(
+    client, open_edition
+):
+    hanoi = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
+    open_edition.registration_closes_at = datetime.datetime(2030, 2, 6, 0, 0, tzinfo=hanoi)
+    open_edition.changes_until = datetime.datetime(2030, 2, 10, 0, 0, tzinfo=hanoi)
+    open_edition.save()
+    form = client.get(url("registration_create", open_edition.number, lang="en"))
+    manage = client.get(manage_url(RegistrationFactory(edition=open_edition), lang="en"))
+    assert "Registration is open until the end of 05/02/2030." in page_text(form)
+    assert texts(manage, "mt-3")[0] == "You may change your details until the end of 09/02/2030."
+
+
+def test_registration_form_after_a_midnight_close_names_the_last_day(client, open_edition):
+    open_edition.registration_opens_at = datetime.datetime(2025, 12, 1, tzinfo=datetime.UTC)
+    open_edition.registration_closes_at = datetime.datetime(2026, 1, 5, 17, 0, tzinfo=datetime.UTC)
+    open_edition.save()
+    page = client.get(url("registration_create", open_edition.number, lang="en"))
+    assert page.context["message"] == "Registration was open until the end of 05/01/2026."

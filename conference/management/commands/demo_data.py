@@ -154,8 +154,9 @@ class Command(BaseCommand):
         date = today + datetime.timedelta(days=75)
         tz = timezone.get_current_timezone()
 
-        def at_day_start(day: datetime.date) -> datetime.datetime:
-            return datetime.datetime.combine(day, datetime.time(0, 0), tzinfo=tz)
+        def at_close_of_business(day: datetime.date) -> datetime.datetime:
+            # 17:00, not midnight: a deadline at 00:00 reads as the wrong day.
+            return datetime.datetime.combine(day, datetime.time(17, 0), tzinfo=tz)
 
         host = ProvincialUnit.objects.current().get(code=DEMO_HOST_CODE)
         edition, created = Edition.objects.update_or_create(
@@ -180,8 +181,8 @@ class Command(BaseCommand):
                 "summary_en": "A sample edition to try delegate registration and proposals.",
                 "planned_delegates": None,
                 "registration_opens_at": now - datetime.timedelta(days=7),
-                "registration_closes_at": at_day_start(date - datetime.timedelta(days=7)),
-                "changes_until": at_day_start(date - datetime.timedelta(days=3)),
+                "registration_closes_at": at_close_of_business(date - datetime.timedelta(days=8)),
+                "changes_until": at_close_of_business(date - datetime.timedelta(days=4)),
                 "capacity": DEMO_CAPACITY,
                 "sources": "",
             },
