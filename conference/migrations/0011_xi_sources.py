@@ -17,6 +17,6 @@ def correct(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("conference", "0009_audit_action_codes")]
+    dependencies = [("conference", "0010_notification_language_choices")]
 
     operations = [migrations.RunPython(correct, migrations.RunPython.noop)]
