@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from conference.vietnamese import fold, sort_key
 from provinces.querysets import DepartmentQuerySet, ProvincialUnitQuerySet
@@ -130,6 +130,14 @@ class Department(models.Model):
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {*kwargs["update_fields"], "sort_key", "search_text"}
         super().save(*args, **kwargs)
+
+    @property
+    def display_name(self) -> str:
+        """The name in the page's language: "Sở Công Thương Hà Giang" / "Hà Giang Department of
+        Industry and Trade". A name that is not the usual one is shown as stored."""
+        if self.unit_id and self.name == f"Sở Công Thương {self.unit.name}":
+            return gettext("%(unit)s Department of Industry and Trade") % {"unit": self.unit.name}
+        return self.name
 
     def refresh_search_fields(self) -> None:
         unit_name = self.unit.name if self.unit_id else ""

@@ -27,7 +27,9 @@ def test_unit_list_shows_todays_units_in_vietnamese_order(client):
     assert texts(response, "unit-name") == TODAYS_UNITS_IN_VIETNAMESE_ORDER
     assert texts(response, "unit-fate") == []
     first_row = texts(response, tag="tr")[1]
-    assert first_row == ("24 Bắc Ninh Province Red River Delta Sở Công Thương Bắc Ninh")
+    assert first_row == (
+        "24 Bắc Ninh Province Red River Delta Bắc Ninh Department of Industry and Trade"
+    )
     assert "18 units" in page_text(response)
 
 
@@ -116,7 +118,7 @@ def test_unit_page_of_a_merged_unit_shows_its_successor_and_history(client):
         "Editions hosted",
         "Took part in",
     ]
-    assert "Sở Công Thương Hà Giang" in text
+    assert "Hà Giang Department of Industry and Trade" in text
     assert "Edition XI, 2025 · 17/10/2025 · held in Tuyên Quang" in text
     assert texts(response, tag="li")[-2:] == ["Edition IX, 2023", "Edition X, 2024"]
     successor = current_unit("08")
@@ -163,3 +165,9 @@ def test_unit_page_query_count_does_not_grow(client, django_assert_num_queries, 
 
     assert len(response.context["hosted"]) == rows
     assert len(response.context["participations"]) == rows + 1  # and XI
+
+
+def test_department_is_named_in_the_page_language(client):
+    page = client.get("/provinces/")
+    assert "Sở Công Thương Bắc Ninh" in page.content.decode()
+    assert "Department of Industry and Trade</td>" not in page.content.decode()
