@@ -126,6 +126,18 @@ def registration_link(request, number: int):
     )
 
 
+def _no_longer_changeable(registration: Registration) -> str:
+    """Why the delegate can no longer change or cancel, in plain words."""
+    if registration.status == Registration.Status.CHECKED_IN:
+        return _(
+            "You have checked in: your registration can no longer be changed or cancelled. "
+            "Please contact the organizers."
+        )
+    return _("This registration is %(status)s and can no longer be changed.") % {
+        "status": registration.get_status_display().lower()
+    }
+
+
 @with_registration_link
 def registration_manage(request, registration: Registration, token: str):
     edition = registration.edition
@@ -149,6 +161,9 @@ def registration_manage(request, registration: Registration, token: str):
 @with_registration_link
 def registration_edit(request, registration: Registration, token: str):
     manage = reverse("conference:registration_manage", kwargs={"token": token})
+    if not registration.is_active or registration.status == Registration.Status.CHECKED_IN:
+        messages.error(request, _no_longer_changeable(registration))
+        return redirect(manage)
     if not services.changes_allowed(registration.edition):
         deadline = services.changes_deadline(registration.edition)
         messages.error(
@@ -181,6 +196,9 @@ def registration_edit(request, registration: Registration, token: str):
 @with_registration_link
 def registration_cancel(request, registration: Registration, token: str):
     manage = reverse("conference:registration_manage", kwargs={"token": token})
+    if not registration.can_become(Registration.Status.CANCELLED):
+        messages.error(request, _no_longer_changeable(registration))
+        return redirect(manage)
     if request.method == "POST":
         try:
             services.registration_cancel(registration=registration)

@@ -17,12 +17,20 @@ from conference.vietnamese import sort_key
 from provinces.models import ProvincialUnit
 
 
+def _status_label(code: str) -> str:
+    """A registration status as people read it ("Đã xác nhận"), the code if it is none."""
+    try:
+        return str(Registration.Status(code).label)
+    except ValueError:
+        return code or "—"
+
+
 class AuditInline(GenericTabularInline):
     model = AuditEntry
     ct_field = "content_type"
     ct_fk_field = "object_id"
     extra = 0
-    fields = ["created_at", "actor_display", "action", "from_state", "to_state", "reason"]
+    fields = ["created_at", "actor_display", "action", "from_display", "to_display", "reason"]
     readonly_fields = fields
     can_delete = False
     verbose_name_plural = _("history")
@@ -30,6 +38,14 @@ class AuditInline(GenericTabularInline):
     @admin.display(description=_("who"))
     def actor_display(self, obj):
         return obj.actor_display
+
+    @admin.display(description=_("from"))
+    def from_display(self, obj):
+        return _status_label(obj.from_state)
+
+    @admin.display(description=_("to"))
+    def to_display(self, obj):
+        return _status_label(obj.to_state)
 
     def has_add_permission(self, request, obj=None):
         return False

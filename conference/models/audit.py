@@ -104,7 +104,7 @@ class AuditEntry(models.Model):
         indexes = [models.Index(fields=["content_type", "object_id"], name="audit_subject_idx")]
 
     def __str__(self) -> str:
-        return f"{self.action} {self.from_state}→{self.to_state}"
+        return str(self.get_action_display())
 
     @property
     def actor_display(self) -> str:

@@ -208,7 +208,7 @@ def test_registration_admin_check_in_action(staff_client, open_edition):
         url, {"action": "check_in", "_selected_action": [confirmed.pk, pending.pk]}, follow=True
     )
     assert [str(m) for m in page.context["messages"]] == [
-        "Đã ghi nhận có mặt 1 đại biểu.",
+        "Đã điểm danh 1 đại biểu.",
         "Lê Văn Chờ: Đăng ký này chưa được Sở Công Thương tỉnh, thành phố hoặc Ban Tổ chức xác "
         "nhận.",
     ]
@@ -347,3 +347,22 @@ def test_registration_admin_unit_filter_tells_former_units_apart(staff_client, o
     ]
     filtered = staff_client.get(url, {"unit": former_hanoi.pk})
     assert list(filtered.context["cl"].result_list) == [old]
+
+
+def test_registration_history_in_the_admin_reads_as_words(client):
+    from conference import services
+
+    registration = RegistrationFactory(status="confirmed")
+    admin_user = UserFactory(username="root", is_staff=True, is_superuser=True)
+    services.registration_check_in(badge_code=registration.badge_code, actor=admin_user)
+    client.force_login(admin_user)
+    page = client.get(
+        reverse("admin:conference_registration_change", args=[registration.pk])
+    ).content.decode()
+    assert "registration.checked_in" not in page
+    assert "checked_in</td>" not in page
+    cells = [" ".join(c.split()) for c in page.split('<td class="field-')[1:]]
+    assert [c for c in cells if c.startswith(("from_display", "to_display"))] == [
+        'from_display"> <p>Đã xác nhận</p> </td>',
+        'to_display"> <p>Đã điểm danh</p> </td>',
+    ]

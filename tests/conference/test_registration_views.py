@@ -557,3 +557,30 @@ def test_registration_form_after_a_midnight_close_names_the_last_day(client, ope
     open_edition.save()
     page = client.get(url("registration_create", open_edition.number, lang="en"))
     assert page.context["message"] == "Registration was open until the end of 05/01/2026."
+
+
+def test_checked_in_delegate_is_told_plainly_and_not_shown_dead_ends(client, open_edition):
+    registration = RegistrationFactory(edition=open_edition, status="checked_in")
+    said = (
+        "You have checked in: your registration can no longer be changed or cancelled. "
+        "Please contact the organizers."
+    )
+    page = client.get(manage_url(registration, lang="en")).content.decode()
+    assert said in page
+    assert "/edit/" not in page
+    for name in ("registration_edit", "registration_cancel"):
+        response = client.get(manage_url(registration, name=name, lang="en"), follow=True)
+        assert [str(m) for m in response.context["messages"]] == [said]
+        assert response.redirect_chain[-1][0] == manage_url(registration, lang="en")
+    registration.refresh_from_db()
+    assert registration.status == "checked_in"
+
+
+def test_cancelled_delegate_cannot_open_the_edit_form(client, open_edition):
+    registration = RegistrationFactory(edition=open_edition, status="cancelled")
+    response = client.get(
+        manage_url(registration, name="registration_edit", lang="en"), follow=True
+    )
+    assert [str(m) for m in response.context["messages"]] == [
+        "This registration is cancelled and can no longer be changed."
+    ]
