@@ -584,3 +584,11 @@ def test_cancelled_delegate_cannot_open_the_edit_form(client, open_edition):
     assert [str(m) for m in response.context["messages"]] == [
         "This registration is cancelled and can no longer be changed."
     ]
+
+
+def test_delegation_summary_counts_checked_in_delegates(client, open_edition):
+    RegistrationFactory(edition=open_edition, status="checked_in")
+    RegistrationFactory(edition=open_edition, email="b@example.vn")
+    client.force_login(LiaisonFactory())
+    page = client.get(url("delegation", open_edition.number, lang="en")).content.decode()
+    assert "1 awaiting confirmation, 0 confirmed, 1 checked in. Seats used count all three." in page
