@@ -72,7 +72,7 @@ ACCOUNTS = [
     DemoAccount(
         "admin",
         "admin-demo-2024",
-        "Quản trị hệ thống",
+        "Vũ Đức Thắng",
         gettext_lazy("superuser"),
         gettext_lazy("Everything, including the Django admin and accounts."),
     ),
