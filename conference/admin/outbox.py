@@ -109,25 +109,8 @@ class NotificationAdmin(admin.ModelAdmin):
         ),
         (_("Content"), {"fields": ["html_preview", "text_preview"]}),
     ]
-    readonly_fields = [
-        "status_badge",
-        "recipient",
-        "language",
-        "kind_display",
-        "subject",
-        "edition",
-        "about_link",
-        "event_key",
-        "resend_of",
-        "created_at",
-        "attempts",
-        "next_attempt_at",
-        "claimed_at",
-        "sent_at",
-        "last_error",
-        "html_preview",
-        "text_preview",
-    ]
+    # The log is read-only: every field shown is a read-only field.
+    readonly_fields = [field for _name, options in fieldsets for field in options["fields"]]
 
     # Who may use the log: conference.permissions' "notification.manage" (organizers and
     # superusers), or Django's model permissions given to a staff account (view_notification to
