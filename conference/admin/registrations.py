@@ -9,10 +9,10 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from conference import services
 from conference.admin.search import FoldedSearchMixin
-from conference.forms import validation_error_to_form
+from conference.forms.registrations import validation_error_to_form
 from conference.models import AuditEntry, Edition, ProgrammePart, Registration
+from conference.services import registrations as services
 from conference.vietnamese import sort_key
 from provinces.models import ProvincialUnit
 
@@ -81,8 +81,9 @@ class RegistrationAdminForm(forms.ModelForm):
 
 
 def _service_action(name: str, description, service, done_message):
-    """An admin action that runs ``service`` (a bulk service of ``conference.services``: each row
-    in its own transaction) over the selection and reports what was done and what was refused."""
+    """An admin action that runs ``service`` (a bulk service of
+    ``conference.services.registrations``: each row in its own transaction) over the selection
+    and reports what was done and what was refused."""
 
     def action(modeladmin, request, queryset):
         done, errors = service(registrations=list(queryset), actor=request.user)

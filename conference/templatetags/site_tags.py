@@ -12,8 +12,8 @@ register = template.Library()
 
 @register.filter
 def deadline(moment) -> str:
-    """``{{ edition.registration_closes_at|deadline }}``: see conference.services.deadline_text."""
-    from conference.services import deadline_text
+    """``{{ edition.registration_closes_at|deadline }}``: see conference.dates.deadline_text."""
+    from conference.services.registrations import deadline_text
 
     return deadline_text(moment) if moment else ""
 

@@ -3,8 +3,8 @@ from django.contrib.admin.models import LogEntry
 from django.urls import reverse
 from django.utils import translation
 
-from conference import services
 from conference.models import AuditEntry, EditionParticipant, Notification, Registration
+from conference.services import registrations as services
 from tests.conference.conftest import delegate_data
 from tests.factories import (
     EditionFactory,
@@ -350,7 +350,7 @@ def test_registration_admin_unit_filter_tells_former_units_apart(staff_client, o
 
 
 def test_registration_history_in_the_admin_reads_as_words(client):
-    from conference import services
+    from conference.services import registrations as services
 
     registration = RegistrationFactory(status="confirmed")
     admin_user = UserFactory(username="root", is_staff=True, is_superuser=True)

@@ -11,7 +11,7 @@ import pytest
 from django.db import connection
 
 from conference.models import EditionParticipant, Registration
-from conference.services import Full, delegate_register
+from conference.services.registrations import Full, delegate_register
 from tests.concurrency import at_once
 from tests.conference.conftest import delegate_data
 from tests.factories import RegistrationFactory, current_unit

@@ -7,8 +7,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 
 from conference.models import AuditEntry, EditionParticipant, Notification, Registration
-from conference.registration_emails import KINDS
-from conference.services import (
+from conference.notifications.registrations import KINDS
+from conference.services.registrations import (
     Full,
     deadline_text,
     delegate_register,

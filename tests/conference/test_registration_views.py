@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from conference.models import EditionParticipant, Registration
-from conference.services import registration_decline
+from conference.services.registrations import registration_decline
 from conference.signing import manage_token
 from tests.conference.conftest import delegate_data
 from tests.factories import LiaisonFactory, RegistrationFactory, UserFactory, current_unit

@@ -12,8 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from conference import services
-from conference.forms import (
+from conference.forms.registrations import (
     DecisionForm,
     ManageLinkForm,
     RegistrationEditForm,
@@ -21,15 +20,16 @@ from conference.forms import (
     validation_error_to_form,
 )
 from conference.models import EditionParticipant, Registration
-from conference.pages import (
+from conference.permissions import department_of, require
+from conference.ratelimit import ratelimit
+from conference.services import registrations as services
+from conference.signing import manage_token
+from conference.views.shared import (
     edition_or_404,
     registration_filters,
     render_edition,
     with_registration_link,
 )
-from conference.permissions import department_of, require
-from conference.ratelimit import ratelimit
-from conference.signing import manage_token
 
 SENT_SESSION_KEY = "registration_sent_to"
 

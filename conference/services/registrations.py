@@ -34,8 +34,8 @@ from conference.models import (
     Registration,
 )
 from conference.models.registrations import CONSENT_VERSION, normalize_badge_code, normalize_email
+from conference.notifications.registrations import queue_registration_email
 from conference.phones import normalize_phone
-from conference.registration_emails import queue_registration_email
 
 Status = Registration.Status
 

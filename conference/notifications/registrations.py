@@ -39,7 +39,7 @@ LABELS = {
 
 def registration_context(registration, *, reason: str = "") -> dict:
     """Everything the templates show, as strings in the delegate's language."""
-    from conference.services import changes_deadline, deadline_text
+    from conference.services.registrations import changes_deadline, deadline_text
     from conference.signing import manage_url
 
     edition = registration.edition

@@ -1,10 +1,11 @@
 """Writes and counts at the venue: the check-in desk of one edition, and the audit record of an
 export of personal data.
 
-The check-in itself is ``conference.services.registration_check_in`` (it normalises the code,
-refuses unknown, cancelled, declined, waitlisted and unconfirmed registrations and moves a
-confirmed one to checked in through the one state-change function, with its audit entry, and
-refuses a badge of another edition). This module turns its answer into what the desk shows.
+The check-in itself is ``conference.services.registrations.registration_check_in`` (it
+normalises the code, refuses unknown, cancelled, declined, waitlisted and unconfirmed
+registrations and moves a confirmed one to checked in through the one state-change function,
+with its audit entry, and refuses a badge of another edition). This module turns its answer
+into what the desk shows.
 """
 
 from __future__ import annotations
@@ -19,9 +20,9 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext
 
-from conference import services
 from conference.models import AuditEntry, Edition, Registration
 from conference.models.registrations import normalize_badge_code
+from conference.services import registrations as services
 
 
 @dataclass(frozen=True)
