@@ -15,14 +15,7 @@ from conference.outbox import kind_label, notification_queue
 from conference.signing import registration_from_token
 from tests.factories import EditionFactory, RegistrationFactory, UserFactory
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _english():
-    """Messages are compared in English (the source language); Vietnamese is tested by language."""
-    with translation.override("en"):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 Status = Notification.Status

@@ -5,23 +5,17 @@ from django.utils import translation
 
 from conference.models import AuditEntry, EditionParticipant, Notification, Registration
 from conference.services import registrations as services
-from tests.conference.conftest import delegate_data
 from tests.factories import (
     EditionFactory,
     RegistrationFactory,
     UserFactory,
     current_unit,
+    delegate_data,
     unit_before_2025,
 )
 from tests.html import form_data, page_text
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def staff_client(client):
-    client.force_login(UserFactory(is_staff=True, is_superuser=True))
-    return client
 
 
 def test_registration_admin_folded_search(staff_client, open_edition):

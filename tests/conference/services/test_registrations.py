@@ -24,12 +24,12 @@ from conference.services.registrations import (
     registrations_purge,
     registrations_send_reminders,
 )
-from tests.conference.conftest import delegate_data
 from tests.factories import (
     ProgrammePartFactory,
     RegistrationFactory,
     UserFactory,
     current_unit,
+    delegate_data,
 )
 
 pytestmark = pytest.mark.django_db

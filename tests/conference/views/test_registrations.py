@@ -3,38 +3,21 @@ import re
 import zoneinfo
 
 import pytest
-from django.core.cache import cache
-from django.urls import reverse
 from django.utils import timezone, translation
 
 from conference.models import EditionParticipant, Registration
 from conference.services.registrations import registration_decline
 from conference.signing import manage_token
-from tests.conference.conftest import delegate_data
-from tests.factories import LiaisonFactory, RegistrationFactory, UserFactory, current_unit
-from tests.html import page_text, texts
+from tests.factories import (
+    LiaisonFactory,
+    RegistrationFactory,
+    UserFactory,
+    current_unit,
+    form_post,
+)
+from tests.html import page_text, texts, url
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    cache.clear()
-    yield
-    cache.clear()
-
-
-def form_post(**overrides):
-    data = delegate_data(**overrides)
-    data["unit"] = data["unit"].pk if data["unit"] else ""
-    data.pop("language")
-    data["consent"] = "on"
-    return {key: value for key, value in data.items() if value is not None}
-
-
-def url(name, *args, lang="vi", **kwargs):
-    with translation.override(lang):
-        return reverse(f"conference:{name}", args=args, kwargs=kwargs or None)
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_cache")]
 
 
 def manage_url(registration, name="registration_manage", lang="vi"):
