@@ -5,10 +5,10 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.contenttypes.admin import GenericTabularInline
 from django.core.exceptions import ValidationError
-from django.utils.formats import date_format
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from conference import dates
 from conference.admin.search import FoldedSearchMixin
 from conference.forms.registrations import validation_error_to_form
 from conference.models import AuditEntry, Edition, ProgrammePart, Registration
@@ -103,7 +103,7 @@ def unit_filter_label(unit: ProvincialUnit) -> str:
         return unit.name
     return gettext("%(name)s (until %(date)s)") % {
         "name": unit.name,
-        "date": date_format(unit.valid_until, "d/m/Y"),
+        "date": dates.short_date(unit.valid_until),
     }
 
 

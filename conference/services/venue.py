@@ -16,10 +16,9 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Q
-from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext
 
+from conference import dates
 from conference.models import AuditEntry, Edition, Registration
 from conference.models.registrations import normalize_badge_code
 from conference.services import registrations as services
@@ -57,11 +56,6 @@ def who(registration: Registration) -> str:
     }
 
 
-def _when(moment: datetime.datetime) -> str:
-    moment = timezone.localtime(moment)
-    return f"{date_format(moment, 'H:i')} {date_format(moment, 'd/m/Y')}"
-
-
 @transaction.atomic
 def venue_check_in(
     *, edition: Edition, badge_code: str, actor, now: datetime.datetime | None = None
@@ -89,7 +83,8 @@ def venue_check_in(
     if already:
         return CheckIn(
             "already",
-            gettext("Already checked in at %(when)s") % {"when": _when(registration.checked_in_at)},
+            gettext("Already checked in at %(when)s")
+            % {"when": dates.time_then_date(registration.checked_in_at)},
             person=who(registration),
             code=code,
             registration_id=registration.pk,
