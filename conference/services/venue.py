@@ -102,11 +102,12 @@ def venue_check_in(
 
 
 def checkin_counts(edition: Edition) -> dict[str, int]:
-    """Checked in so far, out of those expected (confirmed or checked in), in one query."""
+    """Checked in so far, out of those expected (those with a badge: confirmed or checked in), in
+    one query."""
     Status = Registration.Status
     return Registration.objects.for_edition(edition).aggregate(
         checked_in=Count("pk", filter=Q(status=Status.CHECKED_IN)),
-        expected=Count("pk", filter=Q(status__in=[Status.CONFIRMED, Status.CHECKED_IN])),
+        expected=Count("pk", filter=Q(status__in=Registration.GETS_BADGE)),
     )
 
 
