@@ -314,9 +314,9 @@ def delegation(request, number: int, unit_id: int | None = None):
 def registration_list(request):
     """Every registration of an edition, with filters, search, counts per province."""
     require(request.user, "edition.manage")
-    filters = registration_filters(request)
+    filters = registration_filters(request, Registration.objects.with_related())
     edition = filters.selected_edition()
-    registrations = filters.filter(Registration.objects.with_related()).ordered()
+    registrations = filters.qs.ordered()
     decision = DecisionForm(
         request.POST or None,
         queryset=Registration.objects.for_edition(edition),
@@ -350,7 +350,7 @@ def registration_list(request):
         "conference/registration_list.html",
         {
             "edition": edition,
-            "filters": filters,
+            "filters": filters.form,
             "page": page,
             "per_unit": per_unit,
             "seats": services.seats_summary(edition),
