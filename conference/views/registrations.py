@@ -24,6 +24,7 @@ from conference.models import EditionParticipant, Registration
 from conference.permissions import department_of, require
 from conference.ratelimit import ratelimit
 from conference.services import registrations as services
+from conference.services.editions import edition_fill_free_seats
 from conference.signing import manage_token
 from conference.views.shared import (
     edition_or_404,
@@ -324,7 +325,7 @@ def registration_list(request):
     )
     if request.method == "POST" and "promote" in request.POST:
         # After raising the capacity or a quota: fill the free seats from the waiting list.
-        promoted = services.registration_promote_next(edition=edition, actor=request.user)
+        promoted = edition_fill_free_seats(edition=edition, actor=request.user)
         messages.success(
             request,
             _("Moved from the waiting list: %(count)s.") % {"count": len(promoted)},
