@@ -11,8 +11,8 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 
 from conference.filters import RegistrationFilter
-from conference.models import Edition
-from conference.signing import InvalidLink, registration_from_token
+from conference.models import Edition, Registration
+from conference.signing import InvalidLink
 
 
 def edition_or_404(number: int) -> Edition:
@@ -40,7 +40,7 @@ def with_registration_link(view):
     @functools.wraps(view)
     def wrapper(request, token: str, **kwargs):
         try:
-            registration = registration_from_token(token)
+            registration = Registration.objects.from_manage_token(token)
         except InvalidLink:
             return invalid_link(request)
         return view(request, registration, token, **kwargs)
