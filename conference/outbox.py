@@ -78,10 +78,11 @@ from django.db.models import F
 from django.template import Context
 from django.template.loader import get_template
 from django.utils import timezone, translation
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from conference.models import AuditEntry, Notification
+from conference.models import Notification
+from conference.services.audit import audit_record
 
 logger = logging.getLogger(__name__)
 
@@ -447,15 +448,15 @@ def notifications_requeue(*, limit: int = 500) -> dict[str, int]:
 # --- organiser actions ------------------------------------------------------------------------
 
 
+AUDIT_ACTIONS = {
+    "notification.retry": pgettext_lazy("audit action", "email retried"),
+    "notification.resend": pgettext_lazy("audit action", "email sent again"),
+    "notification.send_test": pgettext_lazy("audit action", "test email sent"),
+}
+
+
 def _audit(*, actor, action: str, notification: Notification, **kwargs) -> None:
-    AuditEntry.objects.create(
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
-        actor_label=str(actor or ""),
-        action=action,
-        content_type=ContentType.objects.get_for_model(Notification),
-        object_id=str(notification.pk),
-        **kwargs,
-    )
+    audit_record(subject=notification, action=action, actor=actor, **kwargs)
 
 
 @transaction.atomic

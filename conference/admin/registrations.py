@@ -30,7 +30,8 @@ class AuditInline(GenericTabularInline):
     ct_field = "content_type"
     ct_fk_field = "object_id"
     extra = 0
-    fields = ["created_at", "actor_display", "action", "from_display", "to_display", "reason"]
+    fields = ["created_at", "actor_display", "action_display", "from_display", "to_display",
+              "reason"]  # fmt: skip
     readonly_fields = fields
     can_delete = False
     verbose_name_plural = _("history")
@@ -38,6 +39,10 @@ class AuditInline(GenericTabularInline):
     @admin.display(description=_("who"))
     def actor_display(self, obj):
         return obj.actor_display
+
+    @admin.display(description=_("action"))
+    def action_display(self, obj):
+        return obj.get_action_display()
 
     @admin.display(description=_("from"))
     def from_display(self, obj):
