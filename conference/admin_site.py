@@ -5,6 +5,12 @@ apps and the models inside each app are ordered with ``conference.vietnamese.sor
 the same key gives plain alphabetical order). Installed through ``ConferenceAdminConfig`` in
 ``conference/apps.py``, so ``django.contrib.admin.site`` is an instance of this class.
 
+Every ModelAdmin registered here (ours, Django's, django-axes') gets ``SiteWideRules``:
+
+- its list's query string accepts only the filters it declares: Django's default also accepts any
+  lookup on a model's own columns (``?body_text__regex=…``, ``?password__startswith=…``), which
+  lets whoever may view a list guess a stored secret character by character.
+
 This module sits outside the ``conference.admin`` package on purpose: importing a module of that
 package runs its ``__init__``, whose ModelAdmins register on ``admin.site`` while the lazy default
 site is still being built, and Django would then build a second, empty site.
@@ -12,16 +18,43 @@ site is still being built, and Django would then build a second, empty site.
 
 from __future__ import annotations
 
-from django.contrib.admin import AdminSite
+from django.contrib.admin import AdminSite, ModelAdmin, SimpleListFilter
 from django.utils.translation import gettext_lazy as _
 
 from conference.vietnamese import sort_key
+
+# What Django's field filters put in the query string after the field's path.
+_FILTER_SUFFIXES = ("exact", "isnull", "id__exact", "pk__exact", "in", "gte", "lt")
+_DATE_PARTS = ("year", "month", "day")
+
+
+class SiteWideRules:
+    """Added to every ModelAdmin of the site by ``ConferenceAdminSite.register``."""
+
+    def lookup_allowed(self, lookup, value, request=None):
+        declared = set()
+        for item in self.get_list_filter(request) if request is not None else self.list_filter:
+            if isinstance(item, type) and issubclass(item, SimpleListFilter):
+                declared.add(item.parameter_name)
+                continue
+            path = item[0] if isinstance(item, (list, tuple)) else item
+            if isinstance(path, str):
+                declared.update(f"{path}__{suffix}" for suffix in _FILTER_SUFFIXES)
+        if self.date_hierarchy:
+            declared.update(f"{self.date_hierarchy}__{part}" for part in _DATE_PARTS)
+        return lookup in declared and super().lookup_allowed(lookup, value, request)
 
 
 class ConferenceAdminSite(AdminSite):
     site_header = _("Northern Industry and Trade Conference — administration")
     site_title = _("Conference administration")
     index_title = _("Site administration")
+
+    def register(self, model_or_iterable, admin_class=None, **options):
+        admin_class = admin_class or ModelAdmin
+        if not issubclass(admin_class, SiteWideRules):
+            admin_class = type(admin_class.__name__, (SiteWideRules, admin_class), {})
+        super().register(model_or_iterable, admin_class, **options)
 
     def get_app_list(self, request, app_label=None):
         apps = list(self._build_app_dict(request, app_label).values())

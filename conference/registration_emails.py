@@ -12,6 +12,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from conference.outbox import notification_queue, register_kind
+from conference.signing import link_put_in
 
 KINDS = {
     "registration_received": _("We have received your registration"),
@@ -55,7 +56,8 @@ def registration_context(registration, *, reason: str = "") -> dict:
             "unit": registration.unit.name if registration.unit_id else "",
             "organisation": registration.organisation_name,
             "badge_code": registration.badge_code,
-            "manage_url": manage_url(registration),
+            # The placeholder: the token goes in when the email is sent (``_put_in_link``).
+            "manage_url": manage_url(registration, stored=True),
             "changes_until": deadline_text(deadline) if deadline else "",
             "reason": reason,
             # Cancelled and declined registrations can only be viewed through the link.
@@ -86,7 +88,19 @@ def queue_registration_email(
     )
 
 
+def _put_in_link(notification, body: str) -> str:
+    """At send time: the working link of the registration the email is about."""
+    from conference.models import Registration
+
+    registration = Registration.objects.filter(pk=notification.object_id or None).first()
+    return link_put_in(body, registration)
+
+
 for _name, _subject in KINDS.items():
     register_kind(
-        _name, subject=_subject, template=f"conference/emails/{_name}", label=LABELS[_name]
+        _name,
+        subject=_subject,
+        template=f"conference/emails/{_name}",
+        label=LABELS[_name],
+        finish=_put_in_link,
     )
