@@ -9,7 +9,10 @@ Every ModelAdmin registered here (ours, Django's, django-axes') gets ``SiteWideR
 
 - its list's query string accepts only the filters it declares: Django's default also accepts any
   lookup on a model's own columns (``?body_text__regex=…``, ``?password__startswith=…``), which
-  lets whoever may view a list guess a stored secret character by character.
+  lets whoever may view a list guess a stored secret character by character;
+- its forms and inlines clean text as every form of the site does
+  (``conference.text_input.CleanInputMixin``: NFC, no control characters, email normalised,
+  a maximum length).
 
 This module sits outside the ``conference.admin`` package on purpose: importing a module of that
 package runs its ``__init__``, whose ModelAdmins register on ``admin.site`` while the lazy default
@@ -28,8 +31,35 @@ _FILTER_SUFFIXES = ("exact", "isnull", "id__exact", "pk__exact", "in", "gte", "l
 _DATE_PARTS = ("year", "month", "day")
 
 
+def with_clean_input(form_class):
+    """``form_class`` with ``CleanInputMixin`` first in its bases (unchanged if it has it)."""
+    from conference.text_input import CleanInputMixin
+
+    if issubclass(form_class, CleanInputMixin):
+        return form_class
+    return type(form_class.__name__, (CleanInputMixin, form_class), {})
+
+
 class SiteWideRules:
     """Added to every ModelAdmin of the site by ``ConferenceAdminSite.register``."""
+
+    def get_form(self, request, obj=None, **kwargs):
+        return with_clean_input(super().get_form(request, obj, **kwargs))
+
+    def get_changelist_form(self, request, **kwargs):
+        return with_clean_input(super().get_changelist_form(request, **kwargs))
+
+    def get_inline_instances(self, request, obj=None):
+        inlines = super().get_inline_instances(request, obj)
+        for inline in inlines:
+            inline.form = with_clean_input(inline.form)
+        return inlines
+
+    def get_search_results(self, request, queryset, search_term):
+        # PostgreSQL refuses NUL in text, and no stored text holds a control character.
+        from conference.text_input import clean_text
+
+        return super().get_search_results(request, queryset, clean_text(search_term))
 
     def lookup_allowed(self, lookup, value, request=None):
         declared = set()

@@ -16,6 +16,7 @@ from conference import services
 from conference.admin.search import FoldedSearchMixin
 from conference.forms import validation_error_to_form
 from conference.models import AuditEntry, Edition, ProgrammePart, Registration
+from conference.text_input import CleanInputMixin
 from conference.vietnamese import sort_key
 from provinces.models import ProvincialUnit
 
@@ -65,7 +66,7 @@ class ProgrammePartAdmin(admin.ModelAdmin):
     search_fields = ["title", "title_en"]
 
 
-class RegistrationAdminForm(forms.ModelForm):
+class RegistrationAdminForm(CleanInputMixin, forms.ModelForm):
     """The admin's change form: the service's checks run in ``clean``, so a refusal (a cancelled
     registration, a bad phone number) shows as a form error and nothing is saved or logged."""
 
@@ -83,7 +84,7 @@ class RegistrationAdminForm(forms.ModelForm):
         return cleaned
 
 
-class ReasonForm(forms.Form):
+class ReasonForm(CleanInputMixin, forms.Form):
     """Why an organizer declines, cancels or erases registrations in the admin: kept in the
     audit log with who did it (and, for a decline or a cancellation, emailed to the delegate)."""
 
