@@ -8,7 +8,7 @@ from django.contrib import admin
 from django.urls import reverse
 
 from conference.models import Notification
-from conference.registration_emails import queue_registration_email
+from conference.notifications.registrations import queue_registration_email
 from conference.signing import InvalidLink, registration_from_token
 from tests.factories import RegistrationFactory, UserFactory
 

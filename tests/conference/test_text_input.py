@@ -17,8 +17,7 @@ from django.utils import translation
 from conference.models import Registration
 from conference.text_input import CleanInputMixin, clean_text, normalize_email
 from tests.conference.test_exports import export_url, xlsx_sheet
-from tests.conference.test_registration_views import form_post
-from tests.factories import RegistrationFactory, UserFactory
+from tests.factories import RegistrationFactory, UserFactory, form_post
 
 pytestmark = pytest.mark.django_db
 
