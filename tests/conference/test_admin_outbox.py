@@ -254,7 +254,9 @@ def test_change_view_masks_the_self_service_link(admin_client):
 
     response = admin_client.get(reverse("admin:conference_notification_change", args=[row.pk]))
 
-    shown_text = re.search(r'<pre class="outbox-preview-text">(.*?)</pre>', response.text, re.S).group(1)
+    shown_text = re.search(
+        r'<pre class="outbox-preview-text">(.*?)</pre>', response.text, re.S
+    ).group(1)
     shown_html = re.search(r'<iframe sandbox="" srcdoc="([^"]*)"', response.text).group(1)
     assert shown_text == escape(row.body_text.replace("~token~", "…"))
     assert shown_html == escape(row.body_html.replace("~token~", "…"))
