@@ -6,13 +6,13 @@ import pytest
 
 from conference import badges
 from conference.models import Registration
-from tests.conference.test_badges import pdf_text
 from tests.factories import (
     EditionFactory,
     EditionParticipantFactory,
     RegistrationFactory,
     current_unit,
 )
+from tests.pdf import pdf_text
 
 pytestmark = pytest.mark.django_db
 

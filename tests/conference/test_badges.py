@@ -1,13 +1,9 @@
-import os
-import shutil
-import subprocess
 from urllib.parse import quote
 
 import pytest
 import segno
 from django.conf import settings
 from django.shortcuts import resolve_url
-from django.urls import reverse
 from django.utils import translation
 
 from conference import badges
@@ -22,31 +18,12 @@ from tests.factories import (
     UserFactory,
     current_unit,
 )
+from tests.html import url
+from tests.pdf import pdf_text
 
 pytestmark = pytest.mark.django_db
 
 Status = Registration.Status
-
-
-def pdf_text(content: bytes, *layout: str) -> str:
-    """The text of a PDF as poppler's pdftotext extracts it. Without the program (Debian
-    poppler-utils) the test is skipped on a developer's machine and fails in CI."""
-    if shutil.which("pdftotext") is None:
-        if os.environ.get("CI"):
-            pytest.fail("pdftotext is missing: apt-get install -y poppler-utils")
-        pytest.skip("pdftotext (Debian poppler-utils) is not installed")
-    result = subprocess.run(
-        ["pdftotext", *layout, "-enc", "UTF-8", "-", "-"],
-        input=content,
-        capture_output=True,
-        check=True,
-    )
-    return result.stdout.decode()
-
-
-def url(name, *args, lang="vi", **kwargs):
-    with translation.override(lang):
-        return reverse(f"conference:{name}", args=args, kwargs=kwargs or None)
 
 
 def login_redirect(path: str) -> str:
