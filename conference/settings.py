@@ -143,6 +143,9 @@ AXES_CLIENT_IP_CALLABLE = "conference.ratelimit.client_ip"
 RATELIMIT_POSTS = env.int("RATELIMIT_POSTS", default=30)
 RATELIMIT_PERIOD = env.int("RATELIMIT_PERIOD", default=600)
 RATELIMIT_TRUSTED_PROXIES = env.int("RATELIMIT_TRUSTED_PROXIES", default=0)
+# When the cache cannot be reached, the limits count per process (fail open, logged once) and the
+# cache is asked again after this many seconds (conference.ratelimit).
+RATELIMIT_CACHE_RETRY = env.float("RATELIMIT_CACHE_RETRY", default=30.0)
 if RATELIMIT_POSTS < 1 or RATELIMIT_PERIOD < 1 or RATELIMIT_TRUSTED_PROXIES < 0:
     raise ImproperlyConfigured(
         "RATELIMIT_POSTS and RATELIMIT_PERIOD must be at least 1, RATELIMIT_TRUSTED_PROXIES at "
@@ -230,6 +233,22 @@ OUTBOX_SENDING_TIMEOUT = env.float("OUTBOX_SENDING_TIMEOUT", default=600.0)
 CACHES = {
     "default": env.cache_url("CACHE_URL", default="locmemcache://"),
 }
+# Nothing the site needs lives only in the cache (sessions are in the database, messages in the
+# session and a cookie, rate limits fail open): a Redis cache that does not answer within half a
+# second is treated as down at once (no reconnection attempts) instead of holding the request.
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    from redis.backoff import NoBackoff
+    from redis.retry import Retry
+
+    CACHES["default"].setdefault("OPTIONS", {})
+    CACHES["default"]["OPTIONS"].setdefault("socket_connect_timeout", 0.5)
+    CACHES["default"]["OPTIONS"].setdefault("socket_timeout", 0.5)
+    CACHES["default"]["OPTIONS"].setdefault("retry", Retry(NoBackoff(), 0))
+
+# Sessions in the database and messages in the session (and a cookie): neither depends on the
+# cache, so a Redis outage logs no one out and loses no message.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+MESSAGE_STORAGE = "django.contrib.messages.storage.fallback.FallbackStorage"
 
 # Security: production (DEBUG off) gets the settings `manage.py check --deploy` asks for.
 SESSION_COOKIE_HTTPONLY = True
