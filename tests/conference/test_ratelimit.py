@@ -13,19 +13,9 @@ from django.utils import translation
 from redis.backoff import NoBackoff
 from redis.retry import Retry
 
-from conference import ratelimit
 from conference.ratelimit import client_ip, hit
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    cache.clear()
-    ratelimit._FALLBACK = ratelimit._Fallback()
-    yield
-    cache.clear()
-    ratelimit._FALLBACK = ratelimit._Fallback()
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_cache")]
 
 
 @pytest.fixture
