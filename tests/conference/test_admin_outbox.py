@@ -138,7 +138,7 @@ def test_changelist_health_notice_in_vietnamese(admin_client):
         response = admin_client.get(reverse(CHANGELIST), HTTP_ACCEPT_LANGUAGE="vi")
 
     assert notice(response, "outbox-failed")[0] == (
-        "2 thư không gửi được (lần gần nhất cách đây 0 phút)."
+        "Có 2 thư gửi không thành công (lần gần nhất cách đây 0 phút)."
     )
 
 
