@@ -4,6 +4,8 @@ from django import forms
 from django.apps import apps
 from django.utils.translation import gettext_lazy as _
 
+from conference.text_input import CleanInputMixin
+
 
 def _editions():
     # provinces does not import conference (an import-linter contract): the conference's editions
@@ -16,7 +18,7 @@ class EditionChoiceField(forms.ModelChoiceField):
         return str(obj)
 
 
-class UnitFilterForm(forms.Form):
+class UnitFilterForm(CleanInputMixin, forms.Form):
     """The filter of the provinces list: an edition's participants, and an accent-free search."""
 
     edition = EditionChoiceField(

@@ -10,6 +10,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from conference.querysets import EditionParticipantQuerySet, EditionQuerySet
+from conference.text_input import max_length_check
 from conference.vietnamese import roman
 
 
@@ -104,10 +105,10 @@ class Edition(LocalizedTextMixin, models.Model):
         help_text=_("Only when the edition took place in another unit than the host's."),
     )
     venue = models.CharField(_("venue"), max_length=300, blank=True)
-    organisers = models.TextField(_("organisers"), blank=True)
-    organisers_en = models.TextField(_("organisers (English)"), blank=True)
-    summary = models.TextField(_("summary"), blank=True)
-    summary_en = models.TextField(_("summary (English)"), blank=True)
+    organisers = models.TextField(_("organisers"), blank=True, max_length=2000)
+    organisers_en = models.TextField(_("organisers (English)"), blank=True, max_length=2000)
+    summary = models.TextField(_("summary"), blank=True, max_length=10000)
+    summary_en = models.TextField(_("summary (English)"), blank=True, max_length=10000)
     planned_delegates = models.PositiveIntegerField(_("delegates planned"), null=True, blank=True)
     flag_received_at = models.ForeignKey(
         "self",
@@ -123,7 +124,7 @@ class Edition(LocalizedTextMixin, models.Model):
         default=False,
         help_text=_("Unticked when the handover follows from tradition but no source states it."),
     )
-    sources = models.TextField(_("sources"), blank=True)
+    sources = models.TextField(_("sources"), blank=True, max_length=10000)
     # Registration (used by delegate registration).
     registration_opens_at = models.DateTimeField(_("registration opens"), null=True, blank=True)
     registration_closes_at = models.DateTimeField(_("registration closes"), null=True, blank=True)
@@ -142,6 +143,16 @@ class Edition(LocalizedTextMixin, models.Model):
         verbose_name_plural = _("editions")
         ordering = ["number"]
         constraints = [
+            *(
+                max_length_check("edition", field, limit)
+                for field, limit in [
+                    ("organisers", 2000),
+                    ("organisers_en", 2000),
+                    ("summary", 10000),
+                    ("summary_en", 10000),
+                    ("sources", 10000),
+                ]
+            ),
             models.CheckConstraint(
                 condition=models.Q(number__gte=1), name="edition_number_positive"
             ),

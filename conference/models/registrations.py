@@ -29,6 +29,8 @@ from conference.models.editions import LocalizedTextMixin
 from conference.models.users import User
 from conference.phones import format_phone
 from conference.signing import InvalidLink, read_manage_token
+from conference.text_input import max_length_check
+from conference.text_input import normalize_email as _normalize_email
 from conference.vietnamese import fold, person_sort_key
 
 # Unambiguous alphabet for badge codes: no 0/O, 1/I/L, no U (avoids accidental words).
@@ -253,8 +255,8 @@ class Registration(models.Model):
         related_name="registrations",
         blank=True,
     )
-    accommodation_needs = models.TextField(_("accommodation"), blank=True)
-    dietary_needs = models.TextField(_("diet"), blank=True)
+    accommodation_needs = models.TextField(_("accommodation"), blank=True, max_length=500)
+    dietary_needs = models.TextField(_("diet"), blank=True, max_length=500)
     consent_given_at = models.DateTimeField(_("consent given at"))
     consent_version = models.CharField(
         _("version of the consent text"), max_length=20, default=CONSENT_VERSION
@@ -289,6 +291,8 @@ class Registration(models.Model):
         verbose_name_plural = _("registrations")
         ordering = ["sort_key", "id"]
         constraints = [
+            max_length_check("registration", "accommodation_needs", 500),
+            max_length_check("registration", "dietary_needs", 500),
             models.UniqueConstraint(
                 Lower("email"),
                 "edition",
@@ -386,5 +390,6 @@ class Registration(models.Model):
 
 
 def normalize_email(value: str) -> str:
-    """The whole address lower-cased and stripped: delegates type it in every case."""
-    return (value or "").strip().lower()
+    """One spelling per mailbox (``conference.text_input.normalize_email``: NFKC, IDNA domain,
+    lower case): delegates type it in every case and script."""
+    return _normalize_email(value)

@@ -718,9 +718,16 @@ def _erase(registration: Registration, *, actor, reason: str) -> None:
 
 @transaction.atomic
 def registration_erase(*, registration: Registration, actor=None, reason: str = "") -> None:
-    """Delete a registration and its personal data at the delegate's request (their link) or an
-    organizer's. An active registration is cancelled first, without an email, so its seat goes
-    to the waiting list."""
+    """Delete a registration and its personal data at the delegate's request (their link, no
+    ``actor``) or an organizer's (``actor``, who must say why: the audit log keeps both). An
+    active registration is cancelled first, without an email, so its seat goes to the waiting
+    list."""
+    reason = reason.strip()
+    if actor is not None and not reason:
+        raise ValidationError(
+            gettext("Say why the registration is erased: the history keeps the reason."),
+            code="reason_required",
+        )
     edition = _lock_edition(registration.edition)
     registration = Registration.objects.select_for_update().get(pk=registration.pk)
     held_seat = registration.holds_seat

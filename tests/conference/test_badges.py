@@ -63,6 +63,7 @@ def haiphong_liaison():
 # --- the PDF --------------------------------------------------------------------------------------
 
 
+@pytest.mark.pdf
 def test_badge_pdf_has_vietnamese_text_and_code(client, hien, organizer):
     client.force_login(organizer)
     response = client.get(url("badge_registration", pk=hien.pk))
@@ -114,6 +115,7 @@ def test_badge_data_whole_value(hien):
         assert badges.badge_data(hien)["salutation"] == "Ms"
 
 
+@pytest.mark.pdf
 def test_badge_sheet_has_eight_badges_per_a4_page(client, edition, organizer):
     for index in range(9):
         RegistrationFactory(
@@ -149,6 +151,7 @@ def test_badge_sheet_without_confirmed_delegates_explains(client, edition, organ
     )
 
 
+@pytest.mark.pdf
 def test_badge_sheet_of_others_for_organizers(client, edition, organizer):
     RegistrationFactory(
         edition=edition,
@@ -167,6 +170,7 @@ def test_badge_sheet_of_others_for_organizers(client, edition, organizer):
 # --- who may download -----------------------------------------------------------------------------
 
 
+@pytest.mark.pdf
 def test_badge_liaison_gets_own_province(client, hien):
     client.force_login(LiaisonFactory())
     single = client.get(url("badge_registration", pk=hien.pk))
@@ -206,6 +210,7 @@ def test_badge_anonymous_is_sent_to_login(client, hien):
         assert (response.status_code, response["Location"]) == (302, login_redirect(path))
 
 
+@pytest.mark.pdf
 def test_badge_delegate_downloads_own_badge_with_link(client, hien):
     response = client.get(url("badge_delegate", token=manage_token(hien)))
     assert response.status_code == 200
@@ -270,6 +275,7 @@ def test_badge_index_query_count(client, edition, organizer, count, django_asser
     assert response.status_code == 200
 
 
+@pytest.mark.pdf
 @pytest.mark.parametrize("count", [1, 9])
 def test_badge_sheet_query_count(client, edition, organizer, count, django_assert_num_queries):
     for _index in range(count):
