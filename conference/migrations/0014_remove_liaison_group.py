@@ -15,7 +15,7 @@ def create_group(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("conference", "0012_audit_action_codes_registered_by_apps"),
+        ("conference", "0013_text_maximum_lengths"),
         ("auth", "0012_alter_user_first_name_max_length"),
     ]
 
