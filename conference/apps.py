@@ -8,7 +8,15 @@ class ConferenceConfig(AppConfig):
     verbose_name = _("Conference")
 
     def ready(self) -> None:
-        from conference import checks  # noqa: F401 (registers the system checks)
+        import importlib
+        import pkgutil
+
+        from conference import checks, notifications  # noqa: F401 (registers the system checks)
+
+        # Every kind of email registers itself (and how to finish its body at send time) on
+        # import: load them all, so a worker that only delivers knows every kind.
+        for module in pkgutil.iter_modules(notifications.__path__):
+            importlib.import_module(f"{notifications.__name__}.{module.name}")
 
 
 class ConferenceAdminConfig(admin_apps.AdminConfig):

@@ -68,6 +68,12 @@ def hit(key: str, *, limit: int, period: int) -> bool:
     return count <= limit
 
 
+def count(key: str, *, period: int) -> int:
+    """How many requests ``key`` counted in the current window (without counting one)."""
+    window = int(time.time() // period)
+    return cache.get(f"ratelimit:{key}:{window}", 0)
+
+
 def ratelimit(
     scope: str, *, limit: int | None = None, period: int | None = None, methods=("POST",)
 ):

@@ -254,7 +254,8 @@ def test_change_view_masks_the_self_service_link(admin_client):
 
     response = admin_client.get(reverse("admin:conference_notification_change", args=[row.pk]))
 
-    shown_text = re.search(r'<pre class="outbox-preview-text">(.*?)</pre>', response.text, re.S).group(1)
+    preview = re.search(r'<pre class="outbox-preview-text">(.*?)</pre>', response.text, re.S)
+    shown_text = preview.group(1)
     shown_html = re.search(r'<iframe sandbox="" srcdoc="([^"]*)"', response.text).group(1)
     assert shown_text == escape(row.body_text.replace("~token~", "…"))
     assert shown_html == escape(row.body_html.replace("~token~", "…"))
@@ -305,6 +306,7 @@ def test_changelist_shows_kinds_by_label_and_filters_by_them(admin_client):
     assert choices == [
         "All",
         "Moved up from the waiting list",
+        "Password reset",
         "Put on the waiting list",
         "Registration cancelled",
         "Registration confirmed",
