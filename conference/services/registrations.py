@@ -36,6 +36,7 @@ from conference.models import (
 from conference.models.registrations import CONSENT_VERSION, normalize_badge_code, normalize_email
 from conference.notifications.registrations import queue_registration_email
 from conference.phones import normalize_phone
+from conference.services.privacy import personal_data_redact
 
 Status = Registration.Status
 
@@ -722,6 +723,12 @@ def _erase(registration: Registration, *, actor, reason: str, label: str = "") -
         reason=reason,
         data={"edition": registration.edition.number},
         label=label,
+    )
+    personal_data_redact(
+        full_name=registration.full_name,
+        email=registration.email,
+        phone=registration.phone,
+        edition_id=registration.edition_id,
     )
     registration.delete()
 
