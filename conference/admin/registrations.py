@@ -16,6 +16,7 @@ from conference.admin.search import FoldedSearchMixin
 from conference.forms.registrations import validation_error_to_form
 from conference.models import AuditEntry, Edition, ProgrammePart, Registration
 from conference.services import registrations as services
+from conference.services.editions import edition_fill_free_seats
 from conference.text_input import CleanInputMixin
 from conference.vietnamese import sort_key
 from provinces.models import ProvincialUnit
@@ -343,7 +344,7 @@ class RegistrationAdmin(FoldedSearchMixin, admin.ModelAdmin):
             "number"
         )
         for edition in editions:
-            promoted = services.registration_promote_next(edition=edition, actor=request.user)
+            promoted = edition_fill_free_seats(edition=edition, actor=request.user)
             self.message_user(
                 request,
                 _("%(edition)s: moved from the waiting list: %(count)s.")

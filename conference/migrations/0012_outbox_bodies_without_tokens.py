@@ -16,6 +16,6 @@ def take_tokens_out(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("conference", "0011_xi_sources")]
+    dependencies = [("conference", "0012_audit_action_codes_registered_by_apps")]
 
     operations = [migrations.RunPython(take_tokens_out, migrations.RunPython.noop)]

@@ -71,7 +71,9 @@ class LocalizedTextMixin:
 
 
 class Edition(LocalizedTextMixin, models.Model):
-    class Status(models.TextChoices):
+    class Phase(models.TextChoices):
+        """Where the edition stands, computed from its dates (not stored)."""
+
         PLANNED = "planned", _("Planned")
         REGISTRATION_OPEN = "registration_open", _("Registration open")
         UPCOMING = "upcoming", _("Upcoming")
@@ -231,18 +233,18 @@ class Edition(LocalizedTextMixin, models.Model):
         return timezone.localdate(now or timezone.now()) <= last_day
 
     @property
-    def status(self) -> str:
+    def phase(self) -> str:
         today = timezone.localdate()
         if self.date is None:
-            return self.Status.DATE_UNKNOWN if self.year <= today.year else self.Status.PLANNED
+            return self.Phase.DATE_UNKNOWN if self.year <= today.year else self.Phase.PLANNED
         if (self.end_date or self.date) < today:
-            return self.Status.HELD
+            return self.Phase.HELD
         if self.registration_is_open():
-            return self.Status.REGISTRATION_OPEN
-        return self.Status.UPCOMING
+            return self.Phase.REGISTRATION_OPEN
+        return self.Phase.UPCOMING
 
-    def get_status_display(self) -> str:
-        return str(self.Status(self.status).label)
+    def get_phase_display(self) -> str:
+        return str(self.Phase(self.phase).label)
 
 
 class EditionParticipant(models.Model):
