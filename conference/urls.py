@@ -14,6 +14,7 @@ urlpatterns += i18n_patterns(
     path("accounts/logout/", LogoutView.as_view(), name="logout"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("", include("provinces.urls")),
+    path("", include("proposals.urls")),
     path("", include("conference.urls_public")),
     prefix_default_language=False,
 )
