@@ -1,6 +1,6 @@
 """The shared pieces the proposals use from the core, in one place: the audit writer and the
-deadline wording. (The core's reshape moves them to ``conference.services.audit`` and
-``conference.dates``; until it lands the older homes are used.)"""
+deadline wording. (The audit writer moves to ``conference.services.audit`` with the core's
+reshape; until it lands a writer of the same signature is used.)"""
 
 from __future__ import annotations
 
@@ -38,9 +38,6 @@ except ImportError:  # before the reshape of the core
         )
 
 
-try:
-    from conference.dates import deadline_text
-except ImportError:
-    from conference.services import deadline_text
+from conference.dates import deadline_text
 
 __all__ = ["audit_record", "deadline_text", "register_audit_actions"]

@@ -19,10 +19,10 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from conference.forms import validation_error_to_form
+from conference.forms.registrations import validation_error_to_form
 from conference.models import AuditEntry, Edition
-from conference.pages import edition_or_404, render_edition
 from conference.permissions import can, department_of, require
+from conference.views.shared import edition_or_404, render_edition
 from proposals import services
 from proposals.forms import (
     AssignForm,
