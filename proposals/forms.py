@@ -112,7 +112,9 @@ class DecisionForm(forms.Form):
 
 class AssignForm(forms.Form):
     reviewers = forms.ModelMultipleChoiceField(
-        label=_("Reviewers"), queryset=get_user_model().objects.none()
+        label=_("Reviewers"),
+        queryset=get_user_model().objects.none(),
+        widget=forms.CheckboxSelectMultiple,
     )
 
     def __init__(self, *args, **kwargs):

@@ -13,7 +13,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('conference', '0011_xi_sources'),
+        ('conference', '0003_load_history'),
         ('provinces', '0002_load_units'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -127,7 +127,7 @@ def test_reviewers_assign_in_bulk_sends_one_digest_per_reviewer(
     assert (len(result.created), len(result.refused)) == (6, 3)
     assert sorted(m.to[0] for m in mailoutbox) == ["thamdinh2@example.vn", "thamdinh@example.vn"]
     assert {m.subject for m in mailoutbox} == {"Kiến nghị được phân công cho ông/bà thẩm định"}
-    assert {p.state for p in Proposal.objects.all()} == {S.IN_REVIEW}
+    assert {p.state for p in Proposal.objects.filter(edition=edition)} == {S.IN_REVIEW}
     # Assigning again creates nothing and sends nothing.
     with django_capture_on_commit_callbacks(execute=True):
         again = services.reviewers_assign(
@@ -336,13 +336,14 @@ def test_attachment_add_stores_under_a_random_name_and_refuses_renamed_files(
     edition, people, settings
 ):
     proposal = ProposalFactory(edition=edition)
+    content = office_bytes("docx")
     attachment = services.attachment_add(
-        proposal=proposal, upload=upload("Tham luận.docx", office_bytes("docx")), actor=None
+        proposal=proposal, upload=upload("Tham luận.docx", content), actor=None
     )
     assert (attachment.kind, attachment.original_name) == ("docx", "Tham luận.docx")
     assert "Tham" not in attachment.file.name and attachment.file.name.endswith(".docx")
     stored = settings.PROPOSALS_FILES_DIR / attachment.file.name
-    assert stored.read_bytes() == office_bytes("docx")
+    assert stored.read_bytes() == content
     with pytest.raises(ValidationError):
         services.attachment_add(
             proposal=proposal, upload=upload("x.pdf", b"<html></html>"), actor=None
