@@ -67,7 +67,9 @@ class ReviewForm(forms.Form):
         widget=forms.RadioSelect,
         help_text=_("1: weak, 5: excellent."),
     )
-    recommendation = forms.ChoiceField(label=_("Recommendation"), choices=Recommendation.choices)
+    recommendation = forms.ChoiceField(
+        label=_("Recommendation"), choices=[("", "—"), *Recommendation.choices]
+    )
     related_proposal = forms.ModelChoiceField(
         label=_("The other proposal"),
         queryset=Proposal.objects.none(),
