@@ -7,11 +7,11 @@ class ProposalsConfig(AppConfig):
     verbose_name = _("Proposals")
 
     def ready(self) -> None:
+        from conference.services.audit import register_audit_actions
         from proposals import (
             notifications,  # noqa: F401 (registers the email kinds)
             rules,
         )
-        from proposals.audit import register_audit_actions
         from proposals.services import AUDIT_ACTIONS
 
         rules.register()

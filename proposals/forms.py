@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from conference.models import Edition
-from conference.permissions import REVIEWER
+from conference.predicates import REVIEWER
 from proposals.models import Decision, MinistryResponse, PolicyArea, Proposal, Recommendation
 from proposals.services import PROPOSAL_FIELDS
 from provinces.models import ProvincialUnit

@@ -146,7 +146,7 @@ def queue_reviewer_digest(reviewer, proposals, *, batch: str) -> None:
 
 def queue_deadline_reminders(window) -> int:
     """One reminder per liaison of each participating department for this deadline."""
-    from proposals.audit import deadline_text
+    from conference.dates import deadline_text
     from proposals.models import Proposal
     from provinces.models import Department
 

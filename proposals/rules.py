@@ -17,12 +17,15 @@
 
 from __future__ import annotations
 
-from conference.permissions import REVIEWER, department_of, is_organizer, roles
+import rules
+
+from conference.predicates import REVIEWER, department_of, is_organizer, roles
 
 
 def reviewer_unit_ids(user) -> frozenset[int]:
-    """The provincial units a user belongs to through a department (and the unit that succeeded
-    it): a reviewer never reviews a proposal from these. Cached on the user for the request."""
+    """The provincial units a user belongs to through a department (liaison or not), and the
+    unit that succeeded it: a reviewer never reviews a proposal from these. Cached on the user
+    for the request."""
     if user is None or not user.is_authenticated:
         return frozenset()
     cached = getattr(user, "_proposal_unit_ids", None)
@@ -61,6 +64,7 @@ def is_assigned(user, proposal) -> bool:
     return cache[proposal.pk]
 
 
+@rules.predicate
 def can_view(user, proposal) -> bool:
     if proposal is None:
         return False
@@ -69,15 +73,18 @@ def can_view(user, proposal) -> bool:
     return is_assigned(user, proposal) and not is_own_province(user, proposal)
 
 
+@rules.predicate
 def can_create(user, department) -> bool:
     own = department_of(user)
     return own is not None and department is not None and own.pk == department.pk
 
 
+@rules.predicate
 def can_edit(user, proposal) -> bool:
     return _is_liaison(user, proposal) and proposal.state in proposal.EDITABLE
 
 
+@rules.predicate
 def can_submit(user, obj) -> bool:
     from proposals.models import Proposal
 
@@ -86,19 +93,21 @@ def can_submit(user, obj) -> bool:
             Proposal.State.DRAFT,
             Proposal.State.NEEDS_REVISION,
         )
-    # A provincial unit (the older form of the rule): its liaison, or an organizer.
+    # A provincial unit (the core's form of the rule): its liaison, or an organizer.
     department = department_of(user)
     return is_organizer(user) or (
         department is not None and getattr(obj, "pk", None) == department.unit_id
     )
 
 
+@rules.predicate
 def can_withdraw(user, proposal) -> bool:
     if proposal is None or proposal.state not in proposal.WITHDRAWABLE:
         return False
     return is_organizer(user) or _is_liaison(user, proposal)
 
 
+@rules.predicate
 def can_review(user, proposal) -> bool:
     if proposal is None:
         return REVIEWER in roles(user)
@@ -109,10 +118,6 @@ def can_review(user, proposal) -> bool:
     )
 
 
-def can_manage(user, obj=None) -> bool:
-    return is_organizer(user)
-
-
 PROPOSAL_RULES = {
     "proposal.view": can_view,
     "proposal.create": can_create,
@@ -120,18 +125,15 @@ PROPOSAL_RULES = {
     "proposal.submit": can_submit,
     "proposal.withdraw": can_withdraw,
     "proposal.review": can_review,
-    "proposal.manage": can_manage,
-    "proposal.decide": can_manage,
+    "proposal.manage": is_organizer,
+    "proposal.decide": is_organizer,
 }
 
 
 def register() -> None:
-    """Add (or replace) the proposal rules in the one permissions module."""
-    from conference import permissions
+    """Add the proposal rules to the one rule set (replacing the core's placeholders of the
+    same names, which know nothing of a proposal's department, assignments or state)."""
+    from conference.permissions import RULES
 
-    rules = permissions.RULES
     for name, predicate in PROPOSAL_RULES.items():
-        if hasattr(rules, "set_rule"):  # django-rules' RuleSet
-            rules.set_rule(name, predicate)
-        else:
-            rules[name] = predicate
+        RULES.set_rule(name, predicate)

@@ -23,10 +23,11 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from conference.dates import deadline_text
 from conference.models import Edition
-from conference.permissions import REVIEWER, roles
+from conference.predicates import REVIEWER, roles
+from conference.services.audit import audit_record
 from proposals import notifications
-from proposals.audit import audit_record, deadline_text
 from proposals.files import check_size, detect_kind
 from proposals.models import (
     Attachment,
