@@ -185,6 +185,12 @@ WHITENOISE_USE_FINDERS = DEBUG or TESTING
 WHITENOISE_AUTOREFRESH = DEBUG or TESTING
 MEDIA_ROOT = DATA_DIR / "media"
 MEDIA_URL = "media/"
+# Proposals' attachments and answers: outside MEDIA_ROOT and STATIC_ROOT (never served directly;
+# downloaded through a view that checks who may see them), under random names.
+PROPOSALS_FILES_DIR = Path(env.str("PROPOSALS_FILES_DIR", default=str(DATA_DIR / "private")))
+PROPOSAL_FILE_MAX_MB = env.int("PROPOSAL_FILE_MAX_MB", default=10)
+PROPOSAL_FILES_TOTAL_MAX_MB = env.int("PROPOSAL_FILES_TOTAL_MAX_MB", default=25)
+PROPOSAL_FILES_MAX_COUNT = env.int("PROPOSAL_FILES_MAX_COUNT", default=10)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
