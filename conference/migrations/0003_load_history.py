@@ -4,6 +4,7 @@ Chinhphu.vn article of 17 May 2024). Only what is known; unknown facts stay empt
 import datetime
 
 from django.db import migrations
+from django.db.models import Q
 
 LAST_DAY_BEFORE = datetime.date(2025, 6, 30)
 REORGANISED = datetime.date(2025, 7, 1)
@@ -175,8 +176,18 @@ def load(apps, schema_editor):
     AgendaItem = apps.get_model("conference", "AgendaItem")
     Participant = apps.get_model("conference", "EditionParticipant")
 
-    before = {u.code: u for u in Unit.objects.filter(valid_until=LAST_DAY_BEFORE)}
-    after = {u.code: u for u in Unit.objects.filter(valid_from=REORGANISED)}
+    def valid_on(day):
+        # The ten units the 2025 reorganisation left unchanged are valid on both days.
+        return {
+            u.code: u
+            for u in Unit.objects.filter(
+                Q(valid_from__isnull=True) | Q(valid_from__lte=day),
+                Q(valid_until__isnull=True) | Q(valid_until__gte=day),
+            )
+        }
+
+    before = valid_on(LAST_DAY_BEFORE)
+    after = valid_on(REORGANISED)
 
     editions = {}
     for number, year, date, host_code, chairs in EDITIONS:

@@ -47,7 +47,7 @@ def test_admin_index_orders_apps_and_models_in_vietnamese(superuser_client):
         ),
         (
             "Tỉnh, thành phố và Sở Công Thương",
-            ["Cán bộ của Sở", "Sở Công Thương", "Tỉnh, thành phố"],
+            ["Cán bộ của Sở", "Đợt sắp xếp đơn vị hành chính", "Sở Công Thương", "Tỉnh, thành phố"],
         ),
         ("Xác thực và ủy quyền", ["Các nhóm"]),
     ]
