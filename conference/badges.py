@@ -21,9 +21,9 @@ from typing import Any
 
 import segno
 from django.template.loader import render_to_string
-from django.utils.formats import date_format
 from django.utils.text import capfirst
 
+from conference import dates
 from conference.models import Edition, Registration
 
 BADGE_STATES = frozenset({Registration.Status.CONFIRMED, Registration.Status.CHECKED_IN})
@@ -57,9 +57,7 @@ def qr_data_uri(code: str) -> str:
 def edition_dates(edition: Edition) -> str:
     if edition.date is None:
         return str(edition.year)
-    if edition.end_date and edition.end_date != edition.date:
-        return f"{date_format(edition.date, 'd/m')}–{date_format(edition.end_date, 'd/m/Y')}"
-    return date_format(edition.date, "d/m/Y")
+    return dates.date_range(edition.date, edition.end_date)
 
 
 def edition_place(edition: Edition) -> str:

@@ -21,7 +21,7 @@ SALT = "conference.registration.manage"
 
 
 # The token of a manage link (and of its edit/cancel/erase pages) in any text: the path segment
-# after "registration/manage/" (see conference/registration_urls.py).
+# after "registration/manage/" (see conference/app_urls.py).
 _TOKEN_IN_LINK = re.compile(r"(registration/manage/)[^/\s\"'<>]+")
 MASK = "…"
 

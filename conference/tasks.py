@@ -30,7 +30,7 @@ def requeue_notifications() -> dict[str, int]:
 @shared_task(name="conference.send_registration_reminders", ignore_result=True)
 def send_registration_reminders() -> int:
     """Periodic (see conference.schedule): remind confirmed delegates the day before."""
-    from conference.services import registrations_send_reminders
+    from conference.services.registrations import registrations_send_reminders
 
     return registrations_send_reminders()
 
@@ -38,6 +38,6 @@ def send_registration_reminders() -> int:
 @shared_task(name="conference.purge_registrations", ignore_result=True)
 def purge_registrations() -> int:
     """Periodic (see conference.schedule): erase registrations one year after their edition."""
-    from conference.services import registrations_purge
+    from conference.services.registrations import registrations_purge
 
     return registrations_purge()

@@ -2,9 +2,9 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
-from conference import services
 from conference.admin.search import FoldedSearchMixin
 from conference.models import AgendaItem, Chair, Edition, EditionParticipant
+from conference.services import registrations as services
 
 
 class ChairInline(admin.TabularInline):

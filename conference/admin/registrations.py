@@ -5,14 +5,14 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.contenttypes.admin import GenericTabularInline
 from django.core.exceptions import ValidationError
-from django.utils.formats import date_format
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from conference import services
+from conference import dates
 from conference.admin.search import FoldedSearchMixin
-from conference.forms import validation_error_to_form
+from conference.forms.registrations import validation_error_to_form
 from conference.models import AuditEntry, Edition, ProgrammePart, Registration
+from conference.services import registrations as services
 from conference.vietnamese import sort_key
 from provinces.models import ProvincialUnit
 
@@ -81,8 +81,9 @@ class RegistrationAdminForm(forms.ModelForm):
 
 
 def _service_action(name: str, description, service, done_message):
-    """An admin action that runs ``service`` (a bulk service of ``conference.services``: each row
-    in its own transaction) over the selection and reports what was done and what was refused."""
+    """An admin action that runs ``service`` (a bulk service of
+    ``conference.services.registrations``: each row in its own transaction) over the selection
+    and reports what was done and what was refused."""
 
     def action(modeladmin, request, queryset):
         done, errors = service(registrations=list(queryset), actor=request.user)
@@ -102,7 +103,7 @@ def unit_filter_label(unit: ProvincialUnit) -> str:
         return unit.name
     return gettext("%(name)s (until %(date)s)") % {
         "name": unit.name,
-        "date": date_format(unit.valid_until, "d/m/Y"),
+        "date": dates.short_date(unit.valid_until),
     }
 
 

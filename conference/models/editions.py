@@ -196,6 +196,29 @@ class Edition(LocalizedTextMixin, models.Model):
             and (self.registration_closes_at is None or now < self.registration_closes_at)
         )
 
+    def starts_at(self) -> datetime.datetime | None:
+        """The start of the first day, local time."""
+        if self.date is None:
+            return None
+        return timezone.make_aware(datetime.datetime.combine(self.date, datetime.time.min))
+
+    def changes_deadline(self) -> datetime.datetime | None:
+        """Until when delegates may change their registration: ``changes_until``, else the close
+        of registration, else the start of the first day."""
+        return self.changes_until or self.registration_closes_at or self.starts_at()
+
+    def changes_allowed(self, now: datetime.datetime | None = None) -> bool:
+        deadline = self.changes_deadline()
+        return deadline is None or (now or timezone.now()) < deadline
+
+    def cancel_allowed(self, now: datetime.datetime | None = None) -> bool:
+        """A delegate may cancel up to the end of the last day: a late cancellation still frees a
+        seat and a badge, which is better than a no-show."""
+        last_day = self.end_date or self.date
+        if last_day is None:
+            return True
+        return timezone.localdate(now or timezone.now()) <= last_day
+
     @property
     def status(self) -> str:
         today = timezone.localdate()

@@ -1,7 +1,7 @@
 """Delegate registration: the parts of an edition's programme, and one registration per delegate.
 
 States (see ``Registration.TRANSITIONS``; every change goes through
-``conference.services._registration_set_status``, which writes an audit entry)::
+``conference.services.registrations._registration_set_status``, which writes an audit entry)::
 
     waitlisted ──promotion──▶ pending ──▶ confirmed ──▶ checked_in
          │                      │  └────▶ declined

@@ -10,19 +10,12 @@ from django.utils.html import escape
 
 from conference.admin.outbox import NotificationAdmin
 from conference.models import AuditEntry, Notification
+from conference.notifications.registrations import queue_registration_email
 from conference.outbox import kind_label, notification_queue
-from conference.registration_emails import queue_registration_email
 from conference.signing import registration_from_token
 from tests.factories import EditionFactory, RegistrationFactory, UserFactory
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _english():
-    """Messages are compared in English (the source language); Vietnamese is tested by language."""
-    with translation.override("en"):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 Status = Notification.Status

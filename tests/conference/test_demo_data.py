@@ -14,11 +14,6 @@ from tests.html import texts
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 ACCOUNTS = {
     "admin": "admin-demo-2024",
     "organizer": "organizer-demo-2024",

@@ -3,25 +3,19 @@ from django.contrib.admin.models import LogEntry
 from django.urls import reverse
 from django.utils import translation
 
-from conference import services
 from conference.models import AuditEntry, EditionParticipant, Notification, Registration
-from tests.conference.conftest import delegate_data
+from conference.services import registrations as services
 from tests.factories import (
     EditionFactory,
     RegistrationFactory,
     UserFactory,
     current_unit,
+    delegate_data,
     unit_before_2025,
 )
 from tests.html import form_data, page_text
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def staff_client(client):
-    client.force_login(UserFactory(is_staff=True, is_superuser=True))
-    return client
 
 
 def test_registration_admin_folded_search(staff_client, open_edition):
@@ -350,7 +344,7 @@ def test_registration_admin_unit_filter_tells_former_units_apart(staff_client, o
 
 
 def test_registration_history_in_the_admin_reads_as_words(client):
-    from conference import services
+    from conference.services import registrations as services
 
     registration = RegistrationFactory(status="confirmed")
     admin_user = UserFactory(username="root", is_staff=True, is_superuser=True)

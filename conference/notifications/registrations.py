@@ -8,10 +8,11 @@ prepared here in that language.
 from __future__ import annotations
 
 from django.utils import translation
-from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from conference import dates
 from conference.outbox import notification_queue, register_kind
+from conference.signing import manage_url
 
 KINDS = {
     "registration_received": _("We have received your registration"),
@@ -39,24 +40,21 @@ LABELS = {
 
 def registration_context(registration, *, reason: str = "") -> dict:
     """Everything the templates show, as strings in the delegate's language."""
-    from conference.services import changes_deadline, deadline_text
-    from conference.signing import manage_url
-
     edition = registration.edition
     with translation.override(registration.language):
-        deadline = changes_deadline(edition)
+        deadline = edition.changes_deadline()
         return {
             "full_name": registration.full_name,
             "salutation": registration.salutation_word,
             "status": str(registration.get_status_display()),
             "edition_title": edition.title,
-            "edition_date": date_format(edition.date, "d/m/Y") if edition.date else "",
+            "edition_date": dates.short_date(edition.date) if edition.date else "",
             "venue": edition.venue,
             "unit": registration.unit.name if registration.unit_id else "",
             "organisation": registration.organisation_name,
             "badge_code": registration.badge_code,
             "manage_url": manage_url(registration),
-            "changes_until": deadline_text(deadline) if deadline else "",
+            "changes_until": dates.deadline_text(deadline) if deadline else "",
             "reason": reason,
             # Cancelled and declined registrations can only be viewed through the link.
             "can_change": registration.is_active,

@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 
-from conference.forms import RegistrationFilterForm
+from conference.forms.registrations import RegistrationFilterForm
 from conference.models import Edition
 from conference.signing import InvalidLink, registration_from_token
 

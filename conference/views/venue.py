@@ -13,15 +13,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from conference import badges, exports, venue
+from conference import badges, exports
 from conference.models import Edition, EditionParticipant, Registration
-from conference.pages import (
+from conference.permissions import can, department_of, is_organizer, require
+from conference.services import venue
+from conference.views.shared import (
     edition_or_404,
     registration_filters,
     render_edition,
     with_registration_link,
 )
-from conference.permissions import can, department_of, is_organizer, require
 
 CHECKIN_SESSION_KEY = "checkin_result"
 

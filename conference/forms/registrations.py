@@ -1,7 +1,8 @@
 """Forms of delegate registration: the public form, the delegate's changes, the "send me my
 link again" form, the liaison's and organizers' decisions and the organizers' filters.
 
-Forms check input; the rules (window, seats, duplicates, states) live in ``conference.services``.
+Forms check input; the rules (window, seats, duplicates, states) live in
+``conference.services.registrations``.
 """
 
 from __future__ import annotations

@@ -22,10 +22,10 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone, translation
-from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from conference import dates
 from conference.models import (
     AuditEntry,
     Edition,
@@ -34,8 +34,8 @@ from conference.models import (
     Registration,
 )
 from conference.models.registrations import CONSENT_VERSION, normalize_badge_code, normalize_email
+from conference.notifications.registrations import queue_registration_email
 from conference.phones import normalize_phone
-from conference.registration_emails import queue_registration_email
 
 Status = Registration.Status
 
@@ -74,27 +74,6 @@ DELEGATE_LABEL = AuditEntry.DELEGATE  # a code, shown translated (AuditEntry.act
 # ---------------------------------------------------------------------------------------------
 
 
-def _local(moment: datetime.datetime) -> str:
-    moment = timezone.localtime(moment)
-    return gettext("%(date)s at %(time)s") % {
-        # Day/month/year in both languages: the site is Vietnamese and so are its dates.
-        "date": date_format(moment, "d/m/Y"),
-        "time": date_format(moment, "H:i"),
-    }
-
-
-def deadline_text(moment: datetime.datetime) -> str:
-    """A deadline as people read it after "until": a deadline at midnight local time is the end
-    of the day before ("the end of 09/02/2027", not "10/02/2027 00:00", which reads as the
-    10th); any other time is shown with its date ("09/02/2027 at 17:00")."""
-    local = timezone.localtime(moment)
-    if local.time() == datetime.time.min:
-        return gettext("the end of %(date)s") % {
-            "date": date_format(local.date() - datetime.timedelta(days=1), "d/m/Y")
-        }
-    return _local(local)
-
-
 def registration_window_message(edition: Edition, now: datetime.datetime | None = None) -> str:
     """Empty while registration is open; otherwise the sentence a visitor reads."""
     now = now or timezone.now()
@@ -103,34 +82,17 @@ def registration_window_message(edition: Edition, now: datetime.datetime | None 
     held_on = edition.end_date or edition.date
     if held_on is not None and held_on < timezone.localdate(now):
         return gettext("This edition took place on %(date)s; registration is closed.") % {
-            "date": date_format(held_on, "d/m/Y")
+            "date": dates.short_date(held_on)
         }
     if edition.registration_opens_at is None:
         return gettext("Registration for this edition has not been scheduled yet.")
     if now < edition.registration_opens_at:
         return gettext("Registration opens on %(when)s.") % {
-            "when": _local(edition.registration_opens_at)
+            "when": dates.date_at_time(edition.registration_opens_at)
         }
     return gettext("Registration was open until %(when)s.") % {
-        "when": deadline_text(edition.registration_closes_at)
+        "when": dates.deadline_text(edition.registration_closes_at)
     }
-
-
-def edition_starts_at(edition: Edition) -> datetime.datetime | None:
-    if edition.date is None:
-        return None
-    return timezone.make_aware(datetime.datetime.combine(edition.date, datetime.time.min))
-
-
-def changes_deadline(edition: Edition) -> datetime.datetime | None:
-    """Until when delegates may change their registration: ``Edition.changes_until``, else the
-    close of registration, else the start of the first day."""
-    return edition.changes_until or edition.registration_closes_at or edition_starts_at(edition)
-
-
-def changes_allowed(edition: Edition, now: datetime.datetime | None = None) -> bool:
-    deadline = changes_deadline(edition)
-    return deadline is None or (now or timezone.now()) < deadline
 
 
 def decline_reason(registration: Registration) -> str:
@@ -149,15 +111,6 @@ def decline_reason(registration: Registration) -> str:
         .first()
     )
     return reason or ""
-
-
-def cancel_allowed(edition: Edition, now: datetime.datetime | None = None) -> bool:
-    """A delegate may cancel up to the end of the last day: a late cancellation still frees a
-    seat and a badge, which is better than a no-show."""
-    last_day = edition.end_date or edition.date
-    if last_day is None:
-        return True
-    return timezone.localdate(now or timezone.now()) <= last_day
 
 
 # ---------------------------------------------------------------------------------------------
@@ -460,7 +413,7 @@ def registration_can_edit(
     edition's change deadline. The manage page asks this to show its "change" button."""
     if registration.status not in Registration.EDITABLE_STATES:
         return False
-    return actor is not None or changes_allowed(registration.edition, now)
+    return actor is not None or registration.edition.changes_allowed(now)
 
 
 def registration_check_update(
@@ -473,10 +426,10 @@ def registration_check_update(
     """The checks of :func:`registration_update`, without saving: raises ``ValidationError``, else
     returns the cleaned values of ``EDITABLE_FIELDS``. The admin's form calls it in ``clean`` so
     that a refusal shows as a form error."""
-    if actor is None and not changes_allowed(registration.edition, now):
+    if actor is None and not registration.edition.changes_allowed(now):
         raise ValidationError(
             gettext("Changes were possible until %(when)s. Please contact the organizers.")
-            % {"when": deadline_text(changes_deadline(registration.edition))},
+            % {"when": dates.deadline_text(registration.edition.changes_deadline())},
             code="changes_closed",
         )
     if registration.status not in Registration.EDITABLE_STATES:
@@ -557,7 +510,7 @@ def registration_cancel(
     last day of the edition) or an organizer. A freed seat is offered to the waiting list."""
     _lock_edition(registration.edition)
     registration = Registration.objects.select_for_update().get(pk=registration.pk)
-    if actor is None and not cancel_allowed(registration.edition, now):
+    if actor is None and not registration.edition.cancel_allowed(now):
         raise ValidationError(
             gettext("The conference is over; the registration can no longer be cancelled."),
             code="cancel_closed",

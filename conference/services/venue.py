@@ -1,10 +1,11 @@
 """Writes and counts at the venue: the check-in desk of one edition, and the audit record of an
 export of personal data.
 
-The check-in itself is ``conference.services.registration_check_in`` (it normalises the code,
-refuses unknown, cancelled, declined, waitlisted and unconfirmed registrations and moves a
-confirmed one to checked in through the one state-change function, with its audit entry, and
-refuses a badge of another edition). This module turns its answer into what the desk shows.
+The check-in itself is ``conference.services.registrations.registration_check_in`` (it
+normalises the code, refuses unknown, cancelled, declined, waitlisted and unconfirmed
+registrations and moves a confirmed one to checked in through the one state-change function,
+with its audit entry, and refuses a badge of another edition). This module turns its answer
+into what the desk shows.
 """
 
 from __future__ import annotations
@@ -15,13 +16,12 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Q
-from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext
 
-from conference import services
+from conference import dates
 from conference.models import AuditEntry, Edition, Registration
 from conference.models.registrations import normalize_badge_code
+from conference.services import registrations as services
 
 
 @dataclass(frozen=True)
@@ -56,11 +56,6 @@ def who(registration: Registration) -> str:
     }
 
 
-def _when(moment: datetime.datetime) -> str:
-    moment = timezone.localtime(moment)
-    return f"{date_format(moment, 'H:i')} {date_format(moment, 'd/m/Y')}"
-
-
 @transaction.atomic
 def venue_check_in(
     *, edition: Edition, badge_code: str, actor, now: datetime.datetime | None = None
@@ -88,7 +83,8 @@ def venue_check_in(
     if already:
         return CheckIn(
             "already",
-            gettext("Already checked in at %(when)s") % {"when": _when(registration.checked_in_at)},
+            gettext("Already checked in at %(when)s")
+            % {"when": dates.time_then_date(registration.checked_in_at)},
             person=who(registration),
             code=code,
             registration_id=registration.pk,
