@@ -222,6 +222,9 @@ CELERY_BROKER_CONNECTION_TIMEOUT = 5
 # rows queued and overdue for OUTBOX_REQUEUE_AFTER seconds and requeues rows "sending" for longer
 # than OUTBOX_SENDING_TIMEOUT (a delivery task is stopped after half of it).
 OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=8)
+
+# The photo of a host-flag handover: checked by its content (Pillow), at most this many bytes.
+HANDOVER_PHOTO_MAX_BYTES = env.int("HANDOVER_PHOTO_MAX_BYTES", default=5_000_000)
 OUTBOX_RETRY_DELAY = env.float("OUTBOX_RETRY_DELAY", default=30.0)
 OUTBOX_RETRY_DELAY_MAX = env.float("OUTBOX_RETRY_DELAY_MAX", default=1800.0)
 OUTBOX_REQUEUE_AFTER = env.float("OUTBOX_REQUEUE_AFTER", default=120.0)

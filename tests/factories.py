@@ -11,6 +11,7 @@ from conference.models import (
     Chair,
     Edition,
     EditionParticipant,
+    Handover,
     ProgrammePart,
     Registration,
     User,
@@ -162,3 +163,21 @@ def form_post(**overrides):
     data.pop("language")
     data["consent"] = "on"
     return {key: value for key, value in data.items() if value is not None}
+
+
+class HandoverFactory(factory.django.DjangoModelFactory):
+    """A handover record as the service leaves it (made directly: the rules are the service's)."""
+
+    class Meta:
+        model = Handover
+
+    from_edition = factory.SubFactory(EditionFactory)
+    to_edition = factory.SubFactory(
+        EditionFactory,
+        number=factory.LazyAttribute(lambda o: o.factory_parent.from_edition.number + 1),
+    )
+    date = factory.LazyAttribute(lambda o: o.from_edition.date)
+    place = "Trung tâm Hội nghị tỉnh"
+    receiving_department = factory.LazyFunction(
+        lambda: Department.objects.get(unit=current_unit("25"))
+    )
