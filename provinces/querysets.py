@@ -32,9 +32,12 @@ class ProvincialUnitQuerySet(models.QuerySet):
     def for_page(self) -> ProvincialUnitQuerySet:
         """Everything a unit's page shows, also what its predecessors hosted and took part in, in
         a fixed number of queries."""
-        from conference.models import Edition, EditionParticipant
+        from conference.models import Edition, EditionParticipant, Handover
 
         editions = Edition.objects.with_host().order_by("number")
+        flags = Handover.objects.select_related(
+            "from_edition", "to_edition", "receiving_department__unit"
+        ).order_by("date")
         participations = EditionParticipant.objects.select_related(
             "edition__host__successor"
         ).order_by("edition__number")
@@ -49,6 +52,8 @@ class ProvincialUnitQuerySet(models.QuerySet):
             ),
             models.Prefetch("predecessors__hosted_editions", queryset=editions),
             models.Prefetch("predecessors__participations", queryset=participations),
+            models.Prefetch("department__flags_received", queryset=flags),
+            models.Prefetch("predecessors__department__flags_received", queryset=flags),
         )
 
     def former(self) -> ProvincialUnitQuerySet:

@@ -57,6 +57,15 @@ def unit_detail(request, pk: int):
             if member.pk != unit.pk:
                 entry["as"].append(member.name)
     participations = [took_part[number] for number in sorted(took_part)]
+    flags = sorted(
+        (
+            handover
+            for member in lineage
+            if hasattr(member, "department")
+            for handover in member.department.flags_received.all()
+        ),
+        key=lambda h: h.date,
+    )
     reorganisation = unit.ended_by or next((p.ended_by for p in predecessors if p.ended_by), None)
     return render(
         request,
@@ -69,6 +78,7 @@ def unit_detail(request, pk: int):
             "hosted": hosted,
             "held_in": [e for e in unit.editions_held_in.all() if e not in hosted],
             "participations": participations,
+            "flags": flags,
             "predecessors": predecessors,
             "shows_demo": any(e.is_demo for e in hosted)
             or any(p["edition"].is_demo for p in participations),

@@ -74,6 +74,7 @@ class NotificationAdmin(admin.ModelAdmin):
 
     class Media:
         css = {"all": ["conference/admin.css"]}
+
     fieldsets = [
         (
             None,

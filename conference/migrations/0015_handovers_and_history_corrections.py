@@ -99,7 +99,7 @@ def forwards(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("conference", "0012_handover_and_edition_lifecycle"),
+        ("conference", "0014_handover_and_edition_lifecycle"),
         ("provinces", "0003_reorganisations_and_continuing_units"),
     ]
 

@@ -62,9 +62,9 @@ def position_title(position: str, unit=None, organisation: str = "") -> str:
     if not position:
         return ""
     if position == Position.MOIT_DEPARTMENT_DIRECTOR and organisation:
-        return str(
-            _("Director General of %(organisation)s, Ministry of Industry and Trade")
-        ) % {"organisation": organisation}
+        return str(_("Director General of %(organisation)s, Ministry of Industry and Trade")) % {
+            "organisation": organisation
+        }
     if unit is not None and position in _WITH_UNIT:
         return str(_WITH_UNIT[position]) % {"unit": unit.name}
     return str(Position(position).label)

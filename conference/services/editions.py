@@ -25,33 +25,19 @@ from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from conference import dates
-from conference.models import AuditEntry, Edition, Handover
+from conference.models import Edition, Handover
 from conference.notifications.editions import queue_handover_emails
+from conference.services.audit import audit_record
 from provinces.models import Department
 
 Lifecycle = Edition.Lifecycle
 
+# Registered in conference/apps.py, with the core's other actions.
 AUDIT_ACTIONS = {
     "edition.lifecycle": pgettext_lazy("audit action", "stage changed"),
     "edition.create": pgettext_lazy("audit action", "edition created"),
     "edition.hand_over_flag": pgettext_lazy("audit action", "host flag handed over"),
 }
-
-
-def audit_record(
-    *, subject, action: str, actor=None, reason="", from_state="", to_state="", data=None
-):
-    # Stand-in until the shared audit writer (conference/services/audit.py) is merged.
-    return AuditEntry.objects.create(
-        actor=actor if getattr(actor, "pk", None) else None,
-        actor_label=str(actor or "")[:200],
-        action=action,
-        subject=subject,
-        from_state=from_state,
-        to_state=to_state,
-        reason=reason,
-        data=data or {},
-    )
 
 
 # How long before the edition's first day registration closes when the organizer did not set it.
@@ -62,8 +48,7 @@ def _lock(edition: Edition) -> Edition:
     return Edition.objects.select_for_update().get(pk=edition.pk)
 
 
-def _edition_set_lifecycle(edition: Edition, to: str, *, actor, reason: str = "") -> Edition:
-    """The one function every stage change goes through: checks the transition, saves, audits."""
+def _check_transition(edition: Edition, to: str) -> None:
     current = edition.lifecycle
     if to not in Edition.LIFECYCLE_TRANSITIONS[current]:
         raise ValidationError(
@@ -75,6 +60,12 @@ def _edition_set_lifecycle(edition: Edition, to: str, *, actor, reason: str = ""
                 "to": Lifecycle(to).label,
             },
         )
+
+
+def _edition_set_lifecycle(edition: Edition, to: str, *, actor, reason: str = "") -> Edition:
+    """The one function every stage change goes through: checks the transition, saves, audits."""
+    current = edition.lifecycle
+    _check_transition(edition, to)
     edition.lifecycle = to
     edition.full_clean()
     edition.save(update_fields=["lifecycle", "is_last_of_series"])
@@ -103,6 +94,7 @@ def edition_open_registration(*, edition: Edition, actor) -> Edition:
     """Open registration. Its window comes from the edition's dates: from now (or the opening the
     organizer set) until 7 days before the first day (or the closing the organizer set)."""
     edition = _lock(edition)
+    _check_transition(edition, Lifecycle.REGISTRATION_OPEN)
     _needs_date(edition)
     now = timezone.now()
     if edition.registration_opens_at is None:
@@ -128,6 +120,7 @@ def edition_open_registration(*, edition: Edition, actor) -> Edition:
 def edition_open_proposals(*, edition: Edition, actor) -> Edition:
     """Open proposals (tham luận, kiến nghị): only before the edition is held."""
     edition = _lock(edition)
+    _check_transition(edition, Lifecycle.PROPOSALS_OPEN)
     _needs_date(edition)
     if edition.date < timezone.localdate():
         raise ValidationError(
@@ -142,6 +135,7 @@ def edition_open_proposals(*, edition: Edition, actor) -> Edition:
 def edition_mark_held(*, edition: Edition, actor) -> Edition:
     """Mark the edition as held: from its first day."""
     edition = _lock(edition)
+    _check_transition(edition, Lifecycle.HELD)
     _needs_date(edition)
     if edition.date > timezone.localdate():
         raise ValidationError(
@@ -156,6 +150,7 @@ def edition_mark_held(*, edition: Edition, actor) -> Edition:
 def edition_close(*, edition: Edition, actor, last_of_series: bool = False) -> Edition:
     """Close a held edition: after its handover, or marked as the last of the series."""
     edition = _lock(edition)
+    _check_transition(edition, Lifecycle.CLOSED)
     handed = Handover.objects.filter(from_edition=edition).exists()
     if not handed and not last_of_series:
         raise ValidationError(
@@ -264,6 +259,12 @@ def edition_hand_over_flag(
             subject=to_edition, action="edition.create", actor=actor, to_state=Lifecycle.PLANNED
         )
     else:
+        if to_edition.is_demo:
+            raise ValidationError(
+                _("Edition %(next)s is sample data: delete it before handing over its flag."),
+                code="next_is_demo",
+                params={"next": to_edition.ordinal},
+            )
         if Handover.objects.filter(to_edition=to_edition).exists():
             raise ValidationError(
                 _("The flag of edition %(next)s has already been handed over."),

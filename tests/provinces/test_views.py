@@ -126,7 +126,12 @@ def test_unit_page_of_a_merged_unit_shows_its_successor_and_history(client):
         "The unit",
         "Department of Industry and Trade",
         "Editions hosted",
+        "Host flag received",
         "Took part in",
+    ]
+    assert texts(response, "flag-received") == [
+        "Flag of edition XI, received at edition X on 17/05/2024 by Hà Giang Department of "
+        "Industry and Trade"
     ]
     assert "Hà Giang Department of Industry and Trade" in text
     assert texts(response, "hosted-edition") == [
@@ -156,6 +161,10 @@ def test_unit_page_of_a_successor_lists_its_predecessors(client):
     assert texts(response, "hosted-edition") == [
         "XI Edition XI, 2025 · 17/10/2025 · host then: Hà Giang"
     ]
+    assert texts(response, "flag-received") == [
+        "Flag of edition XI, received at edition X on 17/05/2024 by Hà Giang Department of "
+        "Industry and Trade"
+    ]
     assert texts(response, tag="li")[-3:] == [
         "Edition IX, 2023 · as Hà Giang, Tuyên Quang",
         "Edition X, 2024 · as Hà Giang, Tuyên Quang",
@@ -170,6 +179,7 @@ def test_unit_page_of_an_unchanged_unit_has_one_history(client):
 
     assert dict(facts(response))["Valid"] == "from before our records begin until today"
     assert texts(response, "unit-history") == []
+    assert texts(response, "flag-received") == []
     assert texts(response, tag="li")[-3:] == [
         "Edition IX, 2023",
         "Edition X, 2024",
@@ -213,8 +223,8 @@ def test_unit_page_query_count_does_not_grow(client, django_assert_num_queries, 
         EditionParticipantFactory(edition=edition, unit=unit)
 
     # the unit with its department and successor, then hosted, held in, took part, predecessors
-    # and what they hosted and took part in
-    with django_assert_num_queries(7):
+    # and what they hosted and took part in, the flags received by its and their departments
+    with django_assert_num_queries(9):
         response = client.get(f"/en/provinces/{unit.pk}/")
 
     assert len(response.context["hosted"]) == rows + 1  # and IV, hosted by the former Phú Thọ
@@ -225,3 +235,15 @@ def test_department_is_named_in_the_page_language(client):
     page = client.get("/provinces/")
     assert "Sở Công Thương Bắc Ninh" in page.content.decode()
     assert "Department of Industry and Trade</td>" not in page.content.decode()
+
+
+def test_unit_page_of_ha_noi_shows_what_it_hosted_and_received(client):
+    ha_noi = current_unit("01")
+
+    response = client.get(f"/en/provinces/{ha_noi.pk}/")
+
+    assert texts(response, "hosted-edition") == ["X Edition X, 2024 · 17/05/2024"]
+    assert texts(response, "flag-received") == [
+        "Flag of edition X, received at edition IX on 28/07/2023 by Hà Nội Department of "
+        "Industry and Trade"
+    ]

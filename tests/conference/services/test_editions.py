@@ -251,12 +251,15 @@ def test_edition_stage_cannot_be_skipped(organizer, english):
 
 
 def test_edition_cannot_be_held_before_its_date(organizer, english):
-    edition = EditionFactory(number=30, date=timezone.localdate() + datetime.timedelta(days=3))
+    day = timezone.localdate() + datetime.timedelta(days=3)
+    edition = EditionFactory(number=30, date=day, lifecycle="proposals_open")
 
     with pytest.raises(ValidationError) as error:
         edition_mark_held(edition=edition, actor=organizer)
 
-    assert error.value.messages[0].startswith("Edition XXX starts on ")
+    assert error.value.messages == [
+        f"Edition XXX starts on {day:%d/%m/%Y}: it cannot be held before then."
+    ]
 
 
 def test_edition_cannot_close_without_its_handover(organizer, english):
@@ -298,3 +301,11 @@ def test_participants_of_the_giving_edition_are_who_is_notified():
         [],
         ["Sở Công Thương Hà Nội", "Sở Công Thương Phú Thọ"],
     )
+
+
+def test_hand_over_flag_refused_into_a_sample_edition(organizer, english):
+    EditionFactory(number=12, year=2026, host=current_unit("25"), is_demo=True)
+
+    assert _refusal(organizer) == [
+        "Edition XII is sample data: delete it before handing over its flag."
+    ]
