@@ -36,7 +36,7 @@ def test_flag_journey_shows_every_ordinal_with_its_handover(client):
     assert editions[4] == ("Edition IX, 2023 Host: Quảng Ninh · 28/07/2023 Flag handover not known")
     assert editions[5] == (
         "Edition X, 2024 Host: Hà Nội · 17/05/2024 Flag received at edition IX, on 28/07/2023 — "
-        "Hạ Long, Quảng Ninh Handed over by: not named in the source Received by: Hà Nội "
+        "Hạ Long, Quảng Ninh Handed over by: not named in the source Receiving department: Hà Nội "
         "Department of Industry and Trade Documented: TTXVN (baotintuc.vn), 28/07/2023: «Hợp tác "
         "phát triển ngành Công Thương các tỉnh, thành phố phía Bắc» — «Trao cờ đăng cai tổ chức "
         "hội nghị ngành công thương lần thứ X, năm 2024, cho thành phố Hà Nội»."
@@ -44,8 +44,8 @@ def test_flag_journey_shows_every_ordinal_with_its_handover(client):
     assert editions[6].startswith(
         "Edition XI, 2025 Host: Hà Giang (now part of Tuyên Quang) · held in Tuyên Quang · "
         "17/10/2025 Flag received at edition X, on 17/05/2024 — Hà Nội Handed over by: not named "
-        "in the source Received by: Hà Giang Department of Industry and Trade Hà Giang became part "
-        "of Tuyên Quang: from 01/07/2025 the duty passed to Tuyên Quang Department of Industry and "
+        "in the source Receiving department: Hà Giang Department of Industry and Trade Hà Giang "
+        "became part of Tuyên Quang: from 01/07/2025 the duty passed to Tuyên Quang Department of Industry and "
         "Trade."
     )
     assert texts(response, "current-holder") == [
