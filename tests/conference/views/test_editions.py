@@ -45,8 +45,8 @@ def test_flag_journey_shows_every_ordinal_with_its_handover(client):
         "Edition XI, 2025 Host: Hà Giang (now part of Tuyên Quang) · held in Tuyên Quang · "
         "17/10/2025 Flag received at edition X, on 17/05/2024 — Hà Nội Handed over by: not named "
         "in the source Receiving department: Hà Giang Department of Industry and Trade Hà Giang "
-        "became part of Tuyên Quang: from 01/07/2025 the duty passed to Tuyên Quang Department of Industry and "
-        "Trade."
+        "became part of Tuyên Quang: from 01/07/2025 the duty passed to Tuyên Quang Department of "
+        "Industry and Trade."
     )
     assert texts(response, "current-holder") == [
         "Latest handover: on 17/05/2024 the flag of edition XI went to Hà Giang Department of "
