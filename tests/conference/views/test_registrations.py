@@ -7,7 +7,7 @@ from django.utils import timezone, translation
 
 from conference.models import EditionParticipant, Registration
 from conference.services.registrations import registration_decline
-from conference.signing import manage_token, registration_from_token
+from conference.signing import manage_token
 from tests.factories import (
     LiaisonFactory,
     RegistrationFactory,
@@ -29,7 +29,7 @@ def link_target(text: str) -> str:
     the second it was made, so two tokens of one registration may differ on a loaded machine."""
     return re.sub(
         r"(registration/manage/)([^/\s]+)",
-        lambda m: f"{m[1]}<registration {registration_from_token(m[2]).pk}>",
+        lambda m: f"{m[1]}<registration {Registration.objects.from_manage_token(m[2]).pk}>",
         text,
     )
 
