@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('conference', '0013_text_maximum_lengths'),
-        ('provinces', '0003_reorganisations_and_continuing_units'),
+        ('provinces', '0004_unchanged_units_continue'),
     ]
 
     operations = [

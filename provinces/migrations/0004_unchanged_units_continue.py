@@ -12,8 +12,7 @@ ended. Idempotent."""
 
 import datetime
 
-import django.db.models.deletion
-from django.db import migrations, models
+from django.db import migrations
 
 from conference.vietnamese import fold, sort_key
 
@@ -128,41 +127,10 @@ def forwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ("provinces", "0002_load_units"),
+        ("provinces", "0003_reorganisations"),
         # So that every model pointing at a unit or a department is there to be moved.
         ("conference", "0011_xi_sources"),
     ]
 
-    operations = [
-        migrations.CreateModel(
-            name='Reorganisation',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.SlugField(help_text='For example 2025.', unique=True, verbose_name='key')),
-                ('name', models.CharField(max_length=300, verbose_name='name')),
-                ('name_en', models.CharField(blank=True, max_length=300, verbose_name='name (English)')),
-                ('resolution', models.CharField(blank=True, max_length=200, verbose_name='resolution')),
-                ('decided_on', models.DateField(help_text='The date the resolution was adopted and took effect.', verbose_name='adopted on')),
-                ('governments_from', models.DateField(help_text='The first day of the new units; merged units end the day before.', verbose_name='new governments from')),
-                ('sources', models.TextField(blank=True, verbose_name='sources')),
-            ],
-            options={
-                'verbose_name': 'reorganisation',
-                'verbose_name_plural': 'reorganisations',
-                'ordering': ['governments_from'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('governments_from__gte', models.F('decided_on'))), name='reorganisation_governments_after_decision')],
-            },
-        ),
-        migrations.AddField(
-            model_name='provincialunit',
-            name='ended_by',
-            field=models.ForeignKey(blank=True, help_text='The reorganisation that merged this unit into its successor.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='ended_units', to='provinces.reorganisation', verbose_name='ended by'),
-        ),
-        migrations.AddConstraint(
-            model_name='provincialunit',
-            constraint=models.CheckConstraint(condition=models.Q(('ended_by__isnull', True), ('valid_until__isnull', False), _connector='OR'), name='unit_ended_by_only_when_ended'),
-        ),
-        migrations.RunPython(forwards, migrations.RunPython.noop),
-    ]
+    operations = [migrations.RunPython(forwards, migrations.RunPython.noop)]
