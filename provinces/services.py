@@ -58,7 +58,7 @@ class ReorganisationPlan:
 def _date(value, name: str) -> datetime.date:
     for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
         try:
-            return datetime.datetime.strptime(str(value), fmt).date()
+            return datetime.datetime.strptime(str(value), fmt).date()  # noqa: DTZ007 (date only)
         except ValueError:
             continue
     raise ValidationError(

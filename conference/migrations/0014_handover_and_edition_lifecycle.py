@@ -8,8 +8,8 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('conference', '0013_text_maximum_lengths'),
-        ('provinces', '0004_unchanged_units_continue'),
+        ('conference', '0014_remove_liaison_group'),
+        ('provinces', '0003_reorganisations_and_continuing_units'),
     ]
 
     operations = [

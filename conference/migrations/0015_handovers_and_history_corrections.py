@@ -100,7 +100,7 @@ def forwards(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("conference", "0014_handover_and_edition_lifecycle"),
-        ("provinces", "0004_unchanged_units_continue"),
+        ("provinces", "0003_reorganisations_and_continuing_units"),
     ]
 
     operations = [migrations.RunPython(forwards, migrations.RunPython.noop)]

@@ -128,7 +128,7 @@ def forwards(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("provinces", "0003_reorganisations"),
+        ("provinces", "0003_reorganisations_and_continuing_units"),
         # So that every model pointing at a unit or a department is there to be moved.
         ("conference", "0011_xi_sources"),
     ]

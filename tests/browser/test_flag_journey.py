@@ -20,8 +20,9 @@ def test_flag_journey_reads_without_javascript_and_prints_without_the_menu(brows
         editions = page.locator("li.journey-edition").all_inner_texts()
         assert len(editions) == 7
         assert "Trao cờ" not in editions[0]
-        assert "Nhận cờ tại Hội nghị lần thứ IX, ngày 28/07/2023 — Hạ Long, Quảng Ninh" in (
-            editions[5]
+        assert (
+            "Nhận cờ tại Hội nghị lần thứ IX, ngày 28/07/2023 — Hạ Long, Quảng Ninh"
+            in (editions[5])
         )
         assert "Sở Công Thương Hà Giang" in editions[6]
         # Nothing sticks out of a 390 px screen.

@@ -114,7 +114,7 @@ def test_reorganisation_2025_file_matches_the_loaded_data(capsys):
         (
             {"decided_on": "20/13/2029"},
             "decided_on: 20/13/2029 is not a date (write 2025-07-01 or 01/07/2025).",
-        ),  # fmt: skip
+        ),
         ({"unchanged": ["99"]}, "No unit with code 99 existed on 31/12/2029."),
         ({"colour": "red"}, "Unknown fields: colour. Missing fields: -."),
     ],

@@ -214,7 +214,7 @@ def test_one_current_flag_holder_is_a_database_constraint():
     HandoverFactory(from_edition=EditionFactory(number=50), is_current=False)
 
     # PostgreSQL names the constraint, SQLite the column.
-    with pytest.raises(IntegrityError, match="handover_one_current_flag_holder|is_current"):
+    with pytest.raises(IntegrityError, match=r"handover_one_current_flag_holder|is_current"):
         HandoverFactory(from_edition=EditionFactory(number=60), is_current=True)
 
 

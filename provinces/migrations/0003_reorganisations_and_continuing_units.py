@@ -1,7 +1,10 @@
 """Reorganisations of provincial units become data: a Reorganisation row (the resolution, the
-date it was adopted, the first day of the new governments) that ends the units it merged. The
-data follows in 0004 (a separate migration: PostgreSQL builds this one's indexes at its end,
-which it refuses on a table with rows changed in the same transaction)."""
+date it was adopted, the first day of the new governments) that ends the units it merged.
+
+The data (the ten unchanged units made one each, the 2025 reorganisation recorded) follows in
+0004, a separate migration: PostgreSQL builds this one's indexes at its end, which it refuses on a
+table with rows changed in the same transaction. (This migration once held both; a database that
+applied that version finds 0004 has nothing left to do.)"""
 
 import django.db.models.deletion
 from django.db import migrations, models
