@@ -135,7 +135,9 @@ def _set_state(
 
 def _locked(proposal: Proposal) -> Proposal:
     return (
-        Proposal.objects.select_for_update().select_related("edition", "unit").get(pk=proposal.pk)
+        Proposal.objects.select_for_update(of=("self",))
+        .select_related("edition", "unit")
+        .get(pk=proposal.pk)
     )
 
 
@@ -324,7 +326,7 @@ def reviewers_assign(
     reviewers = list(reviewers)
     ids = sorted({p.pk for p in proposals})
     locked = list(
-        Proposal.objects.select_for_update()
+        Proposal.objects.select_for_update(of=("self",))
         .select_related("unit")
         .filter(pk__in=ids)
         .order_by("pk")
@@ -551,14 +553,14 @@ def decisions_publish(*, edition: Edition, actor) -> list[Proposal]:
     """Publish every recorded decision of ``edition`` at once: each proposal takes its decided
     state and its department is told. Running it again publishes only what was decided since."""
     proposals = list(
-        Proposal.objects.select_for_update()
+        Proposal.objects.select_for_update(of=("self",))
         .filter(edition=edition, state=State.DECIDED)
         .select_related("edition", "unit")
         .order_by("pk")
     )
     decisions = {
         d.proposal_id: d
-        for d in Decision.objects.select_for_update()
+        for d in Decision.objects.select_for_update(of=("self",))
         .filter(proposal__in=proposals, published_at__isnull=True)
         .select_related("related_proposal")
     }
@@ -665,7 +667,7 @@ def proposals_carry_over(*, source: Edition, target: Edition, actor) -> list[Pro
             gettext("Proposals are carried over to a later edition."), code="invalid_target"
         )
     originals = list(
-        Proposal.objects.select_for_update()
+        Proposal.objects.select_for_update(of=("self",))
         .filter(edition=source, state__in=Proposal.OPEN, carried_over_to__isnull=True)
         .select_related("unit")
         .order_by("pk")
