@@ -68,6 +68,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
+    "conference.middleware.SecurityHeadersMiddleware",
 ]
 
 ROOT_URLCONF = "conference.urls"
@@ -143,6 +144,11 @@ AXES_CLIENT_IP_CALLABLE = "conference.ratelimit.client_ip"
 RATELIMIT_POSTS = env.int("RATELIMIT_POSTS", default=30)
 RATELIMIT_PERIOD = env.int("RATELIMIT_PERIOD", default=600)
 RATELIMIT_TRUSTED_PROXIES = env.int("RATELIMIT_TRUSTED_PROXIES", default=0)
+# Per client address (conference.views.accounts): failed logins whatever the username (against
+# one password tried on many accounts), and password-reset requests per hour.
+LOGIN_FAILURES_PER_CLIENT = env.int("LOGIN_FAILURES_PER_CLIENT", default=20)
+LOGIN_FAILURES_PERIOD = env.int("LOGIN_FAILURES_PERIOD", default=3600)
+PASSWORD_RESET_POSTS = env.int("PASSWORD_RESET_POSTS", default=5)
 # When the cache cannot be reached, the limits count per process (fail open, logged once) and the
 # cache is asked again after this many seconds (conference.ratelimit).
 RATELIMIT_CACHE_RETRY = env.float("RATELIMIT_CACHE_RETRY", default=30.0)
@@ -179,6 +185,12 @@ WHITENOISE_USE_FINDERS = DEBUG or TESTING
 WHITENOISE_AUTOREFRESH = DEBUG or TESTING
 MEDIA_ROOT = DATA_DIR / "media"
 MEDIA_URL = "media/"
+# Proposals' attachments and answers: outside MEDIA_ROOT and STATIC_ROOT (never served directly;
+# downloaded through a view that checks who may see them), under random names.
+PROPOSALS_FILES_DIR = Path(env.str("PROPOSALS_FILES_DIR", default=str(DATA_DIR / "private")))
+PROPOSAL_FILE_MAX_MB = env.int("PROPOSAL_FILE_MAX_MB", default=10)
+PROPOSAL_FILES_TOTAL_MAX_MB = env.int("PROPOSAL_FILES_TOTAL_MAX_MB", default=25)
+PROPOSAL_FILES_MAX_COUNT = env.int("PROPOSAL_FILES_MAX_COUNT", default=10)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
@@ -277,10 +289,21 @@ MESSAGE_STORAGE = "django.contrib.messages.storage.fallback.FallbackStorage"
 
 # Security: production (DEBUG off) gets the settings `manage.py check --deploy` asks for.
 SESSION_COOKIE_HTTPONLY = True
+# A superuser's session ends sooner than others' (conference.views.accounts).
+SUPERUSER_SESSION_SECONDS = env.int("SUPERUSER_SESSION_SECONDS", default=2 * 3600)
 CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# Sent on every response by conference.middleware (no inline script or style anywhere).
+CONTENT_SECURITY_POLICY = env.str(
+    "CONTENT_SECURITY_POLICY",
+    default=(
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; "
+        "form-action 'self'; frame-ancestors 'none'; frame-src 'self'"
+    ),
+)
 if not DEBUG and not TESTING:
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
     SESSION_COOKIE_SECURE = True

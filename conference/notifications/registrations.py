@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from conference import dates
 from conference.outbox import notification_queue, register_kind
-from conference.signing import manage_url
+from conference.signing import link_put_in, manage_url
 
 KINDS = {
     "registration_received": _("We have received your registration"),
@@ -53,7 +53,8 @@ def registration_context(registration, *, reason: str = "") -> dict:
             "unit": registration.unit.name if registration.unit_id else "",
             "organisation": registration.organisation_name,
             "badge_code": registration.badge_code,
-            "manage_url": manage_url(registration),
+            # The placeholder: the token goes in when the email is sent (``_put_in_link``).
+            "manage_url": manage_url(registration, stored=True),
             "changes_until": dates.deadline_text(deadline) if deadline else "",
             "reason": reason,
             # Cancelled and declined registrations can only be viewed through the link.
@@ -84,7 +85,19 @@ def queue_registration_email(
     )
 
 
+def _put_in_link(notification, body: str) -> str:
+    """At send time: the working link of the registration the email is about."""
+    from conference.models import Registration
+
+    registration = Registration.objects.filter(pk=notification.object_id or None).first()
+    return link_put_in(body, registration)
+
+
 for _name, _subject in KINDS.items():
     register_kind(
-        _name, subject=_subject, template=f"conference/emails/{_name}", label=LABELS[_name]
+        _name,
+        subject=_subject,
+        template=f"conference/emails/{_name}",
+        label=LABELS[_name],
+        finish=_put_in_link,
     )

@@ -22,7 +22,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone, translation
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from conference import dates
@@ -36,6 +36,8 @@ from conference.models import (
 from conference.models.registrations import CONSENT_VERSION, normalize_badge_code, normalize_email
 from conference.notifications.registrations import queue_registration_email
 from conference.phones import normalize_phone
+from conference.services.audit import audit_record
+from conference.services.privacy import personal_data_redact
 
 Status = Registration.Status
 
@@ -66,7 +68,18 @@ EDITABLE_FIELDS = (
     "language",
 )
 
-DELEGATE_LABEL = AuditEntry.DELEGATE  # a code, shown translated (AuditEntry.actor_display)
+# The audit actions of registration (registered by conference/apps.py): one per state reached
+# (``registration.<status>``), and the changes that are not transitions.
+AUDIT_ACTIONS = {
+    "registration.create": pgettext_lazy("audit action", "registered"),
+    "registration.update": pgettext_lazy("audit action", "details changed"),
+    "registration.pending": pgettext_lazy("audit action", "moved from the waiting list"),
+    "registration.confirmed": pgettext_lazy("audit action", "confirmed"),
+    "registration.declined": pgettext_lazy("audit action", "declined"),
+    "registration.cancelled": pgettext_lazy("audit action", "cancelled"),
+    "registration.checked_in": pgettext_lazy("audit action", "checked in"),
+    "registration.erase": pgettext_lazy("audit action", "erased with its personal data"),
+}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -104,7 +117,7 @@ def decline_reason(registration: Registration) -> str:
         AuditEntry.objects.filter(
             content_type=ContentType.objects.get_for_model(Registration),
             object_id=str(registration.pk),
-            action=AuditEntry.Action.REGISTRATION_DECLINED,
+            action=f"registration.{Status.DECLINED}",
         )
         .order_by("-created_at", "-id")
         .values_list("reason", flat=True)
@@ -118,32 +131,10 @@ def decline_reason(registration: Registration) -> str:
 # ---------------------------------------------------------------------------------------------
 
 
-def _actor_label(actor) -> str:
-    if actor is None:
-        return DELEGATE_LABEL
-    return str(actor)[:200]
-
-
-def _audit(
-    registration: Registration,
-    *,
-    action: str,
-    actor,
-    from_state: str = "",
-    to_state: str = "",
-    reason: str = "",
-    data: dict[str, Any] | None = None,
-    label: str = "",
-) -> AuditEntry:
-    return AuditEntry.objects.create(
-        actor=actor if getattr(actor, "pk", None) else None,
-        actor_label=label or _actor_label(actor),
-        action=action,
-        subject=registration,
-        from_state=from_state,
-        to_state=to_state,
-        reason=reason,
-        data=data or {},
+def _audit(registration: Registration, *, action: str, actor, **kwargs) -> AuditEntry:
+    """An audit entry about ``registration``: ``actor`` None is the delegate (their link)."""
+    return audit_record(
+        subject=registration, action=action, actor=actor or AuditEntry.DELEGATE, **kwargs
     )
 
 
@@ -528,7 +519,8 @@ def registration_promote_next(*, edition: Edition, actor=None) -> list[Registrat
     """Move waiting registrations to pending, first come first served, as long as seats are
     free: a waiting delegate is skipped while their unit's quota is full (a seat freed in another
     unit does not belong to them) but keeps their place. Called after every cancellation and
-    decline, and by organizers after raising a capacity or a quota. Returns those promoted."""
+    decline, and through conference.services.editions after a capacity or a quota changed.
+    Returns those promoted."""
     edition = _lock_edition(edition)
     participants = {
         participant.unit_id: participant
@@ -703,7 +695,7 @@ def registrations_send_reminders(*, today: datetime.date | None = None) -> int:
 RETENTION_DAYS = 365
 
 
-def _erase(registration: Registration, *, actor, reason: str, label: str = "") -> None:
+def _erase(registration: Registration, *, actor, reason: str) -> None:
     """Delete the registration and the emails about it (their bodies hold the personal data).
     The audit log keeps that it happened, without the data."""
     from django.contrib.contenttypes.models import ContentType
@@ -721,16 +713,28 @@ def _erase(registration: Registration, *, actor, reason: str, label: str = "") -
         from_state=registration.status,
         reason=reason,
         data={"edition": registration.edition.number},
-        label=label,
+    )
+    personal_data_redact(
+        full_name=registration.full_name,
+        email=registration.email,
+        phone=registration.phone,
+        edition_id=registration.edition_id,
     )
     registration.delete()
 
 
 @transaction.atomic
 def registration_erase(*, registration: Registration, actor=None, reason: str = "") -> None:
-    """Delete a registration and its personal data at the delegate's request (their link) or an
-    organizer's. An active registration is cancelled first, without an email, so its seat goes
-    to the waiting list."""
+    """Delete a registration and its personal data at the delegate's request (their link, no
+    ``actor``) or an organizer's (``actor``, who must say why: the audit log keeps both). An
+    active registration is cancelled first, without an email, so its seat goes to the waiting
+    list."""
+    reason = reason.strip()
+    if actor is not None and not reason:
+        raise ValidationError(
+            gettext("Say why the registration is erased: the history keeps the reason."),
+            code="reason_required",
+        )
     edition = _lock_edition(registration.edition)
     registration = Registration.objects.select_for_update().get(pk=registration.pk)
     held_seat = registration.holds_seat
@@ -754,10 +758,7 @@ def registrations_purge(*, today: datetime.date | None = None) -> int:
     count = 0
     for registration in old.select_for_update(of=("self",)).iterator(chunk_size=500):
         _erase(
-            registration,
-            actor=None,
-            reason=gettext("Retention period ended."),
-            label=AuditEntry.RETENTION_JOB,
+            registration, actor=AuditEntry.RETENTION_JOB, reason=gettext("Retention period ended.")
         )
         count += 1
     return count

@@ -16,12 +16,15 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Q
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 
 from conference import dates
 from conference.models import AuditEntry, Edition, Registration
 from conference.models.registrations import normalize_badge_code
 from conference.services import registrations as services
+from conference.services.audit import audit_record
+
+AUDIT_ACTIONS = {"registration.export": pgettext_lazy("audit action", "registrations exported")}
 
 
 @dataclass(frozen=True)
@@ -99,21 +102,21 @@ def venue_check_in(
 
 
 def checkin_counts(edition: Edition) -> dict[str, int]:
-    """Checked in so far, out of those expected (confirmed or checked in), in one query."""
+    """Checked in so far, out of those expected (those with a badge: confirmed or checked in), in
+    one query."""
     Status = Registration.Status
     return Registration.objects.for_edition(edition).aggregate(
         checked_in=Count("pk", filter=Q(status=Status.CHECKED_IN)),
-        expected=Count("pk", filter=Q(status__in=[Status.CONFIRMED, Status.CHECKED_IN])),
+        expected=Count("pk", filter=Q(status__in=Registration.GETS_BADGE)),
     )
 
 
 def export_record(*, edition: Edition, actor, file_format: str, filters: dict) -> AuditEntry:
     """Who took the personal data of which registrations out of the site, and when (Decree
     13/2023/NĐ-CP asks that processing be traceable)."""
-    return AuditEntry.objects.create(
-        actor=actor if getattr(actor, "pk", None) else None,
-        actor_label=str(actor)[:200],
-        action="registration.export",
+    return audit_record(
         subject=edition,
+        action="registration.export",
+        actor=actor,
         data={"format": file_format, "filters": filters},
     )

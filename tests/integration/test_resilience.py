@@ -216,7 +216,7 @@ class Registrar(threading.Thread):
         for n in range(self.count):
             time.sleep(max(0.0, started + n * self.every - time.monotonic()))
             try:
-                status, location, _body = self.browser.post(
+                status, _location, _body = self.browser.post(
                     path, delegate(self.edition, n, tag="hon-loan")
                 )
             except OSError as error:

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth.models import Group, Permission
+from django.core.management import call_command, get_commands
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.urls import reverse
@@ -131,6 +132,10 @@ class Command(BaseCommand):
         with transaction.atomic():
             self._edition()
             accounts = self._accounts()
+        # Other apps' sample data, by command name (the core imports no other app).
+        for command in ("demo_proposals",):
+            if command in get_commands():
+                call_command(command, stdout=self.stdout)
         self._print_accounts(accounts)
 
     # The sample edition -------------------------------------------------------------------------
@@ -263,7 +268,6 @@ class Command(BaseCommand):
         user.groups.add(Group.objects.get(name="reviewer"))
 
     def _role_liaison(self, user: User) -> None:
-        user.groups.add(Group.objects.get(name="liaison"))
         department = Department.objects.get(
             unit=ProvincialUnit.objects.current().get(code=DEMO_LIAISON_UNIT_CODE)
         )
