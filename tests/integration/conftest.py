@@ -119,7 +119,7 @@ def static_root(tmp_path_factory):
     folder = tmp_path_factory.mktemp("static")
     (folder / "collect_settings.py").write_text(
         "from conference.settings import *  # noqa: F403\n"
-        "STORAGES = {**STORAGES, 'staticfiles': {'BACKEND': "  # noqa: F405
+        "STORAGES = {**STORAGES, 'staticfiles': {'BACKEND': "
         "'django.contrib.staticfiles.storage.ManifestStaticFilesStorage'}}\n"
     )
     env = production_env(
