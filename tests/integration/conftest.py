@@ -11,6 +11,7 @@ import pytest
 
 from tests.integration.servers import (
     BASE_DIR,
+    CeleryBeat,
     CeleryWorker,
     Gunicorn,
     RedisServer,
@@ -90,11 +91,12 @@ def start_worker(transactional_db, publishing, redis_server, smtp_server, tmp_pa
 
     for key, value in WORKER_OUTBOX_SETTINGS.items():
         setattr(settings, key, value)
-    workers: list[CeleryWorker] = []
+    workers: list[CeleryWorker | CeleryBeat] = []
 
-    def start(*, beat: bool = True, outbox: dict | None = None) -> CeleryWorker:
+    def start(*, beat: bool | str = True, outbox: dict | None = None) -> CeleryWorker | CeleryBeat:
         """``outbox``: the OUTBOX_* settings of the worker (default: the short ones above;
-        ``{}`` for the site's defaults)."""
+        ``{}`` for the site's defaults). ``beat``: True embeds beat in the worker, False runs
+        none, ``"only"`` starts beat alone as its own process (as in production)."""
         env = worker_env(
             database_url=database_url(connection.settings_dict),
             broker_url=redis_server.url,
@@ -102,9 +104,12 @@ def start_worker(transactional_db, publishing, redis_server, smtp_server, tmp_pa
             data_dir=tmp_path / "data",
             **(WORKER_OUTBOX_SETTINGS if outbox is None else outbox),
         )
-        worker = CeleryWorker(tmp_path / "celery", env, beat=beat).start()
+        if beat == "only":
+            worker = CeleryBeat(tmp_path / "celery", env)
+        else:
+            worker = CeleryWorker(tmp_path / "celery", env, beat=bool(beat))
         workers.append(worker)
-        return worker
+        return worker.start()
 
     yield start
     for worker in workers:
