@@ -267,6 +267,9 @@ CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = False
 # attempts (about 45 minutes of Redis outage).
 CELERY_BROKER_CONNECTION_MAX_RETRIES = None
 
+# The photo of a host-flag handover: checked by its content (Pillow), at most this many bytes.
+HANDOVER_PHOTO_MAX_BYTES = env.int("HANDOVER_PHOTO_MAX_BYTES", default=5_000_000)
+
 CACHES = {
     "default": env.cache_url("CACHE_URL", default="locmemcache://"),
 }

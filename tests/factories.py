@@ -11,6 +11,7 @@ from conference.models import (
     Chair,
     Edition,
     EditionParticipant,
+    Handover,
     ProgrammePart,
     Registration,
     User,
@@ -250,3 +251,21 @@ class ReviewFactory(factory.django.DjangoModelFactory):
     score = 4
     recommendation = "accept"
     comments = "Đề xuất thiết thực."
+
+
+class HandoverFactory(factory.django.DjangoModelFactory):
+    """A handover record as the service leaves it (made directly: the rules are the service's)."""
+
+    class Meta:
+        model = Handover
+
+    from_edition = factory.SubFactory(EditionFactory)
+    to_edition = factory.SubFactory(
+        EditionFactory,
+        number=factory.LazyAttribute(lambda o: o.factory_parent.from_edition.number + 1),
+    )
+    date = factory.LazyAttribute(lambda o: o.from_edition.date)
+    place = "Trung tâm Hội nghị tỉnh"
+    receiving_department = factory.LazyFunction(
+        lambda: Department.objects.get(unit=current_unit("25"))
+    )

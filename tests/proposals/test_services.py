@@ -66,7 +66,7 @@ def test_proposal_submit_is_refused_after_the_deadline(edition, people):
     proposal = ProposalFactory(edition=edition)
     window = edition.proposal_window
     window.opens_at = None
-    window.closes_at = timezone.make_aware(datetime.datetime(2026, 1, 10))
+    window.closes_at = timezone.make_aware(datetime.datetime(2026, 1, 10))  # noqa: DTZ001 (made aware)
     window.save()
     with pytest.raises(ValidationError) as error:
         services.proposal_submit(proposal=proposal, actor=people.liaison)
