@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('conference', '0013_text_maximum_lengths'),
+        ('conference', '0015_handovers_and_history_corrections'),
         ('provinces', '0002_load_units'),
     ]
 
