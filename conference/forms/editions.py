@@ -58,7 +58,9 @@ class HandoverForm(forms.Form):
         if edition.date:
             self.fields["date"].initial = edition.date
         day = edition.date
-        departments = Department.objects.select_related("unit").ordered()
+        departments = Department.objects.select_related("unit").order_by(
+            "unit__sort_key", "unit__valid_from"
+        )
         if day is not None:
             from provinces.models import ProvincialUnit
 
