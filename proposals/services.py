@@ -19,11 +19,10 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from conference.dates import deadline_text
+from conference.dates import deadline_text, short_datetime
 from conference.models import Edition
 from conference.predicates import REVIEWER, roles
 from conference.services.audit import audit_record
@@ -87,7 +86,7 @@ def proposal_window_message(edition: Edition, now: datetime.datetime | None = No
         return gettext("Proposals for this edition have not been scheduled yet.")
     if window.opens_at is not None and now < window.opens_at:
         return gettext("Proposals may be submitted from %(when)s.") % {
-            "when": date_format(timezone.localtime(window.opens_at), "d/m/Y H:i")
+            "when": short_datetime(window.opens_at)
         }
     if now < window.closes_at:
         return gettext("Proposals may be submitted until %(when)s.") % {
