@@ -372,9 +372,15 @@ def test_changelist_shows_kinds_by_label_and_filters_by_them(admin_client):
     choices = [c for c in _filter_choices(response, "kind") if c != "outbox_unit_test"]
     assert choices == [
         "All",
+        "Answer to a proposal",
+        "Decision on a proposal",
         "Email address to confirm",
+        "Host flag handed over",
         "Moved up from the waiting list",
         "Password reset",
+        "Proposal deadline reminder",
+        "Proposal received",
+        "Proposals to review",
         "Put on the waiting list",
         "Registration cancelled",
         "Registration confirmed",

@@ -11,12 +11,17 @@ from django.test import RequestFactory
 from django.urls import reverse
 
 from conference.models import AuditEntry, Notification
+from proposals.models import Attachment, Decision, MinistryResponse
 from tests.factories import (
     AgendaItemFactory,
     ChairFactory,
     LiaisonFactory,
     ProgrammePartFactory,
+    ProposalFactory,
+    ProposalWindowFactory,
     RegistrationFactory,
+    ReviewerAssignmentFactory,
+    ReviewFactory,
     UserFactory,
 )
 
@@ -60,6 +65,17 @@ def one_of_everything(open_edition):
     ChairFactory(edition=open_edition)
     AgendaItemFactory(edition=open_edition)
     LiaisonFactory(username="liaison-x")
+    ProposalWindowFactory(edition=open_edition)
+    proposal = ProposalFactory(edition=open_edition, state="in_review")
+    ReviewerAssignmentFactory(proposal=proposal)
+    ReviewFactory(proposal=proposal)
+    Decision.objects.create(proposal=proposal, outcome="accept")
+    MinistryResponse.objects.create(
+        proposal=proposal, status="answered", date=open_edition.date, issued_by="Bộ", text="-"
+    )
+    Attachment.objects.create(
+        proposal=proposal, kind="pdf", file="x.pdf", original_name="x.pdf", size=1
+    )
     Notification.objects.create(
         recipient="a@example.vn", kind="test_email", event_key="test:1", subject="s", body_text="t"
     )

@@ -47,6 +47,20 @@ def test_admin_index_orders_apps_and_models_in_vietnamese(superuser_client):
             ],
         ),
         (
+            "Kiến nghị, đề xuất",
+            [
+                "Kiến nghị",
+                "Lĩnh vực",
+                "Phân công thẩm định",
+                "Quyết định",
+                "Tệp đính kèm",
+                "Thời hạn nhận kiến nghị",
+                "Văn bản liên quan",
+                "Văn bản trả lời",
+                "Ý kiến thẩm định",
+            ],
+        ),
+        (
             "Tỉnh, thành phố và Sở Công Thương",
             ["Cán bộ của Sở", "Đợt sắp xếp đơn vị hành chính", "Sở Công Thương", "Tỉnh, thành phố"],
         ),
@@ -74,6 +88,7 @@ def test_admin_index_in_english_is_alphabetical(superuser_client):
         "Authentication and Authorization",
         "Axes",
         "Conference",
+        "Proposals",
         "Provinces and departments",
     ]
 

@@ -363,8 +363,9 @@ def test_breadcrumbs_label_translated(client, open_edition):
 def test_registration_admin_unit_filter_tells_former_units_apart(staff_client, open_edition):
     RegistrationFactory(edition=open_edition, unit=current_unit("01"))
     RegistrationFactory(edition=open_edition, unit=current_unit("31"))
-    former_hanoi = unit_before_2025("01")
-    old = RegistrationFactory(edition=EditionFactory(), unit=former_hanoi)
+    # Hà Nội continued through 2025 as one unit; Hải Phòng merged into the new Hải Phòng
+    former_haiphong = unit_before_2025("31")
+    old = RegistrationFactory(edition=EditionFactory(), unit=former_haiphong)
     RegistrationFactory(edition=EditionFactory(), unit=unit_before_2025("27"))
     with translation.override("en"):
         url = reverse("admin:conference_registration_changelist")
@@ -379,10 +380,10 @@ def test_registration_admin_unit_filter_tells_former_units_apart(staff_client, o
         "All",
         "Bắc Ninh (until 30/06/2025)",
         "Hà Nội",
-        "Hà Nội (until 30/06/2025)",
         "Hải Phòng",
+        "Hải Phòng (until 30/06/2025)",
     ]
-    filtered = staff_client.get(url, {"unit": former_hanoi.pk})
+    filtered = staff_client.get(url, {"unit": former_haiphong.pk})
     assert list(filtered.context["cl"].result_list) == [old]
 
 
