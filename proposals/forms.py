@@ -9,6 +9,7 @@ from django.utils.translation import pgettext_lazy
 
 from conference.models import Edition
 from conference.predicates import REVIEWER
+from conference.text_input import CleanInputMixin
 from proposals.models import Decision, MinistryResponse, PolicyArea, Proposal, Recommendation
 from proposals.services import PROPOSAL_FIELDS
 from provinces.models import ProvincialUnit
@@ -22,7 +23,7 @@ def reviewers():
     )
 
 
-class ProposalForm(forms.ModelForm):
+class ProposalForm(CleanInputMixin, forms.ModelForm):
     class Meta:
         model = Proposal
         fields = PROPOSAL_FIELDS
@@ -39,7 +40,7 @@ class ProposalForm(forms.ModelForm):
         self.fields["area"].empty_label = _("Choose a policy area")
 
 
-class AttachmentForm(forms.Form):
+class AttachmentForm(CleanInputMixin, forms.Form):
     file = forms.FileField(
         label=_("Add a file"),
         help_text=_("PDF, Word (DOCX) or Excel (XLSX)."),
@@ -53,13 +54,13 @@ class AttachmentForm(forms.Form):
     )
 
 
-class WithdrawForm(forms.Form):
+class WithdrawForm(CleanInputMixin, forms.Form):
     reason = forms.CharField(
         label=_("Reason for withdrawing"), widget=forms.Textarea(attrs={"rows": 3})
     )
 
 
-class ReviewForm(forms.Form):
+class ReviewForm(CleanInputMixin, forms.Form):
     score = forms.TypedChoiceField(
         label=_("Score"),
         choices=[(n, str(n)) for n in range(1, 6)],
@@ -90,7 +91,7 @@ class ReviewForm(forms.Form):
         )
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(CleanInputMixin, forms.Form):
     outcome = forms.ChoiceField(label=_("Decision"), choices=Decision.Outcome.choices)
     reason = forms.CharField(
         label=_("Reason or comments for the department"),
@@ -112,7 +113,7 @@ class DecisionForm(forms.Form):
         )
 
 
-class AssignForm(forms.Form):
+class AssignForm(CleanInputMixin, forms.Form):
     reviewers = forms.ModelMultipleChoiceField(
         label=_("Reviewers"),
         queryset=get_user_model().objects.none(),
@@ -144,7 +145,7 @@ class BulkAssignForm(AssignForm):
         return data
 
 
-class ResponseForm(forms.Form):
+class ResponseForm(CleanInputMixin, forms.Form):
     status = forms.ChoiceField(label=_("Status"), choices=MinistryResponse.Status.choices)
     date = forms.DateField(label=_("Date of the document"), help_text=_("dd/mm/yyyy"))
     number = forms.CharField(label=_("Document number"), required=False, max_length=100)
@@ -155,7 +156,7 @@ class ResponseForm(forms.Form):
     file = forms.FileField(label=_("File (PDF, DOCX or XLSX)"), required=False)
 
 
-class CarryOverForm(forms.Form):
+class CarryOverForm(CleanInputMixin, forms.Form):
     target = forms.ModelChoiceField(
         label=_("Carry the open proposals over to"), queryset=Edition.objects.none()
     )
@@ -165,7 +166,7 @@ class CarryOverForm(forms.Form):
         self.fields["target"].queryset = Edition.objects.filter(number__gt=edition.number)
 
 
-class _ChoiceFilters(forms.Form):
+class _ChoiceFilters(CleanInputMixin, forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["area"].choices = [("", _("All areas"))] + [

@@ -24,7 +24,7 @@ class ProvincialUnitAdmin(FoldedSearchMixin, admin.ModelAdmin):
     list_select_related = ["successor", "ended_by"]
 
 
-class ReorganisationFileForm(forms.Form):
+class ReorganisationFileForm(CleanInputMixin, forms.Form):
     file = forms.FileField(label=_("Reorganisation file (JSON)"))
     dry_run = forms.BooleanField(
         label=_("Dry run"),

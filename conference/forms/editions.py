@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from conference.models.handovers import validate_handover_photo
+from conference.text_input import CleanInputMixin
 from provinces.models import Department
 
 
@@ -15,7 +16,7 @@ class DepartmentChoiceField(forms.ModelChoiceField):
         return obj.display_name
 
 
-class HandoverForm(forms.Form):
+class HandoverForm(CleanInputMixin, forms.Form):
     """What the organizer records at the close of an edition; the rules are the service's."""
 
     date = forms.DateField(label=_("Date of the handover"))
@@ -89,7 +90,7 @@ class HandoverForm(forms.Form):
             self.add_error(None, error)
 
 
-class CloseForm(forms.Form):
+class CloseForm(CleanInputMixin, forms.Form):
     last_of_series = forms.BooleanField(
         label=_("This is the last edition of the series (no flag to hand over)"), required=False
     )
