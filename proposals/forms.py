@@ -23,6 +23,17 @@ def reviewers():
     )
 
 
+def related_choices(proposal: Proposal):
+    """The proposals one may be merged into or duplicate: of the same edition and policy area
+    (a list of every proposal of an edition would be thousands of options)."""
+    return (
+        Proposal.objects.filter(edition_id=proposal.edition_id, area_id=proposal.area_id)
+        .submitted()
+        .exclude(pk=proposal.pk)
+        .order_by("sort_key")
+    )
+
+
 class ProposalForm(CleanInputMixin, forms.ModelForm):
     class Meta:
         model = Proposal
@@ -83,12 +94,7 @@ class ReviewForm(CleanInputMixin, forms.Form):
 
     def __init__(self, *args, proposal: Proposal, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["related_proposal"].queryset = (
-            Proposal.objects.filter(edition=proposal.edition)
-            .submitted()
-            .exclude(pk=proposal.pk)
-            .order_by("sort_key")
-        )
+        self.fields["related_proposal"].queryset = related_choices(proposal)
 
 
 class DecisionForm(CleanInputMixin, forms.Form):
@@ -105,12 +111,7 @@ class DecisionForm(CleanInputMixin, forms.Form):
 
     def __init__(self, *args, proposal: Proposal, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["related_proposal"].queryset = (
-            Proposal.objects.filter(edition=proposal.edition)
-            .submitted()
-            .exclude(pk=proposal.pk)
-            .order_by("sort_key")
-        )
+        self.fields["related_proposal"].queryset = related_choices(proposal)
 
 
 class AssignForm(CleanInputMixin, forms.Form):
