@@ -122,6 +122,7 @@ def test_phone_refused(typed):
 
 def test_registration_transitions_map_is_the_documented_one():
     assert {s: sorted(t) for s, t in Registration.TRANSITIONS.items()} == {
+        "unverified": ["cancelled", "pending", "waitlisted"],
         "pending": ["cancelled", "confirmed", "declined"],
         "confirmed": ["cancelled", "checked_in"],
         "waitlisted": ["cancelled", "pending"],
