@@ -75,7 +75,7 @@ from django.conf import settings as s
 
 django.setup()
 database = s.DATABASES["default"]
-print(json.dumps({
+print(json.dumps(default=lambda o: f"{type(o).__module__}.{type(o).__qualname__}", obj={
     "DEBUG": s.DEBUG,
     "DATABASE": {key: database.get(key) for key in ("ENGINE", "NAME", "HOST", "PORT", "USER")},
     "CONN_MAX_AGE": database["CONN_MAX_AGE"],
@@ -95,7 +95,7 @@ print(json.dumps({
     "CACHE": s.CACHES["default"],
     "RATELIMIT": [s.RATELIMIT_POSTS, s.RATELIMIT_PERIOD, s.RATELIMIT_TRUSTED_PROXIES],
     "AXES_CLIENT_IP_CALLABLE": s.AXES_CLIENT_IP_CALLABLE,
-}, default=lambda value: type(value).__name__))
+}))
 """
 
 
@@ -191,8 +191,12 @@ def test_settings_production_read_the_environment(tmp_path):
         "CACHE": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": "redis://127.0.0.1:6379/1",
-            # a cache that does not answer within half a second is down, at once
-            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5, "retry": "Retry"},
+            # A cache that does not answer at once is treated as down (rate limits fail open).
+            "OPTIONS": {
+                "socket_connect_timeout": 0.5,
+                "socket_timeout": 0.5,
+                "retry": "redis.retry.Retry",
+            },
         },
         "RATELIMIT": [30, 600, 1],
         "AXES_CLIENT_IP_CALLABLE": "conference.ratelimit.client_ip",
