@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from conference.models.handovers import validate_handover_photo
+from conference.text_input import CleanInputMixin
 from provinces.models import Department
 
 
@@ -15,7 +16,7 @@ class DepartmentChoiceField(forms.ModelChoiceField):
         return obj.display_name
 
 
-class HandoverForm(forms.Form):
+class HandoverForm(CleanInputMixin, forms.Form):
     """What the organizer records at the close of an edition; the rules are the service's."""
 
     date = forms.DateField(label=_("Date of the handover"))
@@ -40,7 +41,10 @@ class HandoverForm(forms.Form):
     received_by_title = forms.CharField(label=_("Their title"), max_length=200, required=False)
     documented = forms.BooleanField(label=_("A source states it"), required=False)
     source = forms.CharField(
-        label=_("Source"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Source"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
     notes = forms.CharField(
         label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2})
@@ -58,7 +62,7 @@ class HandoverForm(forms.Form):
         if edition.date:
             self.fields["date"].initial = edition.date
         day = edition.date
-        departments = Department.objects.select_related("unit").ordered()
+        departments = Department.objects.select_related("unit").order_by("unit__sort_key")
         if day is not None:
             from provinces.models import ProvincialUnit
 
@@ -87,7 +91,7 @@ class HandoverForm(forms.Form):
             self.add_error(None, error)
 
 
-class CloseForm(forms.Form):
+class CloseForm(CleanInputMixin, forms.Form):
     last_of_series = forms.BooleanField(
         label=_("This is the last edition of the series (no flag to hand over)"), required=False
     )
