@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -52,6 +53,7 @@ class RelatedDocumentInline(admin.TabularInline):
     model = RelatedDocument
     fields = ["number", "date", "title", "title_en", "url", "note"]
     extra = 0
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}  # Django 6's default
 
 
 class ResponseInline(admin.StackedInline):

@@ -41,10 +41,7 @@ class HandoverForm(CleanInputMixin, forms.Form):
     received_by_title = forms.CharField(label=_("Their title"), max_length=200, required=False)
     documented = forms.BooleanField(label=_("A source states it"), required=False)
     source = forms.CharField(
-        label=_("Source"),
-        required=False,
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 2}),
+        label=_("Source"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
     notes = forms.CharField(
         label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2})
@@ -62,7 +59,9 @@ class HandoverForm(CleanInputMixin, forms.Form):
         if edition.date:
             self.fields["date"].initial = edition.date
         day = edition.date
-        departments = Department.objects.select_related("unit").order_by("unit__sort_key")
+        departments = Department.objects.select_related("unit").order_by(
+            "unit__sort_key", "unit__valid_from"
+        )
         if day is not None:
             from provinces.models import ProvincialUnit
 

@@ -14,7 +14,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from conference.signing import manage_token
-from tests.factories import RegistrationFactory, UserFactory, current_unit
+from tests.factories import ProposalFactory, RegistrationFactory, UserFactory, current_unit
 
 pytestmark = pytest.mark.django_db
 
@@ -49,6 +49,10 @@ def pages(open_edition):
         "token": manage_token(registration),
         "unit_id": current_unit("01").pk,
         "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+        # any other page of one object: a proposal's pk (other objects' pages answer 404, which
+        # must carry the same headers)
+        "pk": ProposalFactory(edition=open_edition).pk,
+        "fmt": "json",
     }
     special = {
         "provinces:unit_detail": {"pk": current_unit("01").pk},
