@@ -22,6 +22,17 @@ def reviewers():
     )
 
 
+def related_choices(proposal: Proposal):
+    """The proposals one may be merged into or duplicate: of the same edition and policy area
+    (a list of every proposal of an edition would be thousands of options)."""
+    return (
+        Proposal.objects.filter(edition_id=proposal.edition_id, area_id=proposal.area_id)
+        .submitted()
+        .exclude(pk=proposal.pk)
+        .order_by("sort_key")
+    )
+
+
 class ProposalForm(forms.ModelForm):
     class Meta:
         model = Proposal
@@ -82,12 +93,7 @@ class ReviewForm(forms.Form):
 
     def __init__(self, *args, proposal: Proposal, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["related_proposal"].queryset = (
-            Proposal.objects.filter(edition=proposal.edition)
-            .submitted()
-            .exclude(pk=proposal.pk)
-            .order_by("sort_key")
-        )
+        self.fields["related_proposal"].queryset = related_choices(proposal)
 
 
 class DecisionForm(forms.Form):
@@ -104,12 +110,7 @@ class DecisionForm(forms.Form):
 
     def __init__(self, *args, proposal: Proposal, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["related_proposal"].queryset = (
-            Proposal.objects.filter(edition=proposal.edition)
-            .submitted()
-            .exclude(pk=proposal.pk)
-            .order_by("sort_key")
-        )
+        self.fields["related_proposal"].queryset = related_choices(proposal)
 
 
 class AssignForm(forms.Form):

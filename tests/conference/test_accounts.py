@@ -68,14 +68,14 @@ def test_menu_offers_each_role_its_work_pages(client):
 
     client.force_login(UserFactory(username="org", roles=["organizer"]))
     assert texts(client.get("/en/"), "nav-link") == [
-        "Home", "Editions", "Provinces", "Registrations", "Check-in",
+        "Home", "Editions", "Provinces", "Registrations", "Proposals", "Check-in",
     ]  # fmt: skip
     client.force_login(LiaisonFactory(username="lia"))
     assert texts(client.get("/en/"), "nav-link") == [
-        "Home", "Editions", "Provinces", "My delegation",
+        "Home", "Editions", "Provinces", "My delegation", "Our proposals",
     ]  # fmt: skip
     client.force_login(UserFactory(username="rev", roles=["reviewer"]))
-    assert texts(client.get("/en/"), "nav-link") == ["Home", "Editions", "Provinces"]
+    assert texts(client.get("/en/"), "nav-link") == ["Home", "Editions", "Provinces", "My reviews"]
 
 
 def test_anonymous_menu_offers_login(client):

@@ -254,3 +254,16 @@ def test_list_query_count_is_constant_in_rows(client, edition, people, role, url
     _grow(edition, people, 6)
     many = _queries(client, url_of(edition))
     assert many == one
+
+
+@pytest.mark.pdf
+def test_compiled_pdf_is_for_organizers_and_names_the_edition(client, edition, people, world):
+    url = reverse("proposals:export_pdf") + f"?edition={edition.number}"
+    client.force_login(people.liaison)
+    assert client.get(url).status_code == 403
+    client.force_login(people.organizer)
+    response = client.get(url)
+    assert (response["Content-Type"], response.content[:5]) == ("application/pdf", b"%PDF-")
+    assert response["Content-Disposition"] == (
+        f'attachment; filename="tong-hop-kien-nghi-{edition.ordinal}-{edition.year}.pdf"'
+    )
