@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 
 from conference.admin.search import FoldedSearchMixin
 from provinces.models import Department, DepartmentMember, ProvincialUnit
@@ -16,6 +17,8 @@ class ProvincialUnitAdmin(FoldedSearchMixin, admin.ModelAdmin):
 
 @admin.register(Department)
 class DepartmentAdmin(FoldedSearchMixin, admin.ModelAdmin):
+    # A website typed without a scheme is https (Django 6's default; no deprecation warning).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["name", "unit", "email", "phone"]
     search_fields = ["email"]
     folded_search_fields = ("search_text",)
