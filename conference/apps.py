@@ -8,7 +8,16 @@ class ConferenceConfig(AppConfig):
     verbose_name = _("Conference")
 
     def ready(self) -> None:
-        from conference import checks  # noqa: F401 (registers the system checks)
+        from conference import (
+            checks,  # noqa: F401 (registers the system checks)
+            outbox,
+        )
+        from conference.services import registrations, venue
+        from conference.services.audit import register_audit_actions
+
+        # The core's audit actions, in the order the audit log's filter lists them.
+        for actions in (registrations.AUDIT_ACTIONS, venue.AUDIT_ACTIONS, outbox.AUDIT_ACTIONS):
+            register_audit_actions(actions)
 
 
 class ConferenceAdminConfig(admin_apps.AdminConfig):

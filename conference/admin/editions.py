@@ -2,9 +2,9 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
-from conference import services
 from conference.admin.search import FoldedSearchMixin
 from conference.models import AgendaItem, Chair, Edition, EditionParticipant
+from conference.services.editions import edition_fill_free_seats
 
 
 class ChairInline(admin.TabularInline):
@@ -22,7 +22,7 @@ class AgendaItemInline(admin.TabularInline):
 def _promote_after_raise(modeladmin, request, edition) -> None:
     """After a capacity or a quota changed: give the free seats to the waiting list (the
     service skips those whose unit is still full) and say how many moved."""
-    promoted = services.registration_promote_next(edition=edition, actor=request.user)
+    promoted = edition_fill_free_seats(edition=edition, actor=request.user)
     if promoted:
         modeladmin.message_user(
             request,

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from conference.models import AuditEntry, Registration
-from conference.venue import venue_check_in
+from conference.services.venue import venue_check_in
 from provinces.models import Department
 from tests.factories import (
     EditionFactory,

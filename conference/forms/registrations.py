@@ -1,7 +1,9 @@
 """Forms of delegate registration: the public form, the delegate's changes, the "send me my
-link again" form, the liaison's and organizers' decisions and the organizers' filters.
+link again" form, the liaison's and organizers' decisions (the organizers' filters:
+conference/filters.py).
 
-Forms check input; the rules (window, seats, duplicates, states) live in ``conference.services``.
+Forms check input; the rules (window, seats, duplicates, states) live in
+``conference.services.registrations``.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from django.utils.translation import pgettext_lazy
 
 from conference.models import Edition, ProgrammePart, Registration
 from conference.phones import INVALID_MESSAGE, format_phone, normalize_phone
+from conference.text_input import CleanInputMixin
 from provinces.models import ProvincialUnit
 
 CONSENT_PURPOSE = _(
@@ -83,7 +86,7 @@ WIDGETS = {
 }
 
 
-class DelegateDetailsForm(forms.ModelForm):
+class DelegateDetailsForm(CleanInputMixin, forms.ModelForm):
     """What the public form and the delegate's change form share: the phone, the parts of the
     programme (asked only when the edition has several), the salutations. The service builds and
     validates the instance (constraints under its locks), so the model's own checks are skipped."""
@@ -249,7 +252,7 @@ class RegistrationEditForm(DelegateDetailsForm):
         return {key: value for key, value in self.cleaned_data.items() if key != "parts"}
 
 
-class ManageLinkForm(forms.Form):
+class ManageLinkForm(CleanInputMixin, forms.Form):
     email = forms.EmailField(
         label=_("The email address you registered with"),
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
@@ -270,7 +273,7 @@ class ManageLinkForm(forms.Form):
         return bool(self.data.get("website", "").strip())
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(CleanInputMixin, forms.Form):
     """Confirm, decline or cancel the ticked registrations, with an optional reason."""
 
     ACTIONS = [
@@ -293,71 +296,6 @@ class DecisionForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["registrations"].queryset = queryset
         self.fields["action"].choices = [c for c in self.ACTIONS if c[0] in actions]
-
-
-class RegistrationFilterForm(forms.Form):
-    """The organizers' list filters; the exports use the same form so they match the list."""
-
-    edition = forms.ModelChoiceField(
-        label=_("Edition"),
-        queryset=Edition.objects.order_by("-number"),
-        required=False,
-        empty_label=None,
-        to_field_name="number",
-    )
-    unit = UnitChoiceField(
-        label=_("Province or city"),
-        queryset=ProvincialUnit.objects.none(),
-        required=False,
-        empty_label=_("All"),
-    )
-    status = forms.ChoiceField(
-        label=_("Status"),
-        choices=[("", _("All"))] + list(Registration.Status.choices),
-        required=False,
-    )
-    organisation_kind = forms.ChoiceField(
-        label=_("Kind of organisation"),
-        choices=[("", _("All"))] + list(Registration.OrganisationKind.choices),
-        required=False,
-    )
-    q = forms.CharField(label=_("Search"), required=False, max_length=100)
-
-    def __init__(self, *args, edition: Edition, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.edition_default = edition
-        self.fields["unit"].queryset = ProvincialUnit.objects.filter(
-            participations__edition=self.selected_edition()
-        ).order_by("sort_key")
-
-    def selected_edition(self) -> Edition:
-        if not hasattr(self, "_selected"):
-            number = self.data.get("edition")
-            found = None
-            if str(number) == str(self.edition_default.number):
-                found = self.edition_default
-            elif number and str(number).isdigit():
-                found = Edition.objects.filter(number=number).first()
-            self._selected = found or self.edition_default
-        return self._selected
-
-    def filter(self, queryset):
-        """The registrations matching the filters (of the selected edition); invalid filters are
-        ignored, never an error page."""
-        edition = self.selected_edition()
-        queryset = queryset.for_edition(edition)
-        if not self.is_valid():
-            return queryset
-        data = self.cleaned_data
-        if data.get("unit"):
-            queryset = queryset.for_unit(data["unit"])
-        if data.get("status"):
-            queryset = queryset.filter(status=data["status"])
-        if data.get("organisation_kind"):
-            queryset = queryset.filter(organisation_kind=data["organisation_kind"])
-        if data.get("q"):
-            queryset = queryset.search(data["q"])
-        return queryset
 
 
 def validation_error_to_form(form: forms.Form, error: ValidationError) -> None:

@@ -13,15 +13,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from conference import badges, exports, venue
+from conference import badges, exports
 from conference.models import Edition, EditionParticipant, Registration
-from conference.pages import (
+from conference.permissions import can, department_of, is_organizer, require
+from conference.services import venue
+from conference.views.shared import (
     edition_or_404,
     registration_filters,
     render_edition,
     with_registration_link,
 )
-from conference.permissions import can, department_of, is_organizer, require
 
 CHECKIN_SESSION_KEY = "checkin_result"
 
@@ -75,7 +76,7 @@ def badge_index(request, number: int):
     if organizer:
         others = (
             Registration.objects.for_edition(edition)
-            .filter(unit__isnull=True, status__in=badges.BADGE_STATES)
+            .filter(unit__isnull=True, status__in=Registration.GETS_BADGE)
             .count()
         )
     return render_edition(
@@ -193,9 +194,8 @@ def checkin(request, number: int):
 def _filtered(request):
     """The organizers' list filters, read exactly as the list page reads them."""
     require(request.user, "edition.manage")
-    filters = registration_filters(request)
-    edition = filters.selected_edition()
-    return edition, filters.filter(Registration.objects.all())
+    filters = registration_filters(request, Registration.objects.all())
+    return filters.selected_edition(), filters.qs
 
 
 def _filename(edition: Edition, extension: str) -> str:

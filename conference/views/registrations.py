@@ -12,8 +12,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from conference import services
-from conference.forms import (
+from conference import dates
+from conference.forms.registrations import (
     DecisionForm,
     ManageLinkForm,
     RegistrationEditForm,
@@ -21,15 +21,17 @@ from conference.forms import (
     validation_error_to_form,
 )
 from conference.models import EditionParticipant, Registration
-from conference.pages import (
+from conference.permissions import department_of, require
+from conference.ratelimit import ratelimit
+from conference.services import registrations as services
+from conference.services.editions import edition_fill_free_seats
+from conference.signing import manage_token
+from conference.views.shared import (
     edition_or_404,
     registration_filters,
     render_edition,
     with_registration_link,
 )
-from conference.permissions import department_of, require
-from conference.ratelimit import ratelimit
-from conference.signing import manage_token
 
 SENT_SESSION_KEY = "registration_sent_to"
 
@@ -150,8 +152,8 @@ def registration_manage(request, registration: Registration, token: str):
             "token": token,
             "can_edit": services.registration_can_edit(registration),
             "can_cancel": registration.can_become(Registration.Status.CANCELLED)
-            and services.cancel_allowed(edition),
-            "changes_until": services.changes_deadline(edition),
+            and edition.cancel_allowed(),
+            "changes_until": edition.changes_deadline(),
             "decline_reason": services.decline_reason(registration),
         },
     )
@@ -164,12 +166,12 @@ def registration_edit(request, registration: Registration, token: str):
     if not registration.is_active or registration.status == Registration.Status.CHECKED_IN:
         messages.error(request, _no_longer_changeable(registration))
         return redirect(manage)
-    if not services.changes_allowed(registration.edition):
-        deadline = services.changes_deadline(registration.edition)
+    if not registration.edition.changes_allowed():
+        deadline = registration.edition.changes_deadline()
         messages.error(
             request,
             _("Changes were possible until %(when)s. Please contact the organizers.")
-            % {"when": services.deadline_text(deadline)},
+            % {"when": dates.deadline_text(deadline)},
         )
         return redirect(manage)
     form = RegistrationEditForm(request.POST or None, instance=registration)
@@ -313,9 +315,9 @@ def delegation(request, number: int, unit_id: int | None = None):
 def registration_list(request):
     """Every registration of an edition, with filters, search, counts per province."""
     require(request.user, "edition.manage")
-    filters = registration_filters(request)
+    filters = registration_filters(request, Registration.objects.with_related())
     edition = filters.selected_edition()
-    registrations = filters.filter(Registration.objects.with_related()).ordered()
+    registrations = filters.qs.ordered()
     decision = DecisionForm(
         request.POST or None,
         queryset=Registration.objects.for_edition(edition),
@@ -323,7 +325,7 @@ def registration_list(request):
     )
     if request.method == "POST" and "promote" in request.POST:
         # After raising the capacity or a quota: fill the free seats from the waiting list.
-        promoted = services.registration_promote_next(edition=edition, actor=request.user)
+        promoted = edition_fill_free_seats(edition=edition, actor=request.user)
         messages.success(
             request,
             _("Moved from the waiting list: %(count)s.") % {"count": len(promoted)},
@@ -349,7 +351,7 @@ def registration_list(request):
         "conference/registration_list.html",
         {
             "edition": edition,
-            "filters": filters,
+            "filters": filters.form,
             "page": page,
             "per_unit": per_unit,
             "seats": services.seats_summary(edition),

@@ -1,0 +1,80 @@
+"""The core app's URLs, in the "conference" namespace (``{% url "conference:home" %}``); included
+by the site's ``conference/urls.py`` under the language prefix."""
+
+from django.urls import path
+
+from conference.views import public, registrations, venue
+
+app_name = "conference"
+urlpatterns = [
+    # The public pages
+    path("", public.home, name="home"),
+    path("editions/", public.edition_list, name="edition_list"),
+    path("editions/<int:number>/", public.edition_detail, name="edition_detail"),
+    path("delegation/", public.delegation_current, name="delegation_current"),
+    path("checkin/", public.checkin_current, name="checkin_current"),
+    # Delegate registration
+    path(
+        "editions/<int:number>/register/",
+        registrations.registration_create,
+        name="registration_create",
+    ),
+    path(
+        "editions/<int:number>/register/sent/",
+        registrations.registration_sent,
+        name="registration_sent",
+    ),
+    path(
+        "editions/<int:number>/register/link/",
+        registrations.registration_link,
+        name="registration_link",
+    ),
+    path(
+        "registration/manage/<str:token>/",
+        registrations.registration_manage,
+        name="registration_manage",
+    ),
+    path(
+        "registration/manage/<str:token>/edit/",
+        registrations.registration_edit,
+        name="registration_edit",
+    ),
+    path(
+        "registration/manage/<str:token>/cancel/",
+        registrations.registration_cancel,
+        name="registration_cancel",
+    ),
+    path(
+        "registration/manage/<str:token>/erase/",
+        registrations.registration_erase,
+        name="registration_erase",
+    ),
+    path("editions/<int:number>/delegation/", registrations.delegation, name="delegation"),
+    path(
+        "editions/<int:number>/delegation/<int:unit_id>/",
+        registrations.delegation,
+        name="delegation_unit",
+    ),
+    path("registrations/", registrations.registration_list, name="registration_list"),
+    # At the venue: badges, the check-in desk and the organizers' exports
+    path("editions/<int:number>/badges/", venue.badge_index, name="badge_index"),
+    path(
+        "editions/<int:number>/badges/unit/<int:unit_id>.pdf",
+        venue.badge_sheet_unit,
+        name="badge_sheet_unit",
+    ),
+    path(
+        "editions/<int:number>/badges/others.pdf",
+        venue.badge_sheet_others,
+        name="badge_sheet_others",
+    ),
+    path("registrations/<int:pk>/badge.pdf", venue.badge_registration, name="badge_registration"),
+    path("registration/manage/<str:token>/badge.pdf", venue.badge_delegate, name="badge_delegate"),
+    path("editions/<int:number>/checkin/", venue.checkin, name="checkin"),
+    path("registrations/export.csv", venue.registration_export_csv, name="registration_export_csv"),
+    path(
+        "registrations/export.xlsx",
+        venue.registration_export_xlsx,
+        name="registration_export_xlsx",
+    ),
+]

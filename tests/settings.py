@@ -1,0 +1,11 @@
+"""Settings of the test suite: the site's settings, with what only tests may change.
+
+pytest loads this module (``DJANGO_SETTINGS_MODULE`` in pyproject.toml); servers and workers that
+tests start in subprocesses use ``conference.settings`` itself (tests/integration/servers.py).
+"""
+
+from conference.settings import *  # noqa: F403
+
+# PBKDF2's many rounds are the point in production and most of a user's creation time in tests;
+# the hash is stored with its algorithm, so tests that log in still check a real password.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
