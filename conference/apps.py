@@ -8,8 +8,12 @@ class ConferenceConfig(AppConfig):
     verbose_name = _("Conference")
 
     def ready(self) -> None:
+        import importlib
+        import pkgutil
+
         from conference import (
             checks,  # noqa: F401 (registers the system checks)
+            notifications,
             outbox,
         )
         from conference.services import registrations, venue
@@ -18,6 +22,10 @@ class ConferenceConfig(AppConfig):
         # The core's audit actions, in the order the audit log's filter lists them.
         for actions in (registrations.AUDIT_ACTIONS, venue.AUDIT_ACTIONS, outbox.AUDIT_ACTIONS):
             register_audit_actions(actions)
+        # Every kind of email registers itself (and how to finish its body at send time) on
+        # import: load them all, so a worker that only delivers knows every kind.
+        for module in pkgutil.iter_modules(notifications.__path__):
+            importlib.import_module(f"{notifications.__name__}.{module.name}")
 
 
 class ConferenceAdminConfig(admin_apps.AdminConfig):

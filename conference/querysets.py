@@ -23,15 +23,6 @@ class EditionQuerySet(models.QuerySet):
             Prefetch("chairs", queryset=Chair.objects.select_related("unit").order_by("order"))
         )
 
-    def with_flag_handed_to(self) -> EditionQuerySet:
-        """Each edition with the edition(s) whose host received the flag at its close."""
-        return self.prefetch_related(
-            Prefetch(
-                "flag_handed_to",
-                queryset=self.model.objects.with_host().order_by("number"),
-            )
-        )
-
     def next_or_current(self):
         """The edition people should see first: the next one to be held, else the latest."""
         today = timezone.localdate()

@@ -146,6 +146,19 @@ class _Fallback:
 _FALLBACK = _Fallback()
 
 
+def count(key: str, *, period: int) -> int:
+    """How many requests ``key`` counted in the current window (without counting one); from
+    this process's counters while the cache is unavailable."""
+    window = int(time.time() // period)
+    cache_key = f"ratelimit:{key}:{window}"
+    try:
+        return cache.get(cache_key) or 0
+    except Exception:  # the backend's own errors: count as hit() does, in this process
+        with _FALLBACK.lock:
+            counted_window, counted = _FALLBACK.counts.get(cache_key, (window, 0))
+        return counted if counted_window == window else 0
+
+
 def ratelimit(
     scope: str, *, limit: int | None = None, period: int | None = None, methods=("POST",)
 ):

@@ -68,6 +68,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
+    "conference.middleware.SecurityHeadersMiddleware",
 ]
 
 ROOT_URLCONF = "conference.urls"
@@ -143,6 +144,11 @@ AXES_CLIENT_IP_CALLABLE = "conference.ratelimit.client_ip"
 RATELIMIT_POSTS = env.int("RATELIMIT_POSTS", default=30)
 RATELIMIT_PERIOD = env.int("RATELIMIT_PERIOD", default=600)
 RATELIMIT_TRUSTED_PROXIES = env.int("RATELIMIT_TRUSTED_PROXIES", default=0)
+# Per client address (conference.views.accounts): failed logins whatever the username (against
+# one password tried on many accounts), and password-reset requests per hour.
+LOGIN_FAILURES_PER_CLIENT = env.int("LOGIN_FAILURES_PER_CLIENT", default=20)
+LOGIN_FAILURES_PERIOD = env.int("LOGIN_FAILURES_PERIOD", default=3600)
+PASSWORD_RESET_POSTS = env.int("PASSWORD_RESET_POSTS", default=5)
 # When the cache cannot be reached, the limits count per process (fail open, logged once) and the
 # cache is asked again after this many seconds (conference.ratelimit).
 RATELIMIT_CACHE_RETRY = env.float("RATELIMIT_CACHE_RETRY", default=30.0)
@@ -277,10 +283,21 @@ MESSAGE_STORAGE = "django.contrib.messages.storage.fallback.FallbackStorage"
 
 # Security: production (DEBUG off) gets the settings `manage.py check --deploy` asks for.
 SESSION_COOKIE_HTTPONLY = True
+# A superuser's session ends sooner than others' (conference.views.accounts).
+SUPERUSER_SESSION_SECONDS = env.int("SUPERUSER_SESSION_SECONDS", default=2 * 3600)
 CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# Sent on every response by conference.middleware (no inline script or style anywhere).
+CONTENT_SECURITY_POLICY = env.str(
+    "CONTENT_SECURITY_POLICY",
+    default=(
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; "
+        "form-action 'self'; frame-ancestors 'none'; frame-src 'self'"
+    ),
+)
 if not DEBUG and not TESTING:
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
     SESSION_COOKIE_SECURE = True

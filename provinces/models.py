@@ -14,7 +14,7 @@ from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from conference.vietnamese import fold, sort_key
-from provinces.querysets import DepartmentQuerySet, ProvincialUnitQuerySet
+from provinces.querysets import ProvincialUnitQuerySet
 
 
 class ProvincialUnit(models.Model):
@@ -114,8 +114,6 @@ class Department(models.Model):
     website = models.URLField(_("website"), blank=True)
     sort_key = models.CharField(max_length=400, editable=False, db_index=True)
     search_text = models.CharField(max_length=400, editable=False)
-
-    objects = DepartmentQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("Department of Industry and Trade")

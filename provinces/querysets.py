@@ -69,13 +69,3 @@ class ProvincialUnitQuerySet(models.QuerySet):
             | models.Q(department__search_text__contains=folded)
             | models.Q(code=query.strip())
         )
-
-
-class DepartmentQuerySet(models.QuerySet):
-    def ordered(self) -> DepartmentQuerySet:
-        return self.order_by("unit__sort_key", "unit__valid_from")
-
-    def current(self) -> DepartmentQuerySet:
-        return self.filter(
-            unit__in=self.model._meta.get_field("unit").related_model.objects.current()
-        )

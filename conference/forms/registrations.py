@@ -9,7 +9,7 @@ Forms check input; the rules (window, seats, duplicates, states) live in
 from __future__ import annotations
 
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import HTML, Div, Field, Fieldset, Layout
+from crispy_forms.layout import Div, Field, Fieldset, Layout
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -198,7 +198,6 @@ class RegistrationForm(DelegateDetailsForm):
             Div(Field("website", tabindex="-1", autocomplete="off"), css_class="reg-hp"),
             Fieldset(_("Personal data"), "consent"),
             Div("join_waitlist", css_class="alert alert-warning" if full else ""),
-            HTML(""),
         )
 
     def clean(self):

@@ -37,6 +37,7 @@ from conference.models.registrations import CONSENT_VERSION, normalize_badge_cod
 from conference.notifications.registrations import queue_registration_email
 from conference.phones import normalize_phone
 from conference.services.audit import audit_record
+from conference.services.privacy import personal_data_redact
 
 Status = Registration.Status
 
@@ -712,6 +713,12 @@ def _erase(registration: Registration, *, actor, reason: str) -> None:
         from_state=registration.status,
         reason=reason,
         data={"edition": registration.edition.number},
+    )
+    personal_data_redact(
+        full_name=registration.full_name,
+        email=registration.email,
+        phone=registration.phone,
+        edition_id=registration.edition_id,
     )
     registration.delete()
 

@@ -25,7 +25,6 @@ from conference.permissions import department_of, require
 from conference.ratelimit import ratelimit
 from conference.services import registrations as services
 from conference.services.editions import edition_fill_free_seats
-from conference.signing import manage_token
 from conference.views.shared import (
     edition_or_404,
     registration_filters,
@@ -359,7 +358,3 @@ def registration_list(request):
             "decision": decision,
         },
     )
-
-
-def manage_path(registration) -> str:
-    return reverse("conference:registration_manage", kwargs={"token": manage_token(registration)})

@@ -11,6 +11,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 from axe_playwright_python.base import AXE_SCRIPT
 
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
@@ -121,9 +123,7 @@ def keyboard_walk(page, *, max_presses: int = 400) -> dict[str, list[str]]:
     in_order = [index for index in reached if index is not None]
     return {
         "unreached": [e for i, e in enumerate(expected) if i not in in_order],
-        "out_of_order": [
-            expected[b] for a, b in zip(in_order, in_order[1:], strict=False) if b < a
-        ],
+        "out_of_order": [expected[b] for a, b in itertools.pairwise(in_order) if b < a],
         "focus_not_visible": not_visible,
     }
 

@@ -91,7 +91,7 @@ PAGES = [
         "conference:badge_sheet_unit",
         {"number": "xii.number", "unit_id": "other.pk"},
         404,
-    ),  # noqa: E501
+    ),
     ("organizer", "conference:checkin_current", {}, 302),
     ("organizer", "conference:checkin", {"number": "xii.number"}),
     ("admin", "conference:home", {}),

@@ -263,7 +263,6 @@ class Command(BaseCommand):
         user.groups.add(Group.objects.get(name="reviewer"))
 
     def _role_liaison(self, user: User) -> None:
-        user.groups.add(Group.objects.get(name="liaison"))
         department = Department.objects.get(
             unit=ProvincialUnit.objects.current().get(code=DEMO_LIAISON_UNIT_CODE)
         )

@@ -1,9 +1,20 @@
+// Small behaviours of the site's pages, without inline scripts (the Content-Security-Policy
+// allows scripts from the site's own files only).
+
+// A "select all" checkbox: data-select-all holds the selector of the boxes it ticks.
+document.addEventListener("change", (event) => {
+  const box = event.target.closest("[data-select-all]");
+  if (!box) return;
+  document.querySelectorAll(box.dataset.selectAll).forEach((other) => {
+    other.checked = box.checked;
+  });
+});
+
 // After a failed submit the focus goes to the error summary (includes/error_summary.html), or to
 // the error message when there is no summary, so that a screen reader reads what went wrong first
 // and a keyboard user continues from there. Its links work without this script.
-(function () {
-  "use strict";
-  var summary = document.querySelector("[data-error-summary]");
+(() => {
+  const summary = document.querySelector("[data-error-summary]");
   if (summary) {
     summary.focus();
   }

@@ -219,7 +219,8 @@ def test_registration_edit_after_deadline_refused(client, open_edition):
     )
     assert response.status_code == 302
     page = client.get(response.url)
-    assert [str(m) for m in page.context["messages"]][0].startswith("Changes were possible until ")
+    first_message = next(str(m) for m in page.context["messages"])
+    assert first_message.startswith("Changes were possible until ")
     assert page.context["can_edit"] is False
     registration.refresh_from_db()
     assert registration.full_name == "Trần Thị Lan"
