@@ -34,4 +34,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=2, minute=30),
         "options": {"expires": 3600},
     },
+    # Proposals: liaisons are reminded a few days before an edition's proposal deadline, every
+    # morning at 08:00; never twice for the same deadline (the event key names it).
+    "proposal-deadline-reminders": {
+        "task": "proposals.send_deadline_reminders",
+        "schedule": crontab(hour=8, minute=0),
+        "options": {"expires": 3600},
+    },
 }

@@ -185,6 +185,12 @@ WHITENOISE_USE_FINDERS = DEBUG or TESTING
 WHITENOISE_AUTOREFRESH = DEBUG or TESTING
 MEDIA_ROOT = DATA_DIR / "media"
 MEDIA_URL = "media/"
+# Proposals' attachments and answers: outside MEDIA_ROOT and STATIC_ROOT (never served directly;
+# downloaded through a view that checks who may see them), under random names.
+PROPOSALS_FILES_DIR = Path(env.str("PROPOSALS_FILES_DIR", default=str(DATA_DIR / "private")))
+PROPOSAL_FILE_MAX_MB = env.int("PROPOSAL_FILE_MAX_MB", default=10)
+PROPOSAL_FILES_TOTAL_MAX_MB = env.int("PROPOSAL_FILES_TOTAL_MAX_MB", default=25)
+PROPOSAL_FILES_MAX_COUNT = env.int("PROPOSAL_FILES_MAX_COUNT", default=10)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
@@ -260,6 +266,9 @@ CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = False
 # Keep trying to reach the broker for ever: by default a worker gives up and exits after 100
 # attempts (about 45 minutes of Redis outage).
 CELERY_BROKER_CONNECTION_MAX_RETRIES = None
+
+# The photo of a host-flag handover: checked by its content (Pillow), at most this many bytes.
+HANDOVER_PHOTO_MAX_BYTES = env.int("HANDOVER_PHOTO_MAX_BYTES", default=5_000_000)
 
 CACHES = {
     "default": env.cache_url("CACHE_URL", default="locmemcache://"),

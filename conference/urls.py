@@ -31,6 +31,7 @@ urlpatterns += i18n_patterns(
     ),
     path("accounts/", include("django.contrib.auth.urls")),
     path("", include("provinces.urls")),
+    path("", include("proposals.urls")),
     path("", include("conference.app_urls")),
     prefix_default_language=False,
 )
