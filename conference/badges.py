@@ -134,4 +134,6 @@ def render_badges_pdf(
     from weasyprint import HTML  # imported here: loading Pango takes a moment
 
     html = render_badges_html(edition=edition, registrations=registrations, title=title)
-    return HTML(string=html).write_pdf()
+    # PDF/UA-1: tagged, with the <title> shown by viewers and the <html lang> as the document's
+    # language (WCAG 2.4.2 and 3.1.1 for PDF).
+    return HTML(string=html).write_pdf(pdf_variant="pdf/ua-1")

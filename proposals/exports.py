@@ -113,7 +113,8 @@ def compiled_html(edition, proposals) -> str:
 def compiled_pdf(request, edition, proposals) -> HttpResponse:
     from weasyprint import HTML  # imported here: loading Pango takes a moment
 
-    pdf = HTML(string=compiled_html(edition, proposals)).write_pdf()
+    # PDF/UA-1: tagged, with its <html lang> and <title> (WCAG 2.4.2, 3.1.1), as the badges.
+    pdf = HTML(string=compiled_html(edition, proposals)).write_pdf(pdf_variant="pdf/ua-1")
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{_filename(edition, "pdf")}"'
     return response

@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.translation import gettext
@@ -84,6 +85,8 @@ class ReorganisationAdmin(admin.ModelAdmin):
 
 @admin.register(Department)
 class DepartmentAdmin(FoldedSearchMixin, admin.ModelAdmin):
+    # A website typed without a scheme is https (Django 6's default; no deprecation warning).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["name", "unit", "email", "phone"]
     search_fields = ["email"]
     folded_search_fields = ("search_text",)

@@ -94,3 +94,68 @@ def with_kind(unit) -> str:
     from provinces.display import with_kind as name_with_kind
 
     return name_with_kind(unit) if unit is not None else ""
+
+
+# --- After a failed submit (WCAG 3.3.1, 2.4.3): the title, the error summary ---------------------
+
+
+def _error_message_texts(context) -> list[str]:
+    from django.contrib.messages import constants
+
+    storage = context.get("messages") or ()
+    return [str(message) for message in storage if message.level == constants.ERROR]
+
+
+def _link_target(bound_field) -> str:
+    """The id of the element a summary link focuses: the field, or a group's first choice."""
+    from django.forms import CheckboxSelectMultiple, RadioSelect
+
+    if bound_field.is_hidden:
+        return ""
+    if isinstance(bound_field.field.widget, RadioSelect | CheckboxSelectMultiple):
+        return f"{bound_field.auto_id}_0" if bound_field.auto_id else ""
+    return bound_field.id_for_label or ""
+
+
+def form_errors(context) -> list[dict]:
+    """The errors of every bound form in the page's context, each as ``{"text", "target",
+    "label"}`` (``target``: the id of the invalid field, "" for errors of the whole form); an
+    error already shown as an error message (the views that turn a form's errors into messages)
+    is not repeated."""
+    from django.forms import BaseForm
+
+    shown = set(_error_message_texts(context))
+    forms, seen = [], set()
+    for value in context.flatten().values():
+        if isinstance(value, BaseForm) and value.is_bound and id(value) not in seen:
+            seen.add(id(value))
+            forms.append(value)
+    errors = []
+    for form in forms:
+        if not form.errors:
+            continue
+        for text in form.non_field_errors():
+            if text not in shown:
+                errors.append({"text": text, "target": "", "label": ""})
+        for bound_field in form:
+            for text in bound_field.errors:
+                if text not in shown:
+                    # A long label (a consent text) would drown the message: the message alone.
+                    label = bound_field.label if len(str(bound_field.label)) <= 80 else ""
+                    target = _link_target(bound_field)
+                    errors.append({"text": text, "target": target, "label": label})
+    return errors
+
+
+@register.simple_tag(takes_context=True)
+def page_has_errors(context) -> bool:
+    """Whether the page answers a failed submit: a form with errors, or an error message. The
+    title then starts with "Lỗi:" / "Error:" (base.html)."""
+    return bool(form_errors(context) or _error_message_texts(context))
+
+
+@register.inclusion_tag("includes/error_summary.html", takes_context=True)
+def error_summary(context) -> dict:
+    """The list of what went wrong, each error linking to its field; static/conference/site.js
+    moves the focus to it when the page loads."""
+    return {"errors": form_errors(context)}

@@ -45,9 +45,12 @@ def test_login_with_a_wrong_password_explains(client):
     response = client.post("/en/accounts/login/", {"username": "lan", "password": "sai"})
 
     assert response.status_code == 200
-    assert texts(response, "alert-danger") == [
-        "Please enter a correct username and password. Note that both fields may be case-sensitive."
+    assert texts(response, "error-summary") == [
+        "There is a problem to correct: Please enter a correct username and password. Note that "
+        "both fields may be case-sensitive."
     ]
+    title = re.search(r"<title>(.*)</title>", response.content.decode()).group(1)
+    assert title == "Error: Log in · Northern Industry and Trade Conference"
     assert response.context["user"].is_authenticated is False
 
 

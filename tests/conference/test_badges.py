@@ -1,5 +1,7 @@
+import io
 from urllib.parse import quote
 
+import pypdf
 import pytest
 import segno
 from django.conf import settings
@@ -79,6 +81,24 @@ def test_badge_pdf_has_vietnamese_text_and_code(client, hien, organizer):
     assert "HÀ NỘI" in lines  # the province band (upper case by CSS)
     assert any(line.endswith("7K3M9-QXD2P") for line in lines)
     assert "15/10/2026 · Phú Thọ" in lines
+
+
+@pytest.mark.parametrize(
+    ("lang", "title"),
+    [("vi", "Thẻ đại biểu của Nguyễn Thị Hiền"), ("en", "Badge of Nguyễn Thị Hiền")],
+)
+def test_badge_pdf_carries_its_language_and_title(client, hien, organizer, lang, title):
+    """WCAG 2.4.2 and 3.1.1 for PDF (techniques PDF18, PDF16): a title the viewer shows instead of
+    the file name, the document's language, and tags for assistive technology (PDF/UA-1)."""
+    client.force_login(organizer)
+    response = client.get(url("badge_registration", pk=hien.pk, lang=lang))
+
+    pdf = pypdf.PdfReader(io.BytesIO(response.content))
+    catalog = pdf.trailer["/Root"]
+    assert (pdf.metadata.title, catalog["/Lang"]) == (title, lang)
+    assert bool(catalog["/ViewerPreferences"]["/DisplayDocTitle"]) is True
+    assert bool(catalog["/MarkInfo"]["/Marked"]) is True
+    assert "/StructTreeRoot" in catalog
 
 
 def test_badge_qr_code_holds_exactly_the_badge_code(hien):
