@@ -72,8 +72,9 @@ messages: packages-messages install
 	DEBUG=1 $(BIN)/python manage.py makemessages --locale vi --no-obsolete --ignore '.venv/*' --ignore 'tests/*'
 	DEBUG=1 $(BIN)/python manage.py compilemessages --locale vi --ignore '.venv/*'
 
+# The same flags as deploy/systemd/hoinghi-worker.service (why: README, "Workers that recover").
 worker: install
-	$(BIN)/celery -A conference worker --loglevel INFO
+	$(BIN)/celery -A conference worker --loglevel INFO --without-gossip --without-mingle --without-heartbeat
 
 beat: install
 	$(BIN)/celery -A conference beat --loglevel INFO --schedule data/celerybeat-schedule
