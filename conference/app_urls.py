@@ -3,7 +3,7 @@ by the site's ``conference/urls.py`` under the language prefix."""
 
 from django.urls import path
 
-from conference.views import public, registrations, venue
+from conference.views import backoffice, public, registrations, venue
 
 app_name = "conference"
 urlpatterns = [
@@ -56,6 +56,13 @@ urlpatterns = [
         name="delegation_unit",
     ),
     path("registrations/", registrations.registration_list, name="registration_list"),
+    # The back office: one registration, reversing a decision
+    path("registrations/<int:pk>/", backoffice.registration_detail, name="registration_detail"),
+    path(
+        "registrations/<int:pk>/reverse/",
+        backoffice.registration_reverse,
+        name="registration_reverse",
+    ),
     # At the venue: badges, the check-in desk and the organizers' exports
     path("editions/<int:number>/badges/", venue.badge_index, name="badge_index"),
     path(

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from axes import apps as axes_apps
 from django.contrib.admin import apps as admin_apps
 from django.utils.translation import gettext_lazy as _
 
@@ -8,7 +9,13 @@ class ConferenceConfig(AppConfig):
     verbose_name = _("Conference")
 
     def ready(self) -> None:
+        from django.db.models.signals import post_migrate
+
         from conference import checks  # noqa: F401 (registers the system checks)
+        from conference.permissions import sync_role_permissions
+
+        # Every app's post_migrate (after Django created that app's permissions).
+        post_migrate.connect(sync_role_permissions, dispatch_uid="conference_role_permissions")
 
 
 class ConferenceAdminConfig(admin_apps.AdminConfig):
@@ -16,3 +23,10 @@ class ConferenceAdminConfig(admin_apps.AdminConfig):
 
     default = False  # conference.apps's default config stays ConferenceConfig
     default_site = "conference.admin_site.ConferenceAdminSite"
+
+
+class AxesConfig(axes_apps.AppConfig):
+    """django-axes with a translated name in the admin (it ships none in Vietnamese)."""
+
+    default = False  # conference.apps's default config stays ConferenceConfig
+    verbose_name = _("Login protection")

@@ -51,7 +51,7 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "bootstrap",
-    "axes",
+    "conference.apps.AxesConfig",
     "conference",
     "provinces",
     "proposals",

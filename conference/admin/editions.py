@@ -31,6 +31,12 @@ def _promote_after_raise(modeladmin, request, edition) -> None:
         )
 
 
+def _warn(modeladmin, request, edition) -> None:
+    """Settings that are possible but probably wrong, said after saving."""
+    for warning in services.edition_warnings(edition):
+        modeladmin.message_user(request, warning, messages.WARNING)
+
+
 class ParticipantInline(admin.TabularInline):
     model = EditionParticipant
     extra = 0
@@ -66,6 +72,7 @@ class EditionAdmin(FoldedSearchMixin, admin.ModelAdmin):
         )
         if change and ("capacity" in form.changed_data or quotas_changed):
             _promote_after_raise(self, request, form.instance)
+        _warn(self, request, form.instance)
 
 
 @admin.register(EditionParticipant)
@@ -84,6 +91,7 @@ class EditionParticipantAdmin(FoldedSearchMixin, admin.ModelAdmin):
         super().save_model(request, obj, form, change)
         if change and "quota" in form.changed_data:
             _promote_after_raise(self, request, obj.edition)
+            _warn(self, request, obj.edition)
 
 
 @admin.register(Chair)

@@ -283,7 +283,11 @@ class DecisionForm(forms.Form):
         queryset=Registration.objects.none(),
         error_messages={"required": _("Tick at least one delegate.")},
     )
-    action = forms.ChoiceField(choices=ACTIONS)
+    # No default: a form sent with Enter from its reason box must not confirm anybody.
+    action = forms.ChoiceField(
+        choices=ACTIONS,
+        error_messages={"required": _("Choose what to do with the ticked delegates.")},
+    )
     reason = forms.CharField(
         label=_("Reason (optional, sent to the delegate when declining or cancelling)"),
         required=False,
@@ -293,7 +297,28 @@ class DecisionForm(forms.Form):
     def __init__(self, *args, queryset, actions=("confirm", "decline"), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["registrations"].queryset = queryset
-        self.fields["action"].choices = [c for c in self.ACTIONS if c[0] in actions]
+        self.fields["action"].choices = [("", _("— choose —"))] + [
+            c for c in self.ACTIONS if c[0] in actions
+        ]
+
+
+class ReverseDecisionForm(forms.Form):
+    """An organizer takes back a confirmation or a decline (with a reason for the delegate)."""
+
+    to = forms.ChoiceField(
+        label=_("Move the registration to"),
+        choices=[
+            (Registration.Status.PENDING, Registration.Status.PENDING.label),
+            (Registration.Status.DECLINED, Registration.Status.DECLINED.label),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose the state to move the registration to.")},
+    )
+    reason = forms.CharField(
+        label=_("Reason, sent to the delegate (required)"),
+        max_length=500,
+        error_messages={"required": _("Give the reason: it is sent to the delegate.")},
+    )
 
 
 class RegistrationFilterForm(forms.Form):

@@ -20,6 +20,7 @@ KINDS = {
     "registration_confirmed": _("Your registration is confirmed"),
     "registration_declined": _("Your registration was declined"),
     "registration_cancelled": _("Your registration is cancelled"),
+    "registration_reopened": _("Your registration awaits confirmation again"),
     "registration_manage_link": _("The link to your registration"),
     "registration_reminder": _("See you tomorrow at the conference"),
 }
@@ -32,6 +33,7 @@ LABELS = {
     "registration_confirmed": _("Registration confirmed"),
     "registration_declined": _("Registration declined"),
     "registration_cancelled": _("Registration cancelled"),
+    "registration_reopened": _("Decision reversed: awaiting confirmation again"),
     "registration_manage_link": _("Registration link"),
     "registration_reminder": _("Reminder the day before"),
 }

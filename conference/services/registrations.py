@@ -142,7 +142,11 @@ def decline_reason(registration: Registration) -> str:
         AuditEntry.objects.filter(
             content_type=ContentType.objects.get_for_model(Registration),
             object_id=str(registration.pk),
-            action=AuditEntry.Action.REGISTRATION_DECLINED,
+            action__in=[
+                AuditEntry.Action.REGISTRATION_DECLINED,
+                AuditEntry.Action.REGISTRATION_DECISION_REVERSED,
+            ],
+            to_state=Status.DECLINED,
         )
         .order_by("-created_at", "-id")
         .values_list("reason", flat=True)
@@ -319,6 +323,48 @@ def seats_availability(edition: Edition) -> str:
 
 
 FEW_SEATS = 5
+
+
+def edition_warnings(edition: Edition) -> list[str]:
+    """What looks wrong in an edition's settings without being impossible (the admin shows these
+    after saving): registration closing after the event, a capacity or a quota below the seats
+    already taken (nobody loses a seat, but nobody new gets one)."""
+    warnings = []
+    starts = edition_starts_at(edition)
+    if starts is not None and edition.registration_closes_at is not None:
+        if edition.registration_closes_at > starts:
+            warnings.append(
+                gettext(
+                    "Registration closes on %(closes)s, after the conference starts "
+                    "(%(starts)s)."
+                )
+                % {
+                    "closes": _local(edition.registration_closes_at),
+                    "starts": date_format(edition.date, "d/m/Y"),
+                }
+            )
+    taken = seats_summary(edition)["taken"]
+    if edition.capacity is not None and edition.capacity < taken:
+        warnings.append(
+            gettext(
+                "The capacity (%(capacity)s) is below the seats already taken (%(taken)s): "
+                "nobody loses a seat, but nobody new gets one."
+            )
+            % {"capacity": edition.capacity, "taken": taken}
+        )
+    participants = EditionParticipant.objects.filter(
+        edition=edition, quota__isnull=False
+    ).with_seat_counts()
+    for participant in participants.select_related("unit").order_by("unit__sort_key"):
+        if participant.quota < participant.used:
+            warnings.append(
+                gettext(
+                    "The quota of %(unit)s (%(quota)s) is below the seats it already holds "
+                    "(%(used)s)."
+                )
+                % {"unit": participant.unit.name, "quota": participant.quota, "used": participant.used}
+            )
+    return warnings
 
 
 # ---------------------------------------------------------------------------------------------
@@ -525,12 +571,24 @@ def registration_update(
 # ---------------------------------------------------------------------------------------------
 
 
+def _decision_round(registration: Registration) -> str:
+    """The event-key part that tells a decision made again after a reversal from the first one
+    ("" before any reversal, so the first decision's key is unchanged): without it the outbox
+    would take the second "confirmed" email for a duplicate of the first and drop it."""
+    reversals = AuditEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(Registration),
+        object_id=str(registration.pk),
+        action=AuditEntry.Action.REGISTRATION_DECISION_REVERSED,
+    ).count()
+    return f"round:{reversals}" if reversals else ""
+
+
 @transaction.atomic
 def registration_confirm(*, registration: Registration, actor, reason: str = "") -> Registration:
     """Pending → confirmed, by the unit's liaison or an organizer. The seat was already held."""
     registration = Registration.objects.select_for_update().get(pk=registration.pk)
     _registration_set_status(registration, Status.CONFIRMED, actor=actor, reason=reason)
-    _notify(registration, "registration_confirmed")
+    _notify(registration, "registration_confirmed", key=_decision_round(registration))
     return registration
 
 
@@ -540,8 +598,93 @@ def registration_decline(*, registration: Registration, actor, reason: str = "")
     _lock_edition(registration.edition)
     registration = Registration.objects.select_for_update().get(pk=registration.pk)
     _registration_set_status(registration, Status.DECLINED, actor=actor, reason=reason)
-    _notify(registration, "registration_declined", reason=reason)
+    _notify(
+        registration, "registration_declined", reason=reason, key=_decision_round(registration)
+    )
     registration_promote_next(edition=registration.edition, actor=actor)
+    return registration
+
+
+# An organizer's reversal of a decision (not a step of the delegate's path, so not in
+# ``Registration.TRANSITIONS``): a confirmation back to "awaiting confirmation" or to "declined",
+# a decline back to "awaiting confirmation" (when a seat is free).
+REVERSIBLE: dict[str, frozenset[str]] = {
+    Status.CONFIRMED: frozenset({Status.PENDING, Status.DECLINED}),
+    Status.DECLINED: frozenset({Status.PENDING}),
+}
+
+
+def reversals_allowed(registration: Registration) -> list[str]:
+    """The states an organizer may move this registration back to now, in display order."""
+    allowed = REVERSIBLE.get(registration.status, frozenset())
+    return [state for state in (Status.PENDING, Status.DECLINED) if state in allowed]
+
+
+@transaction.atomic
+def registration_reverse_decision(
+    *, registration: Registration, actor, to: str, reason: str
+) -> Registration:
+    """An organizer takes back a decision: confirmed → pending or declined, declined → pending.
+
+    A reason is required (it is emailed to the delegate and kept in the audit log). Moving a
+    declined registration back to pending takes a seat again, so the capacity and the quota are
+    checked under the same locks as a registration; a confirmed one moved to declined frees its
+    seat for the waiting list."""
+    reason = " ".join((reason or "").split())
+    if not reason:
+        raise ValidationError(
+            {"reason": gettext("Give the reason: it is sent to the delegate.")}, code="required"
+        )
+    edition = _lock_edition(registration.edition)
+    participant = _lock_participant(edition, registration.unit)
+    registration = Registration.objects.select_for_update().get(pk=registration.pk)
+    from_state = registration.status
+    if to not in REVERSIBLE.get(from_state, frozenset()):
+        raise ValidationError(
+            gettext("A registration that is “%(from)s” cannot become “%(to)s”.")
+            % {"from": Status(from_state).label, "to": Status(to).label},
+            code="invalid_transition",
+        )
+    if not registration.holds_seat:
+        problem = _seat_problem(edition, participant)
+        if problem:
+            raise ValidationError(
+                gettext(
+                    "No seat is free for this delegate (%(why)s): raise the capacity or the "
+                    "quota first."
+                )
+                % {
+                    "why": gettext("the quota of the province is full")
+                    if problem == "quota_full"
+                    else gettext("the edition is full")
+                },
+                code=problem,
+            )
+    registration.status = to
+    registration.save(update_fields=["status", "updated_at"])
+    _audit(
+        registration,
+        action=AuditEntry.Action.REGISTRATION_DECISION_REVERSED,
+        actor=actor,
+        from_state=from_state,
+        to_state=to,
+        reason=reason,
+    )
+    if to == Status.DECLINED:
+        _notify(
+            registration,
+            "registration_declined",
+            reason=reason,
+            key=_decision_round(registration),
+        )
+        registration_promote_next(edition=edition, actor=actor)
+    else:
+        _notify(
+            registration,
+            "registration_reopened",
+            reason=reason,
+            key=_decision_round(registration),
+        )
     return registration
 
 

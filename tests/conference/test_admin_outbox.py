@@ -312,6 +312,7 @@ def test_changelist_shows_kinds_by_label_and_filters_by_them(admin_client):
     choices = [c for c in _filter_choices(response, "kind") if c != "outbox_unit_test"]
     assert choices == [
         "All",
+        "Decision reversed: awaiting confirmation again",
         "Moved up from the waiting list",
         "Put on the waiting list",
         "Registration cancelled",
