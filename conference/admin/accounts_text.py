@@ -10,8 +10,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib.auth.models import Permission
-from django.utils.translation import gettext
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext, gettext_noop
 
 ACTIONS = {
     "add": gettext_noop("Can add %(model)s"),
@@ -76,7 +75,5 @@ class TranslatedPermissionsMixin:
     def formfield_for_manytomany(self, db_field, request=None, **kwargs):
         if db_field.name in ("permissions", "user_permissions"):
             kwargs["form_class"] = PermissionChoiceField
-            kwargs.setdefault(
-                "queryset", Permission.objects.select_related("content_type")
-            )
+            kwargs.setdefault("queryset", Permission.objects.select_related("content_type"))
         return super().formfield_for_manytomany(db_field, request, **kwargs)

@@ -180,6 +180,16 @@ class Edition(LocalizedTextMixin, models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return str(
+            _("Edition %(ordinal)s (%(year)s)") % {"ordinal": self.ordinal, "year": self.year}
+        )
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("conference:edition_detail", kwargs={"number": self.number})
+
     def clean(self) -> None:
         """The constraints' checks, on the field they are about (the admin shows them there)."""
         super().clean()
@@ -194,16 +204,6 @@ class Edition(LocalizedTextMixin, models.Model):
             errors["registration_closes_at"] = CLOSES_BEFORE_OPENS
         if errors:
             raise ValidationError(errors)
-
-    def __str__(self) -> str:
-        return str(
-            _("Edition %(ordinal)s (%(year)s)") % {"ordinal": self.ordinal, "year": self.year}
-        )
-
-    def get_absolute_url(self) -> str:
-        from django.urls import reverse
-
-        return reverse("conference:edition_detail", kwargs={"number": self.number})
 
     @property
     def ordinal(self) -> str:

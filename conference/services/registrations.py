@@ -331,18 +331,15 @@ def edition_warnings(edition: Edition) -> list[str]:
     already taken (nobody loses a seat, but nobody new gets one)."""
     warnings = []
     starts = edition_starts_at(edition)
-    if starts is not None and edition.registration_closes_at is not None:
-        if edition.registration_closes_at > starts:
-            warnings.append(
-                gettext(
-                    "Registration closes on %(closes)s, after the conference starts "
-                    "(%(starts)s)."
-                )
-                % {
-                    "closes": _local(edition.registration_closes_at),
-                    "starts": date_format(edition.date, "d/m/Y"),
-                }
-            )
+    closes = edition.registration_closes_at
+    if starts is not None and closes is not None and closes > starts:
+        warnings.append(
+            gettext("Registration closes on %(closes)s, after the conference starts (%(starts)s).")
+            % {
+                "closes": _local(edition.registration_closes_at),
+                "starts": date_format(edition.date, "d/m/Y"),
+            }
+        )
     taken = seats_summary(edition)["taken"]
     if edition.capacity is not None and edition.capacity < taken:
         warnings.append(
@@ -362,7 +359,11 @@ def edition_warnings(edition: Edition) -> list[str]:
                     "The quota of %(unit)s (%(quota)s) is below the seats it already holds "
                     "(%(used)s)."
                 )
-                % {"unit": participant.unit.name, "quota": participant.quota, "used": participant.used}
+                % {
+                    "unit": participant.unit.name,
+                    "quota": participant.quota,
+                    "used": participant.used,
+                }
             )
     return warnings
 
@@ -598,9 +599,7 @@ def registration_decline(*, registration: Registration, actor, reason: str = "")
     _lock_edition(registration.edition)
     registration = Registration.objects.select_for_update().get(pk=registration.pk)
     _registration_set_status(registration, Status.DECLINED, actor=actor, reason=reason)
-    _notify(
-        registration, "registration_declined", reason=reason, key=_decision_round(registration)
-    )
+    _notify(registration, "registration_declined", reason=reason, key=_decision_round(registration))
     registration_promote_next(edition=registration.edition, actor=actor)
     return registration
 

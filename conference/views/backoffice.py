@@ -58,9 +58,7 @@ def registration_detail(request, pk: int):
     if request.method == "POST":
         # Confirm or decline (the same services as the delegation page).
         require(request.user, "delegation.manage", registration)
-        form = DecisionForm(
-            request.POST, queryset=Registration.objects.filter(pk=registration.pk)
-        )
+        form = DecisionForm(request.POST, queryset=Registration.objects.filter(pk=registration.pk))
         if form.is_valid():
             apply_decision(request, form)
         else:

@@ -149,7 +149,9 @@ def test_reverse_confirmed_to_pending_is_audited_and_emailed(
     # Confirmed again: the delegate is told again (not taken for a duplicate email).
     services.registration_confirm(registration=registration, actor=organizer)
     assert list(
-        Notification.objects.filter(kind="registration_confirmed").values_list("event_key", flat=True)
+        Notification.objects.filter(kind="registration_confirmed").values_list(
+            "event_key", flat=True
+        )
     ) == [
         f"registration_confirmed:{registration.pk}:confirmed:round:1",
         f"registration_confirmed:{registration.pk}:confirmed:",
@@ -197,14 +199,21 @@ def test_reverse_declined_to_pending_needs_a_free_seat(open_edition, organizer):
     ("status", "to", "reason", "message"),
     [
         ("confirmed", "pending", "  ", "Vui lòng nêu lý do: lý do được gửi tới đại biểu."),
-        ("pending", "declined", "Nhầm", (
-                "Đăng ký ở trạng thái “Chờ xác nhận” không thể chuyển sang “Không được chấp "
-                "thuận”."
-            ),),
-        ("declined", "declined", "Nhầm", (
+        (
+            "pending",
+            "declined",
+            "Nhầm",
+            ("Đăng ký ở trạng thái “Chờ xác nhận” không thể chuyển sang “Không được chấp thuận”."),
+        ),
+        (
+            "declined",
+            "declined",
+            "Nhầm",
+            (
                 "Đăng ký ở trạng thái “Không được chấp thuận” không thể chuyển sang “Không được "
                 "chấp thuận”."
-            ),),
+            ),
+        ),
     ],
 )
 def test_reverse_refused_without_reason_or_outside_the_reversals(
@@ -236,18 +245,20 @@ def test_reverse_is_for_organizers_not_liaisons(client, open_edition):
 
 def test_organizer_group_has_exactly_the_declared_permissions():
     group = Group.objects.get(name=ORGANIZER)
-    assert set(
-        group.permissions.values_list("content_type__app_label", "codename")
-    ) == organizer_permission_codes()
+    assert (
+        set(group.permissions.values_list("content_type__app_label", "codename"))
+        == organizer_permission_codes()
+    )
 
 
 def test_organizer_group_permissions_are_restored_by_migrate():
     group = Group.objects.get(name=ORGANIZER)
     group.permissions.clear()
     call_command("migrate", verbosity=0)
-    assert set(
-        group.permissions.values_list("content_type__app_label", "codename")
-    ) == organizer_permission_codes()
+    assert (
+        set(group.permissions.values_list("content_type__app_label", "codename"))
+        == organizer_permission_codes()
+    )
 
 
 @pytest.mark.parametrize(
