@@ -11,7 +11,17 @@ class ConferenceConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
 
-        from conference import checks  # noqa: F401 (registers the system checks)
+        from conference import (
+            checks,  # noqa: F401 (registers the system checks)
+            outbox,
+        )
+        from conference.services import registrations, venue
+        from conference.services.audit import register_audit_actions
+
+        # The core's audit actions, in the order the audit log's filter lists them.
+        for actions in (registrations.AUDIT_ACTIONS, venue.AUDIT_ACTIONS, outbox.AUDIT_ACTIONS):
+            register_audit_actions(actions)
+
         from conference.permissions import sync_role_permissions
 
         # Every app's post_migrate (after Django created that app's permissions).

@@ -1,9 +1,9 @@
 """Name badges as PDF: one per delegate, or A4 sheets of eight (2 × 4) for a province.
 
-Only registrations that hold a confirmed seat get a badge (``BADGE_STATES``: confirmed and
-checked in). A pending registration may still be declined and a waitlisted one has no seat, so a
-badge printed for them would let someone through the check-in desk's queue only to be refused
-there; cancelled and declined ones are over.
+Only registrations that hold a confirmed seat get a badge (``Registration.GETS_BADGE``:
+confirmed and checked in). A pending registration may still be declined and a waitlisted one has
+no seat, so a badge printed for them would let someone through the check-in desk's queue only to
+be refused there; cancelled and declined ones are over.
 
 The badge shows the salutation, full name, position, organisation and province, the edition's
 ordinal, date and place, a QR code that holds the badge code (what a handheld scanner types at
@@ -21,22 +21,25 @@ from typing import Any
 
 import segno
 from django.template.loader import render_to_string
-from django.utils.formats import date_format
 from django.utils.text import capfirst
 
+from conference import dates
 from conference.models import Edition, Registration
 
-BADGE_STATES = frozenset({Registration.Status.CONFIRMED, Registration.Status.CHECKED_IN})
 PER_SHEET = 8  # 2 columns × 4 rows of 95 × 69 mm on A4
 
 
 def has_badge(registration: Registration) -> bool:
-    return registration.status in BADGE_STATES
+    return registration.status in Registration.GETS_BADGE
 
 
 def with_badges(queryset):
     """The registrations of ``queryset`` that get a badge, in the order of a name list."""
-    return queryset.filter(status__in=BADGE_STATES).select_related("edition", "unit").ordered()
+    return (
+        queryset.filter(status__in=Registration.GETS_BADGE)
+        .select_related("edition", "unit")
+        .ordered()
+    )
 
 
 def display_code(code: str) -> str:
@@ -57,9 +60,7 @@ def qr_data_uri(code: str) -> str:
 def edition_dates(edition: Edition) -> str:
     if edition.date is None:
         return str(edition.year)
-    if edition.end_date and edition.end_date != edition.date:
-        return f"{date_format(edition.date, 'd/m')}–{date_format(edition.end_date, 'd/m/Y')}"
-    return date_format(edition.date, "d/m/Y")
+    return dates.date_range(edition.date, edition.end_date)
 
 
 def edition_place(edition: Edition) -> str:

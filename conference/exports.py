@@ -27,6 +27,7 @@ from django.utils.translation import gettext
 
 from conference.models import ProgrammePart, Registration
 from conference.phones import format_phone
+from conference.text_input import clean_text
 from provinces.models import ProvincialUnit
 
 EXPORT_CHUNK = 2000
@@ -154,9 +155,10 @@ def rows(queryset) -> Iterator[list]:
 
 
 def _safe(value):
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
+    if not isinstance(value, str):
+        return value
+    value = clean_text(value, multiline=True)  # no control character, whatever was stored
+    return "'" + value if value.startswith(FORMULA_STARTS) else value
 
 
 class _Echo:
@@ -180,6 +182,7 @@ def xlsx_bytes(queryset, *, sheet_title: str) -> bytes:
     """The XLSX file, built in a write-only workbook."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
 
@@ -200,7 +203,10 @@ def xlsx_bytes(queryset, *, sheet_title: str) -> bytes:
     sheet.append(header_cells)
 
     def text(value: str):
-        """A string cell even when it looks like a formula ("=…"): never run what was typed."""
+        """A string cell even when it looks like a formula ("=…"): never run what was typed.
+        Characters a spreadsheet cannot hold (control characters, stored before the forms
+        refused them) are left out rather than failing the whole export."""
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)
         if not value.startswith("="):
             return value
         cell = WriteOnlyCell(sheet, value=value)

@@ -33,7 +33,9 @@ How a feature sends an email
    The subject and bodies are rendered now, in the recipient's language, and stored in the row;
    delivery is scheduled for after the commit. When the transaction rolls back nothing is stored
    and nothing is sent. The same ``(event_key, recipient)`` never makes a second email: the
-   existing row is returned.
+   existing row is returned. A secret (the token of a delegate's self-service link) is never
+   stored: the row holds a placeholder that the kind's ``finish`` replaces when the email is
+   sent, so nobody who reads the table or the delivery log can act as the delegate.
 
 Delivery and its guarantees
 ---------------------------
@@ -64,6 +66,7 @@ import datetime
 import logging
 import smtplib
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
@@ -78,10 +81,11 @@ from django.db.models import F
 from django.template import Context
 from django.template.loader import get_template
 from django.utils import timezone, translation
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from conference.models import AuditEntry, Notification
+from conference.models import Notification
+from conference.services.audit import audit_record
 
 logger = logging.getLogger(__name__)
 
@@ -97,15 +101,27 @@ class Kind:
     subject: Any  # a (lazy) translatable string with %(placeholders)s
     template: str  # "<app>/emails/<name>", without the extension
     label: Any = None  # a short translated noun for the delivery log ("Registration confirmed")
+    # Puts the secrets the stored bodies must not hold (a self-service link's token) into a body
+    # at send time: finish(notification, body) -> body. See ``_message``.
+    finish: Callable[[Notification, str], str] | None = None
 
 
 KINDS: dict[str, Kind] = {}
 
 
-def register_kind(name: str, *, subject: Any, template: str, label: Any = None) -> Kind:
+def register_kind(
+    name: str,
+    *,
+    subject: Any,
+    template: str,
+    label: Any = None,
+    finish: Callable[[Notification, str], str] | None = None,
+) -> Kind:
     """Declare a kind of email. Registering the same name again replaces it (module reloads).
-    ``label`` is the short translated noun the delivery log shows for it."""
-    kind = Kind(name=name, subject=subject, template=template, label=label)
+    ``label`` is the short translated noun the delivery log shows for it. ``finish`` completes
+    each body when the email is sent: the stored row holds a placeholder instead of any secret,
+    so nobody who reads the table or the delivery log can use it."""
+    kind = Kind(name=name, subject=subject, template=template, label=label, finish=finish)
     KINDS[name] = kind
     return kind
 
@@ -334,10 +350,16 @@ def _describe(error: BaseException) -> str:
     return f"{type(error).__name__}: {error}"[:2000]
 
 
+def _finished(notification: Notification, body: str) -> str:
+    """The body as sent: the kind's ``finish`` puts back the secrets the row does not hold."""
+    kind = KINDS.get(notification.kind)
+    return kind.finish(notification, body) if kind is not None and kind.finish else body
+
+
 def _message(notification: Notification) -> EmailMultiAlternatives:
     message = EmailMultiAlternatives(
         subject=notification.subject,
-        body=notification.body_text,
+        body=_finished(notification, notification.body_text),
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[notification.recipient],
         headers={
@@ -347,7 +369,7 @@ def _message(notification: Notification) -> EmailMultiAlternatives:
             "Auto-Submitted": "auto-generated",
         },
     )
-    message.attach_alternative(notification.body_html, "text/html")
+    message.attach_alternative(_finished(notification, notification.body_html), "text/html")
     return message
 
 
@@ -447,15 +469,15 @@ def notifications_requeue(*, limit: int = 500) -> dict[str, int]:
 # --- organiser actions ------------------------------------------------------------------------
 
 
+AUDIT_ACTIONS = {
+    "notification.retry": pgettext_lazy("audit action", "email retried"),
+    "notification.resend": pgettext_lazy("audit action", "email sent again"),
+    "notification.send_test": pgettext_lazy("audit action", "test email sent"),
+}
+
+
 def _audit(*, actor, action: str, notification: Notification, **kwargs) -> None:
-    AuditEntry.objects.create(
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
-        actor_label=str(actor or ""),
-        action=action,
-        content_type=ContentType.objects.get_for_model(Notification),
-        object_id=str(notification.pk),
-        **kwargs,
-    )
+    audit_record(subject=notification, action=action, actor=actor, **kwargs)
 
 
 @transaction.atomic

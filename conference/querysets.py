@@ -92,5 +92,5 @@ class EditionParticipantQuerySet(models.QuerySet):
             pending=count(Status.PENDING),
             confirmed=count(Status.CONFIRMED),
             checked_in=count(Status.CHECKED_IN),
-            with_badge=count(Status.CONFIRMED, Status.CHECKED_IN),
+            with_badge=count(*Registration.GETS_BADGE),
         )

@@ -24,6 +24,11 @@ SALT = "conference.registration.manage"
 # after "registration/manage/" (see conference/app_urls.py).
 _TOKEN_IN_LINK = re.compile(r"(registration/manage/)[^/\s\"'<>]+")
 MASK = "…"
+# What a stored email holds instead of the token: the outbox puts the token in at send time
+# (``link_put_in``), so the table and the delivery log hold no working link. "~" never occurs
+# in a signed token and stays as it is in a URL and in HTML.
+PLACEHOLDER = "~token~"
+_PLACEHOLDER_IN_LINK = f"registration/manage/{PLACEHOLDER}/"
 
 
 class InvalidLink(Exception):
@@ -47,13 +52,28 @@ def registration_from_token(token: str):
     return registration
 
 
-def manage_url(registration, *, language: str | None = None, absolute: bool = True) -> str:
-    """The link to the registration's page, in the delegate's language."""
+def manage_url(
+    registration, *, language: str | None = None, absolute: bool = True, stored: bool = False
+) -> str:
+    """The link to the registration's page, in the delegate's language. ``stored``: with the
+    placeholder instead of the token, for an email body kept in the outbox."""
+    token = PLACEHOLDER if stored else manage_token(registration)
     with translation.override(language or registration.language):
-        path = reverse(
-            "conference:registration_manage", kwargs={"token": manage_token(registration)}
-        )
+        path = reverse("conference:registration_manage", kwargs={"token": token})
     return f"{settings.SITE_URL}{path}" if absolute else path
+
+
+def link_put_in(text: str, registration) -> str:
+    """``text`` (a stored email body) with the placeholder of its manage links replaced by the
+    registration's token; without a registration (erased since) the links lead nowhere."""
+    token = manage_token(registration) if registration is not None else "-"
+    return text.replace(_PLACEHOLDER_IN_LINK, f"registration/manage/{token}/")
+
+
+def token_taken_out(text: str) -> str:
+    """``text`` with the token of every manage link replaced by the placeholder: what an older
+    stored body becomes (the data migration that cleaned the outbox)."""
+    return _TOKEN_IN_LINK.sub(rf"\g<1>{PLACEHOLDER}", text)
 
 
 def mask_manage_links(text: str) -> str:

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from conference.models import Edition
+from conference.text_input import CleanInputMixin
 
 
 class EditionChoiceField(forms.ModelChoiceField):
@@ -11,7 +12,7 @@ class EditionChoiceField(forms.ModelChoiceField):
         return str(obj)
 
 
-class UnitFilterForm(forms.Form):
+class UnitFilterForm(CleanInputMixin, forms.Form):
     """The filter of the provinces list: an edition's participants, and an accent-free search."""
 
     edition = EditionChoiceField(

@@ -1,6 +1,8 @@
+import functools
 import importlib.util
 import os
 import shutil
+import warnings
 
 import pytest
 
@@ -16,10 +18,11 @@ def _vietnamese_default(settings):
 
 
 # --- Tests that need a service -------------------------------------------------------------------
-# A test marked `postgres`, `redis` or `browser` is skipped, with the reason, when its service is
-# missing on a developer's machine. In CI (CI=true) a missing service is an error instead: CI must
-# never pass by skipping what it was meant to test. A `postgres` test on the SQLite pass of
-# `make test` is skipped when TEST_POSTGRES_URL is set, since the PostgreSQL pass runs it.
+# A test marked `postgres`, `redis`, `browser` or `pdf` is skipped, with the reason (the Debian
+# package to install), when its service is missing on a developer's machine. In CI (CI=true) a
+# missing service is an error instead: CI must never pass by skipping what it was meant to test.
+# A `postgres` test on the SQLite pass of `make test` is skipped when TEST_POSTGRES_URL is set,
+# since the PostgreSQL pass runs it.
 
 
 def _in_ci() -> bool:
@@ -51,7 +54,30 @@ def _missing_browser() -> str | None:
     return None
 
 
-_SERVICES = {"postgres": _missing_postgres, "redis": _missing_redis, "browser": _missing_browser}
+@functools.cache
+def _missing_pdf() -> str | None:
+    # WeasyPrint raises OSError without Pango, and warns (an error under filterwarnings = error)
+    # without HarfBuzz's font subsetter. Checked once, by importing it as the badge code does.
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            import weasyprint  # noqa: F401
+        except OSError:
+            return (
+                "needs Pango for WeasyPrint: apt-get install libpango-1.0-0 libpangoft2-1.0-0 "
+                "libharfbuzz-subset0 fonts-dejavu-core"
+            )
+    if any("HarfBuzz-Subset" in str(warning.message) for warning in caught):
+        return "needs HarfBuzz's subsetter for WeasyPrint: apt-get install libharfbuzz-subset0"
+    return None
+
+
+_SERVICES = {
+    "postgres": _missing_postgres,
+    "redis": _missing_redis,
+    "browser": _missing_browser,
+    "pdf": _missing_pdf,
+}
 
 
 @pytest.hookimpl(tryfirst=True)

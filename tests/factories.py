@@ -1,4 +1,5 @@
-"""factory_boy factories shared by the tests."""
+"""factory_boy factories and the form data the tests share (fixtures are in the conftest.py
+nearest to the tests that use them)."""
 
 import datetime
 
@@ -131,3 +132,33 @@ class RegistrationFactory(factory.django.DjangoModelFactory):
             EditionParticipant.objects.get_or_create(
                 edition=self.edition, unit=self.unit, defaults={"quota": kwargs.get("quota")}
             )
+
+
+# --- Form data -----------------------------------------------------------------------------------
+
+
+def delegate_data(**overrides):
+    data = {
+        "unit": current_unit("01"),
+        "full_name": "Nguyễn Thị Hiền",
+        "salutation": "ba",
+        "position": "Phó Giám đốc",
+        "organisation_kind": "doit",
+        "organisation_name": "Sở Công Thương Hà Nội",
+        "email": "hien@example.vn",
+        "phone": "0912 345 678",
+        "accommodation_needs": "",
+        "dietary_needs": "Ăn chay",
+        "language": "vi",
+    }
+    data.update(overrides)
+    return data
+
+
+def form_post(**overrides):
+    """The public registration form's POST data for ``delegate_data(**overrides)``."""
+    data = delegate_data(**overrides)
+    data["unit"] = data["unit"].pk if data["unit"] else ""
+    data.pop("language")
+    data["consent"] = "on"
+    return {key: value for key, value in data.items() if value is not None}

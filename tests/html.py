@@ -5,6 +5,9 @@ from __future__ import annotations
 import re
 from html.parser import HTMLParser
 
+from django.urls import reverse
+from django.utils import translation
+
 _VOID = {
     "area",
     "base",
@@ -155,3 +158,9 @@ def form_data(response_or_html) -> dict[str, list[str]]:
     for name, value in collector.data:
         data.setdefault(name, []).append(value)
     return data
+
+
+def url(name, *args, lang="vi", **kwargs):
+    """The address of the core app's page ``name`` in language ``lang``."""
+    with translation.override(lang):
+        return reverse(f"conference:{name}", args=args, kwargs=kwargs or None)

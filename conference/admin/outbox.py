@@ -23,17 +23,11 @@ from conference.outbox import (
 )
 from conference.permissions import can
 from conference.signing import mask_manage_links
+from conference.text_input import CleanInputMixin
 from conference.vietnamese import sort_key
 
-STATUS_COLOURS = {
-    Notification.Status.QUEUED: "#6b7280",
-    Notification.Status.SENDING: "#1d4ed8",
-    Notification.Status.SENT: "#15803d",
-    Notification.Status.FAILED: "#b91c1c",
-}
 
-
-class SendTestForm(forms.Form):
+class SendTestForm(CleanInputMixin, forms.Form):
     recipient = forms.EmailField(label=_("Recipient"))
     language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
 
@@ -77,6 +71,10 @@ class NotificationAdmin(admin.ModelAdmin):
     list_per_page = 50
     actions = ["retry_now", "resend"]
     change_list_template = "admin/conference/notification/change_list.html"
+
+    class Media:
+        css = {"all": ["conference/admin.css"]}
+
     fieldsets = [
         (
             None,
@@ -141,9 +139,7 @@ class NotificationAdmin(admin.ModelAdmin):
     @admin.display(description=_("status"), ordering="status")
     def status_badge(self, obj: Notification):
         return format_html(
-            '<strong style="color:{}">{}</strong>',
-            STATUS_COLOURS[obj.status],
-            obj.get_status_display(),
+            '<strong class="outbox-status-{}">{}</strong>', obj.status, obj.get_status_display()
         )
 
     @admin.display(description=_("kind"), ordering="kind")
@@ -166,10 +162,10 @@ class NotificationAdmin(admin.ModelAdmin):
     @admin.display(description=_("HTML body"))
     def html_preview(self, obj: Notification):
         # srcdoc takes the escaped document; the sandbox runs no script and follows no form.
+        # The page's Content-Security-Policy also holds inside the preview: the email's own
+        # inline styles are not applied there (its text and links are what the log is for).
         return format_html(
-            '<iframe sandbox="" srcdoc="{}" title="{}" '
-            'style="width:720px;max-width:100%;height:560px;border:1px solid #ccc;'
-            'background:#fff"></iframe>',
+            '<iframe sandbox="" srcdoc="{}" title="{}" class="outbox-preview-html"></iframe>',
             mask_manage_links(obj.body_html),
             gettext("Preview of the HTML body"),
         )
@@ -177,7 +173,7 @@ class NotificationAdmin(admin.ModelAdmin):
     @admin.display(description=_("plain-text body"))
     def text_preview(self, obj: Notification):
         return format_html(
-            '<pre style="white-space:pre-wrap;max-width:720px">{}</pre>',
+            '<pre class="outbox-preview-text">{}</pre>',
             mask_manage_links(obj.body_text),
         )
 

@@ -3,16 +3,20 @@ that call the same services as the liaison's and organizers' pages."""
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.contrib.contenttypes.admin import GenericTabularInline
 from django.core.exceptions import ValidationError
-from django.utils.formats import date_format
+from django.http import QueryDict
+from django.template.response import TemplateResponse
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from conference import dates
 from conference.admin.search import FoldedSearchMixin
 from conference.forms.registrations import validation_error_to_form
 from conference.models import AuditEntry, Edition, ProgrammePart, Registration
 from conference.services import registrations as services
+from conference.text_input import CleanInputMixin
 from conference.vietnamese import sort_key
 from provinces.models import ProvincialUnit
 
@@ -30,7 +34,8 @@ class AuditInline(GenericTabularInline):
     ct_field = "content_type"
     ct_fk_field = "object_id"
     extra = 0
-    fields = ["created_at", "actor_display", "action", "from_display", "to_display", "reason"]
+    fields = ["created_at", "actor_display", "action_display", "from_display", "to_display",
+              "reason"]  # fmt: skip
     readonly_fields = fields
     can_delete = False
     verbose_name_plural = _("history")
@@ -38,6 +43,10 @@ class AuditInline(GenericTabularInline):
     @admin.display(description=_("who"))
     def actor_display(self, obj):
         return obj.actor_display
+
+    @admin.display(description=_("action"))
+    def action_display(self, obj):
+        return obj.get_action_display()
 
     @admin.display(description=_("from"))
     def from_display(self, obj):
@@ -62,7 +71,7 @@ class ProgrammePartAdmin(admin.ModelAdmin):
     search_fields = ["title", "title_en"]
 
 
-class RegistrationAdminForm(forms.ModelForm):
+class RegistrationAdminForm(CleanInputMixin, forms.ModelForm):
     """The admin's change form: the service's checks run in ``clean``, so a refusal (a cancelled
     registration, a bad phone number) shows as a form error and nothing is saved or logged."""
 
@@ -80,20 +89,57 @@ class RegistrationAdminForm(forms.ModelForm):
         return cleaned
 
 
-def _service_action(name: str, description, service, done_message):
+class ReasonForm(CleanInputMixin, forms.Form):
+    """Why an organizer declines, cancels or erases registrations in the admin: kept in the
+    audit log with who did it (and, for a decline or a cancellation, emailed to the delegate)."""
+
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
+        help_text=_("Kept in the history of each registration, with your name."),
+    )
+
+
+def _service_action(
+    name: str, description, service, done_message, *, permission: str, ask_reason: bool = False
+):
     """An admin action that runs ``service`` (a bulk service of
     ``conference.services.registrations``: each row in its own transaction) over the selection
-    and reports what was done and what was refused."""
+    and reports what was done and what was refused.
+
+    ``permission`` is the model permission the action needs (Django offers the action only to
+    accounts that have it). With ``ask_reason`` a page first asks why, and the reason goes to the
+    service and so to the audit log."""
 
     def action(modeladmin, request, queryset):
-        done, errors = service(registrations=list(queryset), actor=request.user)
+        kwargs = {}
+        if ask_reason:
+            form = ReasonForm(request.POST if "apply" in request.POST else None)
+            if not form.is_valid():
+                return TemplateResponse(
+                    request,
+                    "admin/conference/registration/action_reason.html",
+                    {
+                        **modeladmin.admin_site.each_context(request),
+                        "opts": modeladmin.model._meta,
+                        "title": description,
+                        "action_name": name,
+                        "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+                        "queryset": queryset,
+                        "form": form,
+                    },
+                )
+            kwargs["reason"] = form.cleaned_data["reason"]
+        done, errors = service(registrations=list(queryset), actor=request.user, **kwargs)
         if done:
             modeladmin.message_user(request, done_message(done), messages.SUCCESS)
         for error in errors:
             modeladmin.message_user(request, error, messages.ERROR)
+        return None
 
     action.__name__ = name
-    return admin.action(description=description)(action)
+    return admin.action(description=description, permissions=[permission])(action)
 
 
 def unit_filter_label(unit: ProvincialUnit) -> str:
@@ -103,7 +149,7 @@ def unit_filter_label(unit: ProvincialUnit) -> str:
         return unit.name
     return gettext("%(name)s (until %(date)s)") % {
         "name": unit.name,
-        "date": date_format(unit.valid_until, "d/m/Y"),
+        "date": dates.short_date(unit.valid_until),
     }
 
 
@@ -155,6 +201,7 @@ class RegistrationAdmin(FoldedSearchMixin, admin.ModelAdmin):
                 ngettext("%(n)s registration confirmed.", "%(n)s registrations confirmed.", n)
                 % {"n": n}
             ),
+            permission="change",
         ),
         _service_action(
             "decline",
@@ -164,6 +211,8 @@ class RegistrationAdmin(FoldedSearchMixin, admin.ModelAdmin):
                 ngettext("%(n)s registration declined.", "%(n)s registrations declined.", n)
                 % {"n": n}
             ),
+            permission="change",
+            ask_reason=True,
         ),
         _service_action(
             "cancel",
@@ -173,6 +222,8 @@ class RegistrationAdmin(FoldedSearchMixin, admin.ModelAdmin):
                 ngettext("%(n)s registration cancelled.", "%(n)s registrations cancelled.", n)
                 % {"n": n}
             ),
+            permission="change",
+            ask_reason=True,
         ),
         _service_action(
             "check_in",
@@ -181,6 +232,7 @@ class RegistrationAdmin(FoldedSearchMixin, admin.ModelAdmin):
             lambda n: (
                 ngettext("%(n)s delegate checked in.", "%(n)s delegates checked in.", n) % {"n": n}
             ),
+            permission="change",
         ),
         _service_action(
             "erase",
@@ -189,6 +241,8 @@ class RegistrationAdmin(FoldedSearchMixin, admin.ModelAdmin):
             lambda n: (
                 ngettext("%(n)s registration erased.", "%(n)s registrations erased.", n) % {"n": n}
             ),
+            permission="delete",
+            ask_reason=True,
         ),
         "fill_from_waitlist",
     ]
@@ -269,19 +323,33 @@ class RegistrationAdmin(FoldedSearchMixin, admin.ModelAdmin):
             actor=request.user,
         )  # fmt: skip
 
+    delete_confirmation_template = "admin/conference/registration/delete_confirmation.html"
+
+    def delete_view(self, request, object_id, extra_context=None):
+        """The delete page asks why (like the "Erase" action); without a reason nothing is
+        erased and the page is shown again with the error."""
+        form = ReasonForm(request.POST if request.method == "POST" else None)
+        if request.method == "POST" and not form.is_valid():
+            request.POST = QueryDict()  # Django's page then shows itself again, with the error
+        context = {"reason_form": form, **(extra_context or {})}
+        return super().delete_view(request, object_id, context)
+
     def delete_model(self, request, obj):
         """The delete page erases through the service: the seat goes to the waiting list, the
-        emails about the registration are deleted and the audit log says so."""
-        services.registration_erase(registration=obj, actor=request.user)
+        emails about the registration are deleted and the audit log says who and why."""
+        services.registration_erase(
+            registration=obj, actor=request.user, reason=request.POST.get("reason", "").strip()
+        )
 
     def delete_queryset(self, request, queryset):
         for registration in queryset:
-            services.registration_erase(registration=registration, actor=request.user)
+            self.delete_model(request, registration)
 
     @admin.action(
         description=_(
             "Fill the free seats of the selected registrations' editions from the waiting list"
-        )
+        ),
+        permissions=["change"],
     )
     def fill_from_waitlist(self, request, queryset):
         editions = Edition.objects.filter(pk__in=queryset.values("edition_id").distinct()).order_by(

@@ -16,6 +16,7 @@ from django.utils.translation import pgettext_lazy
 
 from conference.models import Edition, ProgrammePart, Registration
 from conference.phones import INVALID_MESSAGE, format_phone, normalize_phone
+from conference.text_input import CleanInputMixin
 from provinces.models import ProvincialUnit
 
 CONSENT_PURPOSE = _(
@@ -84,7 +85,7 @@ WIDGETS = {
 }
 
 
-class DelegateDetailsForm(forms.ModelForm):
+class DelegateDetailsForm(CleanInputMixin, forms.ModelForm):
     """What the public form and the delegate's change form share: the phone, the parts of the
     programme (asked only when the edition has several), the salutations. The service builds and
     validates the instance (constraints under its locks), so the model's own checks are skipped."""
@@ -250,7 +251,7 @@ class RegistrationEditForm(DelegateDetailsForm):
         return {key: value for key, value in self.cleaned_data.items() if key != "parts"}
 
 
-class ManageLinkForm(forms.Form):
+class ManageLinkForm(CleanInputMixin, forms.Form):
     email = forms.EmailField(
         label=_("The email address you registered with"),
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
@@ -271,7 +272,7 @@ class ManageLinkForm(forms.Form):
         return bool(self.data.get("website", "").strip())
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(CleanInputMixin, forms.Form):
     """Confirm, decline or cancel the ticked registrations, with an optional reason."""
 
     ACTIONS = [
@@ -321,7 +322,7 @@ class ReverseDecisionForm(forms.Form):
     )
 
 
-class RegistrationFilterForm(forms.Form):
+class RegistrationFilterForm(CleanInputMixin, forms.Form):
     """The organizers' list filters; the exports use the same form so they match the list."""
 
     edition = forms.ModelChoiceField(

@@ -1,73 +1,24 @@
 from __future__ import annotations
 
+from typing import Any, ClassVar
+
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 
 class AuditEntry(models.Model):
     """Who changed what, when, from which state to which, and why. Written by services only.
 
-    ``action`` is a code (``registration.create``) shown through its translated label;
+    ``action`` is a registered code (``registration.create``) shown through its translated label;
     ``actor_label`` holds the account's name, or a code of ``ACTORS`` for an actor without an
     account, also shown translated (``actor_display``)."""
 
-    class Action(models.TextChoices):
-        REGISTRATION_CREATE = (
-            "registration.create",
-            pgettext_lazy("audit action", "registered"),
-        )
-        REGISTRATION_UPDATE = (
-            "registration.update",
-            pgettext_lazy("audit action", "details changed"),
-        )
-        REGISTRATION_PENDING = (
-            "registration.pending",
-            pgettext_lazy("audit action", "moved from the waiting list"),
-        )
-        REGISTRATION_CONFIRMED = (
-            "registration.confirmed",
-            pgettext_lazy("audit action", "confirmed"),
-        )
-        REGISTRATION_DECLINED = (
-            "registration.declined",
-            pgettext_lazy("audit action", "declined"),
-        )
-        REGISTRATION_CANCELLED = (
-            "registration.cancelled",
-            pgettext_lazy("audit action", "cancelled"),
-        )
-        REGISTRATION_DECISION_REVERSED = (
-            "registration.decision_reversed",
-            pgettext_lazy("audit action", "decision reversed"),
-        )
-        REGISTRATION_CHECKED_IN = (
-            "registration.checked_in",
-            pgettext_lazy("audit action", "checked in"),
-        )
-        REGISTRATION_ERASE = (
-            "registration.erase",
-            pgettext_lazy("audit action", "erased with its personal data"),
-        )
-        REGISTRATION_EXPORT = (
-            "registration.export",
-            pgettext_lazy("audit action", "registrations exported"),
-        )
-        NOTIFICATION_RETRY = (
-            "notification.retry",
-            pgettext_lazy("audit action", "email retried"),
-        )
-        NOTIFICATION_RESEND = (
-            "notification.resend",
-            pgettext_lazy("audit action", "email sent again"),
-        )
-        NOTIFICATION_SEND_TEST = (
-            "notification.send_test",
-            pgettext_lazy("audit action", "test email sent"),
-        )
+    # Action code → translated label, filled by each app's AppConfig.ready() through
+    # conference.services.audit.register_audit_actions (the core's: conference/apps.py).
+    ACTIONS: ClassVar[dict[str, Any]] = {}
 
     # Actors without an account, stored as codes in ``actor_label``.
     DELEGATE = "system:delegate"
@@ -92,7 +43,7 @@ class AuditEntry(models.Model):
         blank=True,
         help_text=_("Kept when the account is deleted; also names actors without an account."),
     )
-    action = models.CharField(_("action"), max_length=100, choices=Action.choices)
+    action = models.CharField(_("action"), max_length=100)
     content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
     object_id = models.CharField(max_length=64)
     subject = GenericForeignKey("content_type", "object_id")
@@ -108,7 +59,11 @@ class AuditEntry(models.Model):
         indexes = [models.Index(fields=["content_type", "object_id"], name="audit_subject_idx")]
 
     def __str__(self) -> str:
-        return str(self.get_action_display())
+        return self.get_action_display()
+
+    def get_action_display(self) -> str:
+        """The action in the reader's language (the code itself if no app registers it)."""
+        return str(self.ACTIONS.get(self.action, self.action))
 
     @property
     def from_state_display(self) -> str:

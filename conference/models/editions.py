@@ -11,6 +11,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from conference.querysets import EditionParticipantQuerySet, EditionQuerySet
+from conference.text_input import max_length_check
 from conference.vietnamese import roman
 
 
@@ -75,7 +76,9 @@ CLOSES_BEFORE_OPENS = _("Registration must close after it opens.")
 
 
 class Edition(LocalizedTextMixin, models.Model):
-    class Status(models.TextChoices):
+    class Phase(models.TextChoices):
+        """Where the edition stands, computed from its dates (not stored)."""
+
         PLANNED = "planned", _("Planned")
         REGISTRATION_OPEN = "registration_open", _("Registration open")
         UPCOMING = "upcoming", _("Upcoming")
@@ -107,10 +110,10 @@ class Edition(LocalizedTextMixin, models.Model):
         help_text=_("Only when the edition took place in another unit than the host's."),
     )
     venue = models.CharField(_("venue"), max_length=300, blank=True)
-    organisers = models.TextField(_("organisers"), blank=True)
-    organisers_en = models.TextField(_("organisers (English)"), blank=True)
-    summary = models.TextField(_("summary"), blank=True)
-    summary_en = models.TextField(_("summary (English)"), blank=True)
+    organisers = models.TextField(_("organisers"), blank=True, max_length=2000)
+    organisers_en = models.TextField(_("organisers (English)"), blank=True, max_length=2000)
+    summary = models.TextField(_("summary"), blank=True, max_length=10000)
+    summary_en = models.TextField(_("summary (English)"), blank=True, max_length=10000)
     planned_delegates = models.PositiveIntegerField(_("delegates planned"), null=True, blank=True)
     flag_received_at = models.ForeignKey(
         "self",
@@ -126,7 +129,7 @@ class Edition(LocalizedTextMixin, models.Model):
         default=False,
         help_text=_("Unticked when the handover follows from tradition but no source states it."),
     )
-    sources = models.TextField(_("sources"), blank=True)
+    sources = models.TextField(_("sources"), blank=True, max_length=10000)
     # Registration (used by delegate registration).
     registration_opens_at = models.DateTimeField(_("registration opens"), null=True, blank=True)
     registration_closes_at = models.DateTimeField(_("registration closes"), null=True, blank=True)
@@ -160,6 +163,16 @@ class Edition(LocalizedTextMixin, models.Model):
         verbose_name_plural = _("editions")
         ordering = ["number"]
         constraints = [
+            *(
+                max_length_check("edition", field, limit)
+                for field, limit in [
+                    ("organisers", 2000),
+                    ("organisers_en", 2000),
+                    ("summary", 10000),
+                    ("summary_en", 10000),
+                    ("sources", 10000),
+                ]
+            ),
             models.CheckConstraint(
                 condition=models.Q(number__gte=1),
                 name="edition_number_positive",
@@ -235,19 +248,42 @@ class Edition(LocalizedTextMixin, models.Model):
             and (self.registration_closes_at is None or now < self.registration_closes_at)
         )
 
+    def starts_at(self) -> datetime.datetime | None:
+        """The start of the first day, local time."""
+        if self.date is None:
+            return None
+        return timezone.make_aware(datetime.datetime.combine(self.date, datetime.time.min))
+
+    def changes_deadline(self) -> datetime.datetime | None:
+        """Until when delegates may change their registration: ``changes_until``, else the close
+        of registration, else the start of the first day."""
+        return self.changes_until or self.registration_closes_at or self.starts_at()
+
+    def changes_allowed(self, now: datetime.datetime | None = None) -> bool:
+        deadline = self.changes_deadline()
+        return deadline is None or (now or timezone.now()) < deadline
+
+    def cancel_allowed(self, now: datetime.datetime | None = None) -> bool:
+        """A delegate may cancel up to the end of the last day: a late cancellation still frees a
+        seat and a badge, which is better than a no-show."""
+        last_day = self.end_date or self.date
+        if last_day is None:
+            return True
+        return timezone.localdate(now or timezone.now()) <= last_day
+
     @property
-    def status(self) -> str:
+    def phase(self) -> str:
         today = timezone.localdate()
         if self.date is None:
-            return self.Status.DATE_UNKNOWN if self.year <= today.year else self.Status.PLANNED
+            return self.Phase.DATE_UNKNOWN if self.year <= today.year else self.Phase.PLANNED
         if (self.end_date or self.date) < today:
-            return self.Status.HELD
+            return self.Phase.HELD
         if self.registration_is_open():
-            return self.Status.REGISTRATION_OPEN
-        return self.Status.UPCOMING
+            return self.Phase.REGISTRATION_OPEN
+        return self.Phase.UPCOMING
 
-    def get_status_display(self) -> str:
-        return str(self.Status(self.status).label)
+    def get_phase_display(self) -> str:
+        return str(self.Phase(self.phase).label)
 
 
 class EditionParticipant(models.Model):

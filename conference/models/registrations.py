@@ -28,6 +28,8 @@ from django.utils.translation import gettext_lazy as _
 from conference.models.editions import LocalizedTextMixin
 from conference.models.users import User
 from conference.phones import format_phone
+from conference.text_input import max_length_check
+from conference.text_input import normalize_email as _normalize_email
 from conference.vietnamese import fold, person_sort_key
 
 # Unambiguous alphabet for badge codes: no 0/O, 1/I/L, no U (avoids accidental words).
@@ -148,14 +150,39 @@ class RegistrationQuerySet(models.QuerySet):
         return result
 
 
+class RegistrationStatus(models.TextChoices):
+    """``Registration.Status``: defined before the model so that its constraints can name the
+    sets of states below."""
+
+    PENDING = "pending", _("Awaiting confirmation")
+    CONFIRMED = "confirmed", _("Confirmed")
+    DECLINED = "declined", _("Declined")
+    WAITLISTED = "waitlisted", _("On the waiting list")
+    CANCELLED = "cancelled", _("Cancelled")
+    CHECKED_IN = "checked_in", _("Checked in")
+
+
+# The sets of states the rules name, each defined once: the model (``Registration.ACTIVE`` …), its
+# constraints, the services, the badges and the counts use these. Tuples, so that the
+# constraints' conditions keep one order in migrations.
+ACTIVE_STATES = (
+    RegistrationStatus.PENDING,
+    RegistrationStatus.WAITLISTED,
+    RegistrationStatus.CONFIRMED,
+    RegistrationStatus.CHECKED_IN,
+)
+SEAT_STATES = (
+    RegistrationStatus.PENDING,
+    RegistrationStatus.CONFIRMED,
+    RegistrationStatus.CHECKED_IN,
+)
+# A badge only for a confirmed seat: a pending registration may still be declined, a waitlisted
+# one has no seat (see conference/badges.py).
+BADGE_STATES = (RegistrationStatus.CONFIRMED, RegistrationStatus.CHECKED_IN)
+
+
 class Registration(models.Model):
-    class Status(models.TextChoices):
-        PENDING = "pending", _("Awaiting confirmation")
-        CONFIRMED = "confirmed", _("Confirmed")
-        DECLINED = "declined", _("Declined")
-        WAITLISTED = "waitlisted", _("On the waiting list")
-        CANCELLED = "cancelled", _("Cancelled")
-        CHECKED_IN = "checked_in", _("Checked in")
+    Status = RegistrationStatus
 
     TRANSITIONS: dict[str, frozenset[str]] = {
         Status.PENDING: frozenset({Status.CONFIRMED, Status.DECLINED, Status.CANCELLED}),
@@ -165,8 +192,9 @@ class Registration(models.Model):
         Status.CANCELLED: frozenset(),
         Status.CHECKED_IN: frozenset(),
     }
-    ACTIVE = frozenset({Status.PENDING, Status.WAITLISTED, Status.CONFIRMED, Status.CHECKED_IN})
-    HOLDS_SEAT = frozenset({Status.PENDING, Status.CONFIRMED, Status.CHECKED_IN})
+    ACTIVE = ACTIVE_STATES
+    HOLDS_SEAT = SEAT_STATES
+    GETS_BADGE = BADGE_STATES
     # States in which the details may still be changed (by the delegate until the deadline).
     EDITABLE_STATES = frozenset({Status.PENDING, Status.WAITLISTED, Status.CONFIRMED})
 
@@ -217,8 +245,8 @@ class Registration(models.Model):
         related_name="registrations",
         blank=True,
     )
-    accommodation_needs = models.TextField(_("accommodation"), blank=True)
-    dietary_needs = models.TextField(_("diet"), blank=True)
+    accommodation_needs = models.TextField(_("accommodation"), blank=True, max_length=500)
+    dietary_needs = models.TextField(_("diet"), blank=True, max_length=500)
     consent_given_at = models.DateTimeField(_("consent given at"))
     consent_version = models.CharField(
         _("version of the consent text"), max_length=20, default=CONSENT_VERSION
@@ -253,34 +281,29 @@ class Registration(models.Model):
         verbose_name_plural = _("registrations")
         ordering = ["sort_key", "id"]
         constraints = [
+            max_length_check("registration", "accommodation_needs", 500),
+            max_length_check("registration", "dietary_needs", 500),
             models.UniqueConstraint(
                 Lower("email"),
                 "edition",
-                condition=models.Q(status__in=["pending", "waitlisted", "confirmed", "checked_in"]),
+                condition=models.Q(status__in=list(ACTIVE_STATES)),
                 name="registration_one_active_per_email_per_edition",
                 violation_error_message=_(
                     "This email address already has an active registration for this edition."
                 ),
             ),
             models.CheckConstraint(
-                condition=models.Q(
-                    status__in=[
-                        "pending",
-                        "confirmed",
-                        "declined",
-                        "waitlisted",
-                        "cancelled",
-                        "checked_in",
-                    ]
-                ),
+                condition=models.Q(status__in=RegistrationStatus.values),
                 name="registration_status_known",
             ),
             models.CheckConstraint(
-                condition=~models.Q(status="checked_in") | models.Q(checked_in_at__isnull=False),
+                condition=~models.Q(status=RegistrationStatus.CHECKED_IN)
+                | models.Q(checked_in_at__isnull=False),
                 name="registration_checked_in_has_time",
             ),
             models.CheckConstraint(
-                condition=~models.Q(status="waitlisted") | models.Q(waitlisted_at__isnull=False),
+                condition=~models.Q(status=RegistrationStatus.WAITLISTED)
+                | models.Q(waitlisted_at__isnull=False),
                 name="registration_waitlisted_has_time",
             ),
             models.CheckConstraint(
@@ -363,5 +386,6 @@ class Registration(models.Model):
 
 
 def normalize_email(value: str) -> str:
-    """The whole address lower-cased and stripped: delegates type it in every case."""
-    return (value or "").strip().lower()
+    """One spelling per mailbox (``conference.text_input.normalize_email``: NFKC, IDNA domain,
+    lower case): delegates type it in every case and script."""
+    return _normalize_email(value)

@@ -8,10 +8,11 @@ prepared here in that language.
 from __future__ import annotations
 
 from django.utils import translation
-from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from conference import dates
 from conference.outbox import notification_queue, register_kind
+from conference.signing import link_put_in, manage_url
 
 KINDS = {
     "registration_received": _("We have received your registration"),
@@ -41,24 +42,22 @@ LABELS = {
 
 def registration_context(registration, *, reason: str = "") -> dict:
     """Everything the templates show, as strings in the delegate's language."""
-    from conference.services.registrations import changes_deadline, deadline_text
-    from conference.signing import manage_url
-
     edition = registration.edition
     with translation.override(registration.language):
-        deadline = changes_deadline(edition)
+        deadline = edition.changes_deadline()
         return {
             "full_name": registration.full_name,
             "salutation": registration.salutation_word,
             "status": str(registration.get_status_display()),
             "edition_title": edition.title,
-            "edition_date": date_format(edition.date, "d/m/Y") if edition.date else "",
+            "edition_date": dates.short_date(edition.date) if edition.date else "",
             "venue": edition.venue,
             "unit": registration.unit.name if registration.unit_id else "",
             "organisation": registration.organisation_name,
             "badge_code": registration.badge_code,
-            "manage_url": manage_url(registration),
-            "changes_until": deadline_text(deadline) if deadline else "",
+            # The placeholder: the token goes in when the email is sent (``_put_in_link``).
+            "manage_url": manage_url(registration, stored=True),
+            "changes_until": dates.deadline_text(deadline) if deadline else "",
             "reason": reason,
             # Cancelled and declined registrations can only be viewed through the link.
             "can_change": registration.is_active,
@@ -88,7 +87,19 @@ def queue_registration_email(
     )
 
 
+def _put_in_link(notification, body: str) -> str:
+    """At send time: the working link of the registration the email is about."""
+    from conference.models import Registration
+
+    registration = Registration.objects.filter(pk=notification.object_id or None).first()
+    return link_put_in(body, registration)
+
+
 for _name, _subject in KINDS.items():
     register_kind(
-        _name, subject=_subject, template=f"conference/emails/{_name}", label=LABELS[_name]
+        _name,
+        subject=_subject,
+        template=f"conference/emails/{_name}",
+        label=LABELS[_name],
+        finish=_put_in_link,
     )

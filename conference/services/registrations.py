@@ -22,10 +22,10 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone, translation
-from django.utils.formats import date_format
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from conference import dates
 from conference.models import (
     AuditEntry,
     Edition,
@@ -36,6 +36,7 @@ from conference.models import (
 from conference.models.registrations import CONSENT_VERSION, normalize_badge_code, normalize_email
 from conference.notifications.registrations import queue_registration_email
 from conference.phones import normalize_phone
+from conference.services.audit import audit_record
 
 Status = Registration.Status
 
@@ -66,33 +67,25 @@ EDITABLE_FIELDS = (
     "language",
 )
 
-DELEGATE_LABEL = AuditEntry.DELEGATE  # a code, shown translated (AuditEntry.actor_display)
+# The audit actions of registration (registered by conference/apps.py): one per state reached
+# (``registration.<status>``), and the changes that are not transitions.
+AUDIT_ACTIONS = {
+    "registration.create": pgettext_lazy("audit action", "registered"),
+    "registration.update": pgettext_lazy("audit action", "details changed"),
+    "registration.pending": pgettext_lazy("audit action", "moved from the waiting list"),
+    "registration.confirmed": pgettext_lazy("audit action", "confirmed"),
+    "registration.declined": pgettext_lazy("audit action", "declined"),
+    "registration.cancelled": pgettext_lazy("audit action", "cancelled"),
+    "registration.checked_in": pgettext_lazy("audit action", "checked in"),
+    "registration.erase": pgettext_lazy("audit action", "erased with its personal data"),
+    "registration.decision_reversed": pgettext_lazy("audit action", "decision reversed"),
+}
+DECISION_REVERSED = "registration.decision_reversed"
 
 
 # ---------------------------------------------------------------------------------------------
 # Dates: the registration window and the change deadline
 # ---------------------------------------------------------------------------------------------
-
-
-def _local(moment: datetime.datetime) -> str:
-    moment = timezone.localtime(moment)
-    return gettext("%(date)s at %(time)s") % {
-        # Day/month/year in both languages: the site is Vietnamese and so are its dates.
-        "date": date_format(moment, "d/m/Y"),
-        "time": date_format(moment, "H:i"),
-    }
-
-
-def deadline_text(moment: datetime.datetime) -> str:
-    """A deadline as people read it after "until": a deadline at midnight local time is the end
-    of the day before ("the end of 09/02/2027", not "10/02/2027 00:00", which reads as the
-    10th); any other time is shown with its date ("09/02/2027 at 17:00")."""
-    local = timezone.localtime(moment)
-    if local.time() == datetime.time.min:
-        return gettext("the end of %(date)s") % {
-            "date": date_format(local.date() - datetime.timedelta(days=1), "d/m/Y")
-        }
-    return _local(local)
 
 
 def registration_window_message(edition: Edition, now: datetime.datetime | None = None) -> str:
@@ -103,34 +96,17 @@ def registration_window_message(edition: Edition, now: datetime.datetime | None 
     held_on = edition.end_date or edition.date
     if held_on is not None and held_on < timezone.localdate(now):
         return gettext("This edition took place on %(date)s; registration is closed.") % {
-            "date": date_format(held_on, "d/m/Y")
+            "date": dates.short_date(held_on)
         }
     if edition.registration_opens_at is None:
         return gettext("Registration for this edition has not been scheduled yet.")
     if now < edition.registration_opens_at:
         return gettext("Registration opens on %(when)s.") % {
-            "when": _local(edition.registration_opens_at)
+            "when": dates.date_at_time(edition.registration_opens_at)
         }
     return gettext("Registration was open until %(when)s.") % {
-        "when": deadline_text(edition.registration_closes_at)
+        "when": dates.deadline_text(edition.registration_closes_at)
     }
-
-
-def edition_starts_at(edition: Edition) -> datetime.datetime | None:
-    if edition.date is None:
-        return None
-    return timezone.make_aware(datetime.datetime.combine(edition.date, datetime.time.min))
-
-
-def changes_deadline(edition: Edition) -> datetime.datetime | None:
-    """Until when delegates may change their registration: ``Edition.changes_until``, else the
-    close of registration, else the start of the first day."""
-    return edition.changes_until or edition.registration_closes_at or edition_starts_at(edition)
-
-
-def changes_allowed(edition: Edition, now: datetime.datetime | None = None) -> bool:
-    deadline = changes_deadline(edition)
-    return deadline is None or (now or timezone.now()) < deadline
 
 
 def decline_reason(registration: Registration) -> str:
@@ -142,10 +118,7 @@ def decline_reason(registration: Registration) -> str:
         AuditEntry.objects.filter(
             content_type=ContentType.objects.get_for_model(Registration),
             object_id=str(registration.pk),
-            action__in=[
-                AuditEntry.Action.REGISTRATION_DECLINED,
-                AuditEntry.Action.REGISTRATION_DECISION_REVERSED,
-            ],
+            action__in=[f"registration.{Status.DECLINED}", DECISION_REVERSED],
             to_state=Status.DECLINED,
         )
         .order_by("-created_at", "-id")
@@ -155,46 +128,15 @@ def decline_reason(registration: Registration) -> str:
     return reason or ""
 
 
-def cancel_allowed(edition: Edition, now: datetime.datetime | None = None) -> bool:
-    """A delegate may cancel up to the end of the last day: a late cancellation still frees a
-    seat and a badge, which is better than a no-show."""
-    last_day = edition.end_date or edition.date
-    if last_day is None:
-        return True
-    return timezone.localdate(now or timezone.now()) <= last_day
-
-
 # ---------------------------------------------------------------------------------------------
 # Audit, notifications and the one state-change function
 # ---------------------------------------------------------------------------------------------
 
 
-def _actor_label(actor) -> str:
-    if actor is None:
-        return DELEGATE_LABEL
-    return str(actor)[:200]
-
-
-def _audit(
-    registration: Registration,
-    *,
-    action: str,
-    actor,
-    from_state: str = "",
-    to_state: str = "",
-    reason: str = "",
-    data: dict[str, Any] | None = None,
-    label: str = "",
-) -> AuditEntry:
-    return AuditEntry.objects.create(
-        actor=actor if getattr(actor, "pk", None) else None,
-        actor_label=label or _actor_label(actor),
-        action=action,
-        subject=registration,
-        from_state=from_state,
-        to_state=to_state,
-        reason=reason,
-        data=data or {},
+def _audit(registration: Registration, *, action: str, actor, **kwargs) -> AuditEntry:
+    """An audit entry about ``registration``: ``actor`` None is the delegate (their link)."""
+    return audit_record(
+        subject=registration, action=action, actor=actor or AuditEntry.DELEGATE, **kwargs
     )
 
 
@@ -330,14 +272,14 @@ def edition_warnings(edition: Edition) -> list[str]:
     after saving): registration closing after the event, a capacity or a quota below the seats
     already taken (nobody loses a seat, but nobody new gets one)."""
     warnings = []
-    starts = edition_starts_at(edition)
+    starts = edition.starts_at()
     closes = edition.registration_closes_at
     if starts is not None and closes is not None and closes > starts:
         warnings.append(
             gettext("Registration closes on %(closes)s, after the conference starts (%(starts)s).")
             % {
-                "closes": _local(edition.registration_closes_at),
-                "starts": date_format(edition.date, "d/m/Y"),
+                "closes": dates.date_at_time(edition.registration_closes_at),
+                "starts": dates.short_date(edition.date),
             }
         )
     taken = seats_summary(edition)["taken"]
@@ -507,7 +449,7 @@ def registration_can_edit(
     edition's change deadline. The manage page asks this to show its "change" button."""
     if registration.status not in Registration.EDITABLE_STATES:
         return False
-    return actor is not None or changes_allowed(registration.edition, now)
+    return actor is not None or registration.edition.changes_allowed(now)
 
 
 def registration_check_update(
@@ -520,10 +462,10 @@ def registration_check_update(
     """The checks of :func:`registration_update`, without saving: raises ``ValidationError``, else
     returns the cleaned values of ``EDITABLE_FIELDS``. The admin's form calls it in ``clean`` so
     that a refusal shows as a form error."""
-    if actor is None and not changes_allowed(registration.edition, now):
+    if actor is None and not registration.edition.changes_allowed(now):
         raise ValidationError(
             gettext("Changes were possible until %(when)s. Please contact the organizers.")
-            % {"when": deadline_text(changes_deadline(registration.edition))},
+            % {"when": dates.deadline_text(registration.edition.changes_deadline())},
             code="changes_closed",
         )
     if registration.status not in Registration.EDITABLE_STATES:
@@ -579,7 +521,7 @@ def _decision_round(registration: Registration) -> str:
     reversals = AuditEntry.objects.filter(
         content_type=ContentType.objects.get_for_model(Registration),
         object_id=str(registration.pk),
-        action=AuditEntry.Action.REGISTRATION_DECISION_REVERSED,
+        action=DECISION_REVERSED,
     ).count()
     return f"round:{reversals}" if reversals else ""
 
@@ -663,7 +605,7 @@ def registration_reverse_decision(
     registration.save(update_fields=["status", "updated_at"])
     _audit(
         registration,
-        action=AuditEntry.Action.REGISTRATION_DECISION_REVERSED,
+        action=DECISION_REVERSED,
         actor=actor,
         from_state=from_state,
         to_state=to,
@@ -699,7 +641,7 @@ def registration_cancel(
     last day of the edition) or an organizer. A freed seat is offered to the waiting list."""
     _lock_edition(registration.edition)
     registration = Registration.objects.select_for_update().get(pk=registration.pk)
-    if actor is None and not cancel_allowed(registration.edition, now):
+    if actor is None and not registration.edition.cancel_allowed(now):
         raise ValidationError(
             gettext("The conference is over; the registration can no longer be cancelled."),
             code="cancel_closed",
@@ -892,7 +834,7 @@ def registrations_send_reminders(*, today: datetime.date | None = None) -> int:
 RETENTION_DAYS = 365
 
 
-def _erase(registration: Registration, *, actor, reason: str, label: str = "") -> None:
+def _erase(registration: Registration, *, actor, reason: str) -> None:
     """Delete the registration and the emails about it (their bodies hold the personal data).
     The audit log keeps that it happened, without the data."""
     from django.contrib.contenttypes.models import ContentType
@@ -910,16 +852,22 @@ def _erase(registration: Registration, *, actor, reason: str, label: str = "") -
         from_state=registration.status,
         reason=reason,
         data={"edition": registration.edition.number},
-        label=label,
     )
     registration.delete()
 
 
 @transaction.atomic
 def registration_erase(*, registration: Registration, actor=None, reason: str = "") -> None:
-    """Delete a registration and its personal data at the delegate's request (their link) or an
-    organizer's. An active registration is cancelled first, without an email, so its seat goes
-    to the waiting list."""
+    """Delete a registration and its personal data at the delegate's request (their link, no
+    ``actor``) or an organizer's (``actor``, who must say why: the audit log keeps both). An
+    active registration is cancelled first, without an email, so its seat goes to the waiting
+    list."""
+    reason = reason.strip()
+    if actor is not None and not reason:
+        raise ValidationError(
+            gettext("Say why the registration is erased: the history keeps the reason."),
+            code="reason_required",
+        )
     edition = _lock_edition(registration.edition)
     registration = Registration.objects.select_for_update().get(pk=registration.pk)
     held_seat = registration.holds_seat
@@ -943,10 +891,7 @@ def registrations_purge(*, today: datetime.date | None = None) -> int:
     count = 0
     for registration in old.select_for_update(of=("self",)).iterator(chunk_size=500):
         _erase(
-            registration,
-            actor=None,
-            reason=gettext("Retention period ended."),
-            label=AuditEntry.RETENTION_JOB,
+            registration, actor=AuditEntry.RETENTION_JOB, reason=gettext("Retention period ended.")
         )
         count += 1
     return count

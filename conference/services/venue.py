@@ -16,13 +16,15 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Q
-from django.utils import timezone
-from django.utils.formats import date_format
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 
+from conference import dates
 from conference.models import AuditEntry, Edition, Registration
 from conference.models.registrations import normalize_badge_code
 from conference.services import registrations as services
+from conference.services.audit import audit_record
+
+AUDIT_ACTIONS = {"registration.export": pgettext_lazy("audit action", "registrations exported")}
 
 
 @dataclass(frozen=True)
@@ -57,11 +59,6 @@ def who(registration: Registration) -> str:
     }
 
 
-def _when(moment: datetime.datetime) -> str:
-    moment = timezone.localtime(moment)
-    return f"{date_format(moment, 'H:i')} {date_format(moment, 'd/m/Y')}"
-
-
 @transaction.atomic
 def venue_check_in(
     *, edition: Edition, badge_code: str, actor, now: datetime.datetime | None = None
@@ -89,7 +86,8 @@ def venue_check_in(
     if already:
         return CheckIn(
             "already",
-            gettext("Already checked in at %(when)s") % {"when": _when(registration.checked_in_at)},
+            gettext("Already checked in at %(when)s")
+            % {"when": dates.time_then_date(registration.checked_in_at)},
             person=who(registration),
             code=code,
             registration_id=registration.pk,
@@ -104,21 +102,21 @@ def venue_check_in(
 
 
 def checkin_counts(edition: Edition) -> dict[str, int]:
-    """Checked in so far, out of those expected (confirmed or checked in), in one query."""
+    """Checked in so far, out of those expected (those with a badge: confirmed or checked in), in
+    one query."""
     Status = Registration.Status
     return Registration.objects.for_edition(edition).aggregate(
         checked_in=Count("pk", filter=Q(status=Status.CHECKED_IN)),
-        expected=Count("pk", filter=Q(status__in=[Status.CONFIRMED, Status.CHECKED_IN])),
+        expected=Count("pk", filter=Q(status__in=Registration.GETS_BADGE)),
     )
 
 
 def export_record(*, edition: Edition, actor, file_format: str, filters: dict) -> AuditEntry:
     """Who took the personal data of which registrations out of the site, and when (Decree
     13/2023/NĐ-CP asks that processing be traceable)."""
-    return AuditEntry.objects.create(
-        actor=actor if getattr(actor, "pk", None) else None,
-        actor_label=str(actor)[:200],
-        action="registration.export",
+    return audit_record(
         subject=edition,
+        action="registration.export",
+        actor=actor,
         data={"format": file_format, "filters": filters},
     )

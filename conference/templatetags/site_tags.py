@@ -7,15 +7,33 @@ from django.conf import settings
 from django.urls import translate_url
 from django.utils.translation import get_language, get_language_info
 
+from conference import dates
+
 register = template.Library()
 
 
 @register.filter
 def deadline(moment) -> str:
     """``{{ edition.registration_closes_at|deadline }}``: see conference.dates.deadline_text."""
-    from conference.services.registrations import deadline_text
+    return dates.deadline_text(moment) if moment else ""
 
-    return deadline_text(moment) if moment else ""
+
+@register.filter
+def short_date(value) -> str:
+    """``{{ edition.date|short_date }}``: "17/05/2024" (conference.dates)."""
+    return dates.short_date(value) if value else ""
+
+
+@register.filter
+def short_datetime(moment) -> str:
+    """``{{ registration.created_at|short_datetime }}``: "17/05/2024 08:42", local time."""
+    return dates.short_datetime(moment) if moment else ""
+
+
+@register.filter
+def time_of_day(moment) -> str:
+    """``{{ registration.checked_in_at|time_of_day }}``: "08:42", local time."""
+    return dates.time_of_day(moment) if moment else ""
 
 
 @register.simple_tag(takes_context=True)

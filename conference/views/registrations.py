@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from conference import dates
 from conference.forms.registrations import (
     DecisionForm,
     ManageLinkForm,
@@ -150,8 +151,8 @@ def registration_manage(request, registration: Registration, token: str):
             "token": token,
             "can_edit": services.registration_can_edit(registration),
             "can_cancel": registration.can_become(Registration.Status.CANCELLED)
-            and services.cancel_allowed(edition),
-            "changes_until": services.changes_deadline(edition),
+            and edition.cancel_allowed(),
+            "changes_until": edition.changes_deadline(),
             "decline_reason": services.decline_reason(registration),
         },
     )
@@ -164,12 +165,12 @@ def registration_edit(request, registration: Registration, token: str):
     if not registration.is_active or registration.status == Registration.Status.CHECKED_IN:
         messages.error(request, _no_longer_changeable(registration))
         return redirect(manage)
-    if not services.changes_allowed(registration.edition):
-        deadline = services.changes_deadline(registration.edition)
+    if not registration.edition.changes_allowed():
+        deadline = registration.edition.changes_deadline()
         messages.error(
             request,
             _("Changes were possible until %(when)s. Please contact the organizers.")
-            % {"when": services.deadline_text(deadline)},
+            % {"when": dates.deadline_text(deadline)},
         )
         return redirect(manage)
     form = RegistrationEditForm(request.POST or None, instance=registration)

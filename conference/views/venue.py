@@ -76,7 +76,7 @@ def badge_index(request, number: int):
     if organizer:
         others = (
             Registration.objects.for_edition(edition)
-            .filter(unit__isnull=True, status__in=badges.BADGE_STATES)
+            .filter(unit__isnull=True, status__in=Registration.GETS_BADGE)
             .count()
         )
     return render_edition(

@@ -1,10 +1,11 @@
 import datetime
 
 import pytest
-from django.utils import timezone
+from django.core.cache import cache
+from django.utils import timezone, translation
 
 from conference.models import EditionParticipant
-from tests.factories import EditionFactory, current_unit
+from tests.factories import EditionFactory, UserFactory, current_unit
 
 
 @pytest.fixture
@@ -22,19 +23,23 @@ def open_edition(db):
     return edition
 
 
-def delegate_data(**overrides):
-    data = {
-        "unit": current_unit("01"),
-        "full_name": "Nguyễn Thị Hiền",
-        "salutation": "ba",
-        "position": "Phó Giám đốc",
-        "organisation_kind": "doit",
-        "organisation_name": "Sở Công Thương Hà Nội",
-        "email": "hien@example.vn",
-        "phone": "0912 345 678",
-        "accommodation_needs": "",
-        "dietary_needs": "Ăn chay",
-        "language": "vi",
-    }
-    data.update(overrides)
-    return data
+@pytest.fixture
+def staff_client(client):
+    """A client logged in as a superuser with staff status: the Django admin."""
+    client.force_login(UserFactory(username="admin", is_staff=True, is_superuser=True))
+    return client
+
+
+@pytest.fixture
+def english():
+    """Messages compared in English (the source language); Vietnamese is tested by language."""
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
+def fresh_cache():
+    """An empty cache before and after (rate limits and cached pages start afresh)."""
+    cache.clear()
+    yield
+    cache.clear()

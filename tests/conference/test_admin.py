@@ -3,16 +3,8 @@ from django.urls import reverse
 
 from conference.models import Edition
 from provinces.models import Department, ProvincialUnit
-from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def staff_client(client):
-    user = UserFactory(username="admin", is_staff=True, is_superuser=True)
-    client.force_login(user)
-    return client
 
 
 def _changelist_names(response) -> list[str]:

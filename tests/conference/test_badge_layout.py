@@ -6,13 +6,13 @@ import pytest
 
 from conference import badges
 from conference.models import Registration
-from tests.conference.test_badges import pdf_text
 from tests.factories import (
     EditionFactory,
     EditionParticipantFactory,
     RegistrationFactory,
     current_unit,
 )
+from tests.pdf import pdf_text
 
 pytestmark = pytest.mark.django_db
 
@@ -66,6 +66,7 @@ def _pdf(registration) -> bytes:
     )
 
 
+@pytest.mark.pdf
 def test_badge_long_organisation_is_smaller_and_printed_whole():
     registration = _badge(
         full_name="Nông Thị Hà", position="Phó Giám đốc", organisation_name=CAO_BANG_CENTRE
@@ -83,6 +84,7 @@ def test_badge_long_organisation_is_smaller_and_printed_whole():
     assert "…" not in text
 
 
+@pytest.mark.pdf
 def test_badge_long_word_breaks_inside_the_column():
     word = "CôngtyTNHHMộtThànhViênKhaiThácKhoángSảnCaoBằng"
     registration = _badge(full_name="Nguyễn", position="Trưởng phòng", organisation_name=word)
@@ -96,6 +98,7 @@ def test_badge_long_word_breaks_inside_the_column():
     assert len(pieces[0]) < len(word)
 
 
+@pytest.mark.pdf
 def test_badge_text_beyond_its_lines_ends_in_an_ellipsis():
     position = (
         "Phó Trưởng phòng Quản lý Công nghiệp kiêm Chánh Văn phòng Đảng ủy Sở Công Thương "

@@ -1,13 +1,9 @@
-import os
-import shutil
-import subprocess
 from urllib.parse import quote
 
 import pytest
 import segno
 from django.conf import settings
 from django.shortcuts import resolve_url
-from django.urls import reverse
 from django.utils import translation
 
 from conference import badges
@@ -22,31 +18,12 @@ from tests.factories import (
     UserFactory,
     current_unit,
 )
+from tests.html import url
+from tests.pdf import pdf_text
 
 pytestmark = pytest.mark.django_db
 
 Status = Registration.Status
-
-
-def pdf_text(content: bytes, *layout: str) -> str:
-    """The text of a PDF as poppler's pdftotext extracts it. Without the program (Debian
-    poppler-utils) the test is skipped on a developer's machine and fails in CI."""
-    if shutil.which("pdftotext") is None:
-        if os.environ.get("CI"):
-            pytest.fail("pdftotext is missing: apt-get install -y poppler-utils")
-        pytest.skip("pdftotext (Debian poppler-utils) is not installed")
-    result = subprocess.run(
-        ["pdftotext", *layout, "-enc", "UTF-8", "-", "-"],
-        input=content,
-        capture_output=True,
-        check=True,
-    )
-    return result.stdout.decode()
-
-
-def url(name, *args, lang="vi", **kwargs):
-    with translation.override(lang):
-        return reverse(f"conference:{name}", args=args, kwargs=kwargs or None)
 
 
 def login_redirect(path: str) -> str:
@@ -86,6 +63,7 @@ def haiphong_liaison():
 # --- the PDF --------------------------------------------------------------------------------------
 
 
+@pytest.mark.pdf
 def test_badge_pdf_has_vietnamese_text_and_code(client, hien, organizer):
     client.force_login(organizer)
     response = client.get(url("badge_registration", pk=hien.pk))
@@ -137,6 +115,7 @@ def test_badge_data_whole_value(hien):
         assert badges.badge_data(hien)["salutation"] == "Ms"
 
 
+@pytest.mark.pdf
 def test_badge_sheet_has_eight_badges_per_a4_page(client, edition, organizer):
     for index in range(9):
         RegistrationFactory(
@@ -172,6 +151,7 @@ def test_badge_sheet_without_confirmed_delegates_explains(client, edition, organ
     )
 
 
+@pytest.mark.pdf
 def test_badge_sheet_of_others_for_organizers(client, edition, organizer):
     RegistrationFactory(
         edition=edition,
@@ -190,6 +170,7 @@ def test_badge_sheet_of_others_for_organizers(client, edition, organizer):
 # --- who may download -----------------------------------------------------------------------------
 
 
+@pytest.mark.pdf
 def test_badge_liaison_gets_own_province(client, hien):
     client.force_login(LiaisonFactory())
     single = client.get(url("badge_registration", pk=hien.pk))
@@ -229,6 +210,7 @@ def test_badge_anonymous_is_sent_to_login(client, hien):
         assert (response.status_code, response["Location"]) == (302, login_redirect(path))
 
 
+@pytest.mark.pdf
 def test_badge_delegate_downloads_own_badge_with_link(client, hien):
     response = client.get(url("badge_delegate", token=manage_token(hien)))
     assert response.status_code == 200
@@ -293,6 +275,7 @@ def test_badge_index_query_count(client, edition, organizer, count, django_asser
     assert response.status_code == 200
 
 
+@pytest.mark.pdf
 @pytest.mark.parametrize("count", [1, 9])
 def test_badge_sheet_query_count(client, edition, organizer, count, django_assert_num_queries):
     for _index in range(count):

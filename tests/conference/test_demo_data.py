@@ -40,7 +40,7 @@ def test_demo_data_creates_an_upcoming_sample_edition_with_registration_open():
     assert edition.venue == "Trung tâm Hội nghị (dữ liệu mẫu)"
     assert edition.capacity == 300
     assert edition.registration_is_open() is True
-    assert edition.status == Edition.Status.REGISTRATION_OPEN
+    assert edition.phase == Edition.Phase.REGISTRATION_OPEN
     # Deadlines at 17:00 local time, never at an ambiguous midnight.
     assert [
         timezone.localtime(edition.registration_closes_at).replace(tzinfo=None),

@@ -113,8 +113,8 @@ def test_title_in_both_languages():
         )
 
 
-def test_status_of_past_editions_is_held():
-    assert {e.status for e in Edition.objects.all()} == {Edition.Status.HELD}
+def test_phase_of_past_editions_is_held():
+    assert {e.phase for e in Edition.objects.all()} == {Edition.Phase.HELD}
 
 
 def test_history_migration_is_idempotent():

@@ -1,21 +1,13 @@
 """The client address behind reverse proxies, for the rate limits and the login lockout."""
 
 import pytest
-from django.core.cache import cache
 from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import translation
 
 from conference.ratelimit import client_ip, hit
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    cache.clear()
-    yield
-    cache.clear()
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_cache")]
 
 
 def request_from(remote_addr="127.0.0.1", forwarded=None):

@@ -5,23 +5,17 @@ from django.utils import translation
 
 from conference.models import AuditEntry, EditionParticipant, Notification, Registration
 from conference.services import registrations as services
-from tests.conference.conftest import delegate_data
 from tests.factories import (
     EditionFactory,
     RegistrationFactory,
     UserFactory,
     current_unit,
+    delegate_data,
     unit_before_2025,
 )
 from tests.html import form_data, page_text
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def staff_client(client):
-    client.force_login(UserFactory(is_staff=True, is_superuser=True))
-    return client
 
 
 def test_registration_admin_folded_search(staff_client, open_edition):
@@ -102,13 +96,18 @@ def _waiting_setup(edition, django_capture_on_commit_callbacks):
     return seated, waiting
 
 
-def _assert_erased(seated, waiting, staff):
+def _assert_erased(seated, waiting, staff, reason):
     assert not Registration.objects.filter(pk=seated.pk).exists()
     assert Notification.objects.filter(recipient="seated@example.vn").count() == 0
     waiting.refresh_from_db()
     assert waiting.status == "pending"
     entry = AuditEntry.objects.get(action="registration.erase")
-    assert (entry.object_id, entry.actor, entry.from_state) == (str(seated.pk), staff, "cancelled")
+    assert (entry.object_id, entry.actor, entry.from_state, entry.reason) == (
+        str(seated.pk),
+        staff,
+        "cancelled",
+        reason,
+    )
     promoted = AuditEntry.objects.get(action="registration.pending")
     assert (promoted.object_id, promoted.from_state) == (str(waiting.pk), "waitlisted")
 
@@ -121,9 +120,22 @@ def test_registration_admin_delete_page_erases_through_the_service(
     seated, waiting = _waiting_setup(open_edition, django_capture_on_commit_callbacks)
     url = reverse("admin:conference_registration_delete", args=[seated.pk])
     assert client.get(url).status_code == 200
-    response = client.post(url, {"post": "yes"})
+    response = client.post(url, {"post": "yes", "reason": "Đơn vị đề nghị xóa."})
     assert response.status_code == 302
-    _assert_erased(seated, waiting, staff)
+    _assert_erased(seated, waiting, staff, "Đơn vị đề nghị xóa.")
+
+
+def test_registration_admin_delete_page_without_reason_erases_nothing(
+    client, open_edition, django_capture_on_commit_callbacks
+):
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    seated, _waiting = _waiting_setup(open_edition, django_capture_on_commit_callbacks)
+    url = reverse("admin:conference_registration_delete", args=[seated.pk])
+    page = client.post(url, {"post": "yes", "reason": "  "})
+    assert page.status_code == 200
+    assert page.context["reason_form"].errors == {"reason": ["Trường này là bắt buộc."]}
+    assert Registration.objects.filter(pk=seated.pk).exists()
+    assert not AuditEntry.objects.filter(action="registration.erase").exists()
 
 
 def test_registration_admin_erase_action(client, open_edition, django_capture_on_commit_callbacks):
@@ -131,9 +143,34 @@ def test_registration_admin_erase_action(client, open_edition, django_capture_on
     client.force_login(staff)
     seated, waiting = _waiting_setup(open_edition, django_capture_on_commit_callbacks)
     url = reverse("admin:conference_registration_changelist")
-    page = client.post(url, {"action": "erase", "_selected_action": [seated.pk]}, follow=True)
+    asked = client.post(url, {"action": "erase", "_selected_action": [seated.pk]})
+    assert asked.status_code == 200
+    assert list(asked.context["queryset"]) == [seated]
+    assert Registration.objects.filter(pk=seated.pk).exists()
+    page = client.post(
+        url,
+        {"action": "erase", "_selected_action": [seated.pk], "apply": "yes", "reason": "Trùng."},
+        follow=True,
+    )
     assert [str(m) for m in page.context["messages"]] == ["Đã xóa 1 đăng ký."]
-    _assert_erased(seated, waiting, staff)
+    _assert_erased(seated, waiting, staff, "Trùng.")
+
+
+def test_registration_admin_decline_records_who_and_why(client, open_edition, mailoutbox):
+    organizer = UserFactory(is_staff=True, is_superuser=True, username="to-chuc")
+    client.force_login(organizer)
+    registration = RegistrationFactory(edition=open_edition)
+    url = reverse("admin:conference_registration_changelist")
+    data = {"action": "decline", "_selected_action": [registration.pk], "apply": "yes"}
+    refused = client.post(url, {**data, "reason": ""})
+    assert refused.context["form"].errors == {"reason": ["Trường này là bắt buộc."]}
+    client.post(url, {**data, "reason": "Hết chỉ tiêu của đơn vị."})
+    entry = AuditEntry.objects.get(action="registration.declined")
+    assert (entry.actor, entry.actor_label, entry.reason) == (
+        organizer,
+        str(organizer),
+        "Hết chỉ tiêu của đơn vị.",
+    )
 
 
 def test_registration_admin_has_no_plain_delete_action(staff_client):

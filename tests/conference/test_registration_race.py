@@ -8,13 +8,11 @@ Run: DATABASE_URL=postgres://… pytest -m postgres tests/conference/test_regist
 """
 
 import pytest
-from django.db import connection
 
 from conference.models import EditionParticipant, Registration
 from conference.services.registrations import Full, delegate_register
 from tests.concurrency import at_once
-from tests.conference.conftest import delegate_data
-from tests.factories import RegistrationFactory, current_unit
+from tests.factories import RegistrationFactory, current_unit, delegate_data
 
 pytestmark = [
     pytest.mark.postgres,
@@ -22,12 +20,6 @@ pytestmark = [
 ]
 
 THREADS = 24
-
-
-@pytest.fixture(autouse=True)
-def _postgres_only():
-    if connection.vendor != "postgresql":
-        pytest.skip("the race test needs PostgreSQL (set DATABASE_URL)")
 
 
 def _race(edition, *, lock_rows: bool, unit_code: str, prefix: str) -> dict[str, int]:

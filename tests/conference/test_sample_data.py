@@ -6,8 +6,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from conference.signing import manage_token
-from tests.conference.test_registration_views import form_post
-from tests.factories import LiaisonFactory, RegistrationFactory, UserFactory
+from tests.factories import LiaisonFactory, RegistrationFactory, UserFactory, form_post
 from tests.html import page_text
 
 pytestmark = pytest.mark.django_db

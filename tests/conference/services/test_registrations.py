@@ -10,7 +10,6 @@ from conference.models import AuditEntry, EditionParticipant, Notification, Regi
 from conference.notifications.registrations import KINDS
 from conference.services.registrations import (
     Full,
-    deadline_text,
     delegate_register,
     registration_cancel,
     registration_check_in,
@@ -24,12 +23,12 @@ from conference.services.registrations import (
     registrations_purge,
     registrations_send_reminders,
 )
-from tests.conference.conftest import delegate_data
 from tests.factories import (
     ProgrammePartFactory,
     RegistrationFactory,
     UserFactory,
     current_unit,
+    delegate_data,
 )
 
 pytestmark = pytest.mark.django_db
@@ -578,16 +577,6 @@ def test_emails_about_an_active_registration_offer_changes_until_the_deadline(op
 
 
 HANOI = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
-
-
-def test_deadline_text_at_midnight_is_the_end_of_the_day_before():
-    with translation.override("en"):
-        assert [
-            deadline_text(datetime.datetime(2027, 2, 10, 0, 0, tzinfo=HANOI)),
-            deadline_text(datetime.datetime(2027, 2, 9, 17, 0, tzinfo=HANOI)),
-            # Midnight in UTC is 07:00 in Vietnam: not the end of a day.
-            deadline_text(datetime.datetime(2027, 2, 10, 0, 0, tzinfo=datetime.UTC)),
-        ] == ["the end of 09/02/2027", "09/02/2027 at 17:00", "10/02/2027 at 07:00"]
 
 
 def test_emails_show_a_midnight_deadline_as_the_end_of_the_day_before(open_edition):
