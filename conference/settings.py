@@ -119,7 +119,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "conference:home"
+LOGIN_REDIRECT_URL = "conference:workspace"
 LOGOUT_REDIRECT_URL = "conference:home"
 
 # Login protection (django-axes): lock a username+IP pair after repeated failures.

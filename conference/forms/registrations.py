@@ -251,6 +251,51 @@ class RegistrationEditForm(DelegateDetailsForm):
         return {key: value for key, value in self.cleaned_data.items() if key != "parts"}
 
 
+class RegistrationCorrectionForm(DelegateDetailsForm):
+    """An organizer's correction: everything the delegate may change, plus the email, the
+    province and the kind of organisation (``services.registration_correct`` re-checks the
+    quota and the email)."""
+
+    class Meta:
+        model = Registration
+        fields = [
+            "salutation",
+            "full_name",
+            "position",
+            "organisation_kind",
+            "organisation_name",
+            "unit",
+            "email",
+            "phone",
+            "parts",
+            "accommodation_needs",
+            "dietary_needs",
+            "language",
+        ]
+        labels = LABELS
+        widgets = WIDGETS
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        edition = self.instance.edition
+        self.setup_delegate_fields(edition)
+        self.fields["unit"] = UnitChoiceField(
+            label=_("Province or city"),
+            queryset=ProvincialUnit.objects.filter(participations__edition=edition).order_by(
+                "sort_key"
+            ),
+            required=False,
+            empty_label=_("— none (Ministry unit, enterprise, press, guest) —"),
+            help_text=_("Moving a seated delegate to another province uses that province's quota."),
+        )
+        self.fields["email"].help_text = _("The link to the registration is sent to a new address.")
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+    def service_data(self) -> dict:
+        return {key: value for key, value in self.cleaned_data.items() if key != "parts"}
+
+
 class ManageLinkForm(CleanInputMixin, forms.Form):
     email = forms.EmailField(
         label=_("The email address you registered with"),
@@ -303,7 +348,7 @@ class DecisionForm(CleanInputMixin, forms.Form):
         ]
 
 
-class ReverseDecisionForm(forms.Form):
+class ReverseDecisionForm(CleanInputMixin, forms.Form):
     """An organizer takes back a confirmation or a decline (with a reason for the delegate)."""
 
     to = forms.ChoiceField(

@@ -63,6 +63,10 @@ def registration_context(registration, *, reason: str = "") -> dict:
             "can_change": registration.is_active,
             # A sample edition's emails say so (the line in emails/base.txt and base.html).
             "is_demo": edition.is_demo,
+            # "Contact the organizers" says how (edition data, editable in the admin).
+            "contact_name": edition.contact_name,
+            "contact_email": edition.contact_email,
+            "contact_phone": edition.contact_phone,
         }
 
 

@@ -79,8 +79,10 @@ AUDIT_ACTIONS = {
     "registration.checked_in": pgettext_lazy("audit action", "checked in"),
     "registration.erase": pgettext_lazy("audit action", "erased with its personal data"),
     "registration.decision_reversed": pgettext_lazy("audit action", "decision reversed"),
+    "registration.correct": pgettext_lazy("audit action", "corrected by the organizers"),
 }
 DECISION_REVERSED = "registration.decision_reversed"
+CORRECTED = "registration.correct"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -506,6 +508,120 @@ def registration_update(
     if chosen is not None:
         registration.parts.set(chosen)
     _audit(registration, action="registration.update", actor=actor, data={"fields": changed})
+    return registration
+
+
+# What only an organizer may correct (the delegate cannot: they decide which quota the seat
+# counts against, or identify the registration), on top of ``EDITABLE_FIELDS``.
+CORRECTABLE_FIELDS = ("email", "unit", "organisation_kind")
+
+
+@transaction.atomic
+def registration_correct(
+    *,
+    registration: Registration,
+    actor,
+    data: dict[str, Any],
+    parts: Iterable[ProgrammePart] | None = None,
+    now: datetime.datetime | None = None,
+) -> Registration:
+    """An organizer corrects a registration: its email, province, kind of organisation, parts of
+    the programme, and any detail the delegate could change.
+
+    - A seat moved to another province is checked against that province's quota under the same
+      locks as a registration (the edition's capacity does not change); the seat freed in the
+      old province goes to its waiting list.
+    - A new email must not have another active registration for the edition; the manage link
+      is sent to the new address.
+    - One audit entry names the changed fields (not their values: the audit log outlives the
+      personal data).
+    """
+    now = now or timezone.now()
+    edition = _lock_edition(registration.edition)
+    registration = Registration.objects.select_for_update().get(pk=registration.pk)
+    if registration.status not in Registration.EDITABLE_STATES:
+        raise ValidationError(
+            gettext("A registration that is “%(status)s” can no longer be changed.")
+            % {"status": registration.get_status_display()},
+            code="not_editable",
+        )
+    cleaned = _clean_data(
+        {key: data[key] for key in (*EDITABLE_FIELDS, *CORRECTABLE_FIELDS) if key in data}
+    )
+    kind = cleaned.get("organisation_kind", registration.organisation_kind)
+    unit = cleaned.get("unit", registration.unit)
+    if kind not in Registration.KINDS_WITH_UNIT:
+        unit = cleaned["unit"] = None
+    elif unit is None:
+        raise ValidationError(
+            {"unit": gettext("Choose the province or city of your department or agency.")},
+            code="unit_required",
+        )
+    participant = _lock_participant(edition, unit)
+    if unit is not None and participant is None:
+        raise ValidationError(
+            {"unit": gettext("%(unit)s does not take part in this edition.") % {"unit": unit}}
+        )
+    changed = [key for key, value in cleaned.items() if getattr(registration, key) != value]
+    old_unit_id = registration.unit_id
+    unit_changed = "unit" in changed
+    if (
+        unit_changed
+        and registration.holds_seat
+        and participant is not None
+        and participant.quota is not None
+    ):
+        taken = Registration.objects.for_edition(edition).holding_seats().for_unit(unit)
+        if taken.count() >= participant.quota:
+            raise ValidationError(
+                {
+                    "unit": gettext(
+                        "The delegation of %(unit)s is full (%(quota)s seats): raise its "
+                        "quota first, or keep the delegate in their province."
+                    )
+                    % {"unit": unit.name, "quota": participant.quota}
+                },
+                code="quota_full",
+            )
+    if "email" in changed:
+        taken = (
+            Registration.objects.for_edition(edition)
+            .active()
+            .filter(email=cleaned["email"])
+            .exclude(pk=registration.pk)
+        )
+        if taken.exists():
+            raise ValidationError(
+                {
+                    "email": gettext(
+                        "This email address already has an active registration for this edition."
+                    )
+                },
+                code="email_taken",
+            )
+    for key in changed:
+        setattr(registration, key, cleaned[key])
+    registration.full_clean(validate_constraints=False)
+    chosen = None
+    if parts is not None:
+        chosen = _check_parts(edition, parts)
+        if {part.pk for part in chosen} != set(registration.parts.values_list("pk", flat=True)):
+            changed.append("parts")
+    if not changed:
+        return registration
+    registration.save(update_fields=[*(c for c in changed if c != "parts"), "updated_at"])
+    if chosen is not None:
+        registration.parts.set(chosen)
+    _audit(
+        registration,
+        action=CORRECTED,
+        actor=actor,
+        data={"fields": changed},
+    )
+    if "email" in changed:
+        _notify(registration, "registration_manage_link", key=_manage_link_key(now))
+    if unit_changed and registration.holds_seat and old_unit_id is not None:
+        registration_promote_next(edition=edition, actor=actor)
     return registration
 
 

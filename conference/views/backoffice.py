@@ -13,7 +13,12 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from conference.forms.registrations import DecisionForm, ReverseDecisionForm
+from conference.forms.registrations import (
+    DecisionForm,
+    RegistrationCorrectionForm,
+    ReverseDecisionForm,
+    validation_error_to_form,
+)
 from conference.models import AuditEntry, Notification, Registration
 from conference.outbox import kind_label
 from conference.permissions import can, require
@@ -80,6 +85,7 @@ def registration_detail(request, pk: int):
             and can(request.user, "delegation.manage", registration),
             "reversals": services.reversals_allowed(registration) if organizer else [],
             "can_reverse": organizer,
+            "can_correct": organizer and registration.status in Registration.EDITABLE_STATES,
             "is_organizer": organizer,
             "decline_reason": services.decline_reason(registration),
         },
@@ -116,3 +122,31 @@ def registration_reverse(request, pk: int):
             % {"name": registration.full_name, "status": registration.get_status_display()},
         )
     return _back(request, registration)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def registration_correct(request, pk: int):
+    """An organizer corrects a delegate's email, province, kind of organisation, programme parts
+    or any other detail; the quota is re-checked and a new address gets the link."""
+    registration = _registration_or_404(pk)
+    require(request.user, "edition.manage")
+    form = RegistrationCorrectionForm(request.POST or None, instance=registration)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.registration_correct(
+                registration=registration,
+                actor=request.user,
+                data=form.service_data(),
+                parts=form.cleaned_data.get("parts") if "parts" in form.fields else None,
+            )
+        except ValidationError as error:
+            validation_error_to_form(form, error)
+        else:
+            messages.success(request, _("The registration is corrected."))
+            return redirect("conference:registration_detail", pk=registration.pk)
+    return render_edition(
+        request,
+        "conference/registration_correct.html",
+        {"registration": registration, "edition": registration.edition, "form": form},
+    )
