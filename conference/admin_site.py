@@ -22,6 +22,7 @@ site is still being built, and Django would then build a second, empty site.
 from __future__ import annotations
 
 from django.contrib.admin import AdminSite, ModelAdmin, SimpleListFilter
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from conference.vietnamese import sort_key
@@ -45,6 +46,11 @@ class SiteWideRules:
 
     def get_form(self, request, obj=None, **kwargs):
         return with_clean_input(super().get_form(request, obj, **kwargs))
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if isinstance(db_field, models.URLField):
+            kwargs.setdefault("assume_scheme", "https")  # Django 6's default, without a warning
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def get_changelist_form(self, request, **kwargs):
         return with_clean_input(super().get_changelist_form(request, **kwargs))

@@ -3,7 +3,7 @@ by the site's ``conference/urls.py`` under the language prefix."""
 
 from django.urls import path
 
-from conference.views import backoffice, dashboard, public, registrations, venue
+from conference.views import backoffice, dashboard, editions, public, registrations, venue
 
 app_name = "conference"
 urlpatterns = [
@@ -11,6 +11,20 @@ urlpatterns = [
     path("", public.home, name="home"),
     path("editions/", public.edition_list, name="edition_list"),
     path("editions/<int:number>/", public.edition_detail, name="edition_detail"),
+    path("editions/<int:number>/calendar.ics", editions.edition_ics, name="edition_ics"),
+    path("flag/", editions.flag_journey, name="flag_journey"),
+    path(
+        "data/editions.<str:fmt>",
+        editions.editions_feed,
+        name="editions_feed",
+    ),
+    path(
+        "data/handovers.<str:fmt>",
+        editions.handovers_feed,
+        name="handovers_feed",
+    ),
+    path("editions/<int:number>/manage/", editions.edition_manage, name="edition_manage"),
+    path("editions/<int:number>/manage/step/", editions.edition_step, name="edition_step"),
     path("delegation/", public.delegation_current, name="delegation_current"),
     path("checkin/", public.checkin_current, name="checkin_current"),
     # Delegate registration

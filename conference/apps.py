@@ -9,18 +9,31 @@ class ConferenceConfig(AppConfig):
     verbose_name = _("Conference")
 
     def ready(self) -> None:
+        import importlib
+        import pkgutil
+
         from django.db.models.signals import post_migrate
 
         from conference import (
             checks,  # noqa: F401 (registers the system checks)
+            notifications,
             outbox,
         )
-        from conference.services import registrations, venue
+        from conference.services import editions, registrations, venue
         from conference.services.audit import register_audit_actions
 
         # The core's audit actions, in the order the audit log's filter lists them.
-        for actions in (registrations.AUDIT_ACTIONS, venue.AUDIT_ACTIONS, outbox.AUDIT_ACTIONS):
+        for actions in (
+            registrations.AUDIT_ACTIONS,
+            venue.AUDIT_ACTIONS,
+            outbox.AUDIT_ACTIONS,
+            editions.AUDIT_ACTIONS,
+        ):
             register_audit_actions(actions)
+        # Every kind of email registers itself (and how to finish its body at send time) on
+        # import: load them all, so a worker that only delivers knows every kind.
+        for module in pkgutil.iter_modules(notifications.__path__):
+            importlib.import_module(f"{notifications.__name__}.{module.name}")
 
         from conference.permissions import sync_role_permissions
 

@@ -28,3 +28,34 @@ def check_shared_cache(app_configs, **kwargs):
             id="conference.W001",
         )
     ]
+
+
+@register(Tags.compatibility)
+def check_outbox_timing(app_configs, **kwargs):
+    """The outbox's delays must agree (see the README's table "How long the outbox takes to
+    heal"): a row is only requeued as orphaned once its task can no longer be running, and Redis
+    redelivers an unacknowledged task only once it can no longer be waiting or running."""
+    problems = []
+    if settings.OUTBOX_SENDING_TIMEOUT <= settings.OUTBOX_TASK_TIME_LIMIT:
+        problems.append(
+            Warning(
+                "OUTBOX_SENDING_TIMEOUT is not longer than the delivery task's time limit: a row "
+                "could be requeued while its task still sends it.",
+                id="conference.W002",
+            )
+        )
+    if settings.CELERY_BROKER_URL:
+        visibility = settings.CELERY_BROKER_TRANSPORT_OPTIONS.get("visibility_timeout", 3600)
+        longest = settings.OUTBOX_RETRY_DELAY_MAX + settings.OUTBOX_TASK_TIME_LIMIT
+        if visibility <= longest:
+            problems.append(
+                Warning(
+                    f"The broker's visibility time-out ({visibility:.0f} s) is not longer than "
+                    f"the longest a delivery task stays unacknowledged ({longest:.0f} s: "
+                    "OUTBOX_RETRY_DELAY_MAX plus the task's time limit): waiting retries would "
+                    "be delivered again and again.",
+                    hint="Raise CELERY_VISIBILITY_TIMEOUT or lower OUTBOX_RETRY_DELAY_MAX.",
+                    id="conference.W003",
+                )
+            )
+    return problems

@@ -13,6 +13,10 @@ def _navigation(user) -> dict[str, bool]:
         "registrations": is_organizer(user),
         "delegation": department_of(user) is not None,
         "checkin": can(user, "checkin.perform"),
+        # proposals (rules added by the proposals app)
+        "proposals_mine": department_of(user) is not None,
+        "reviews": can(user, "proposal.review"),
+        "proposals_manage": can(user, "proposal.manage"),
     }
 
 

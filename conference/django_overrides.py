@@ -32,3 +32,11 @@ def _messages() -> None:  # pragma: no cover - read by makemessages, never run
     gettext_noop("Toggle theme (current theme: dark)")
     gettext_noop("Action:")
     gettext_noop("None available")
+    # The units of the "timesince" filter (ages in the delivery log's notice): Django's
+    # Vietnamese catalogue only has the older "%d minute" forms.
+    ngettext("%(num)d year", "%(num)d years", 1)
+    ngettext("%(num)d month", "%(num)d months", 1)
+    ngettext("%(num)d week", "%(num)d weeks", 1)
+    ngettext("%(num)d day", "%(num)d days", 1)
+    ngettext("%(num)d hour", "%(num)d hours", 1)
+    ngettext("%(num)d minute", "%(num)d minutes", 1)

@@ -1,8 +1,8 @@
 """The organizers' registration list as CSV and XLSX, with the Vietnamese text intact.
 
-- Rows come from the queryset the list page filters (``RegistrationFilterForm.filter``), read in
-  chunks with ``.iterator(chunk_size=EXPORT_CHUNK)``: the edition and unit are joined in, the
-  programme parts are prefetched once per chunk, so 20,000 rows take a fixed, small number of
+- Rows come from the queryset the list page filters (``conference.filters.RegistrationFilter``),
+  read in chunks with ``.iterator(chunk_size=EXPORT_CHUNK)``: the edition and unit are joined in,
+  the programme parts are prefetched once per chunk, so 20,000 rows take a fixed, small number of
   queries and never sit in memory as model instances all at once.
 - CSV: UTF-8 with a byte-order mark (Excel then reads Vietnamese correctly), comma-separated
   (RFC 4180, what LibreOffice, Google Sheets, Python and import tools expect; Excel users get the

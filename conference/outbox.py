@@ -601,3 +601,71 @@ def notification_send_test(*, recipient: str, language: str, actor) -> Notificat
         to_state=notification.status,
     )
     return notification
+
+
+# --- health -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OutboxHealth:
+    """What the delivery log's notice and ``manage.py outbox_health`` report. *Stuck* rows are
+    late beyond what self-healing takes (the requeue job should have moved them: the workers,
+    beat or Redis are down); *retrying* rows wait for another attempt after an error (SMTP
+    refused or unreachable); *failed* rows will not be sent without an organizer."""
+
+    stuck: int
+    stuck_since: datetime.datetime | None  # when the oldest stuck row was due (or claimed)
+    retrying: int
+    retrying_since: datetime.datetime | None  # when the oldest retried row was written
+    failed: int
+    failed_latest: datetime.datetime | None  # when the latest row failed
+    last_sent: datetime.datetime | None
+
+
+def stuck_after() -> dict[str, float]:
+    """Seconds after which a queued row (past its due time) or a sending row (past its claim) is
+    stuck: the longest self-healing may take, plus one more run of the requeue job."""
+    every = float(settings.OUTBOX_REQUEUE_EVERY)
+    return {
+        "queued": float(settings.OUTBOX_REQUEUE_AFTER) + 2 * every,
+        "sending": float(settings.OUTBOX_SENDING_TIMEOUT) + 2 * every,
+    }
+
+
+def outbox_health(*, now: datetime.datetime | None = None) -> OutboxHealth:
+    """Counts and ages of stuck, retrying and failed emails, in one query."""
+    from django.db.models import Count, Max, Min, Q
+
+    now = now or timezone.now()
+    after = stuck_after()
+    stuck_queued = Q(
+        status=Status.QUEUED,
+        next_attempt_at__lt=now - datetime.timedelta(seconds=after["queued"]),
+    )
+    stuck_sending = Q(
+        status=Status.SENDING,
+        claimed_at__lt=now - datetime.timedelta(seconds=after["sending"]),
+    )
+    retrying = Q(status__in=[Status.QUEUED, Status.SENDING], attempts__gte=1) & ~Q(last_error="")
+    failed = Q(status=Status.FAILED)
+    row = Notification.objects.aggregate(
+        stuck_queued=Count("pk", filter=stuck_queued),
+        stuck_queued_since=Min("next_attempt_at", filter=stuck_queued),
+        stuck_sending=Count("pk", filter=stuck_sending),
+        stuck_sending_since=Min("claimed_at", filter=stuck_sending),
+        retrying=Count("pk", filter=retrying),
+        retrying_since=Min("created_at", filter=retrying),
+        failed=Count("pk", filter=failed),
+        failed_latest=Max("updated_at", filter=failed),
+        last_sent=Max("sent_at"),
+    )
+    since = [row["stuck_queued_since"], row["stuck_sending_since"]]
+    return OutboxHealth(
+        stuck=row["stuck_queued"] + row["stuck_sending"],
+        stuck_since=min((value for value in since if value is not None), default=None),
+        retrying=row["retrying"],
+        retrying_since=row["retrying_since"],
+        failed=row["failed"],
+        failed_latest=row["failed_latest"],
+        last_sent=row["last_sent"],
+    )

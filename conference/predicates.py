@@ -24,10 +24,10 @@ ORGANIZER = "organizer"
 REVIEWER = "reviewer"
 LIAISON = "liaison"
 STAFF = "staff"
+# Roles given as Django groups; a liaison is one by their department membership (no group).
 ROLE_GROUPS = {
     ORGANIZER: _("Organizers"),
     REVIEWER: _("Reviewers"),
-    LIAISON: _("Province liaisons"),
 }
 
 

@@ -10,7 +10,15 @@ class EditionQuerySet(models.QuerySet):
         return self.filter(is_demo=False)
 
     def with_host(self) -> EditionQuerySet:
-        return self.select_related("host__successor", "held_in", "flag_received_at__host")
+        """With the host, where it was held, and the handovers in and out of each edition."""
+        return self.select_related(
+            "host__successor",
+            "held_in",
+            "handover_in__from_edition__host",
+            "handover_in__receiving_department__unit__successor__department",
+            "handover_out__to_edition__host__successor",
+            "handover_out__receiving_department__unit",
+        )
 
     def timeline(self) -> EditionQuerySet:
         return self.with_host().order_by("number")
@@ -21,15 +29,6 @@ class EditionQuerySet(models.QuerySet):
 
         return self.prefetch_related(
             Prefetch("chairs", queryset=Chair.objects.select_related("unit").order_by("order"))
-        )
-
-    def with_flag_handed_to(self) -> EditionQuerySet:
-        """Each edition with the edition(s) whose host received the flag at its close."""
-        return self.prefetch_related(
-            Prefetch(
-                "flag_handed_to",
-                queryset=self.model.objects.with_host().order_by("number"),
-            )
         )
 
     def next_or_current(self):
@@ -55,10 +54,6 @@ class EditionQuerySet(models.QuerySet):
             Prefetch(
                 "agenda_items",
                 queryset=AgendaItem.objects.select_related("speaker_unit").order_by("order"),
-            ),
-            Prefetch(
-                "flag_handed_to",
-                queryset=self.model.objects.with_host().order_by("number"),
             ),
             Prefetch(
                 "participants",

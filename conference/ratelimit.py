@@ -11,18 +11,29 @@ set ``RATELIMIT_TRUSTED_PROXIES`` to the number of proxies in front of the site,
 the outermost of them appended to ``X-Forwarded-For`` is used. A production site with several
 processes needs a shared cache (``CACHE_URL=redis://…``; ``check --deploy`` warns,
 conference.W001).
+
+The shared cache is a convenience, never a reason to refuse a visitor: when it cannot be reached
+(Redis stopped or restarting), counting fails open to a counter in this process's memory — the
+limit then holds per server process instead of site-wide — and the site keeps answering. The
+outage is logged once when it starts and once when the shared cache answers again, not per
+request; for ``RATELIMIT_CACHE_RETRY`` seconds after a failure the shared cache is not asked at
+all, so no request waits for its connection time-out.
 """
 
 from __future__ import annotations
 
 import functools
 import ipaddress
+import logging
 import math
+import threading
 import time
 
 from django.conf import settings
 from django.core.cache import cache
 from django.shortcuts import render
+
+logger = logging.getLogger(__name__)
 
 
 def client_ip(request) -> str | None:
@@ -56,16 +67,96 @@ def _valid(address: str) -> str | None:
 
 
 def hit(key: str, *, limit: int, period: int) -> bool:
-    """Count one request under ``key``; False once more than ``limit`` in the current window."""
+    """Count one request under ``key``; False once more than ``limit`` in the current window.
+
+    Counted in the default cache; while that cache is unavailable, in this process (see the
+    module's docstring)."""
     window = int(time.time() // period)
     cache_key = f"ratelimit:{key}:{window}"
-    cache.add(cache_key, 0, timeout=period + 1)
-    try:
-        count = cache.incr(cache_key)
-    except ValueError:  # expired between add and incr
-        cache.set(cache_key, 1, timeout=period + 1)
-        count = 1
+    count = _FALLBACK.count_in_cache(cache_key, period)
+    if count is None:
+        count = _FALLBACK.count_locally(cache_key, window=window)
     return count <= limit
+
+
+class _Fallback:
+    """The per-process counters used while the shared cache is unavailable, and the state of
+    that outage (so that it is logged once, not for every request)."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.counts: dict[str, tuple[int, int]] = {}  # cache key → (window, count)
+        self.down_since: float | None = None  # monotonic time the outage was first seen
+        self.failed_at = 0.0  # monotonic time of the last failure
+
+    def count_in_cache(self, cache_key: str, period: int) -> int | None:
+        """The count after this hit, from the shared cache; None when it cannot be reached."""
+        retry = settings.RATELIMIT_CACHE_RETRY
+        if self.down_since is not None and time.monotonic() - self.failed_at < retry:
+            return None
+        try:
+            cache.add(cache_key, 0, timeout=period + 1)
+            try:
+                count = cache.incr(cache_key)
+            except ValueError:  # expired between add and incr
+                cache.set(cache_key, 1, timeout=period + 1)
+                count = 1
+        except Exception as error:  # the backend's own errors (redis.ConnectionError, OSError …)
+            self._failed(error)
+            return None
+        if self.down_since is not None:
+            self._recovered()
+        return count
+
+    def count_locally(self, cache_key: str, *, window: int) -> int:
+        with self.lock:
+            if len(self.counts) > 10_000:  # keep the memory bounded: drop past windows
+                self.counts = {k: v for k, v in self.counts.items() if v[0] >= window}
+            previous_window, count = self.counts.get(cache_key, (window, 0))
+            count = count + 1 if previous_window == window else 1
+            self.counts[cache_key] = (window, count)
+            return count
+
+    def _failed(self, error: BaseException) -> None:
+        with self.lock:
+            first = self.down_since is None
+            now = time.monotonic()
+            if first:
+                self.down_since = now
+            self.failed_at = now
+        if first:
+            logger.error(
+                "Rate limits: the cache is unavailable (%s: %s); counting per process until it "
+                "answers again.",
+                type(error).__name__,
+                error,
+            )
+
+    def _recovered(self) -> None:
+        with self.lock:
+            since, self.down_since = self.down_since, None
+            self.counts.clear()
+        if since is not None:
+            logger.warning(
+                "Rate limits: the cache answers again after %.0f s; counting in it again.",
+                time.monotonic() - since,
+            )
+
+
+_FALLBACK = _Fallback()
+
+
+def count(key: str, *, period: int) -> int:
+    """How many requests ``key`` counted in the current window (without counting one); from
+    this process's counters while the cache is unavailable."""
+    window = int(time.time() // period)
+    cache_key = f"ratelimit:{key}:{window}"
+    try:
+        return cache.get(cache_key) or 0
+    except Exception:  # the backend's own errors: count as hit() does, in this process
+        with _FALLBACK.lock:
+            counted_window, counted = _FALLBACK.counts.get(cache_key, (window, 0))
+        return counted if counted_window == window else 0
 
 
 def ratelimit(

@@ -9,12 +9,16 @@ from celery.schedules import crontab
 
 env = environ.Env()
 
+# Also settings.OUTBOX_REQUEUE_EVERY (the health check and the README's table use it).
+OUTBOX_REQUEUE_EVERY = env.float("OUTBOX_REQUEUE_EVERY", default=30.0)
+
 CELERY_BEAT_SCHEDULE = {
-    # Self-healing outbox: dispatch rows whose task was lost, requeue rows of dead workers.
+    # Self-healing outbox: dispatch rows whose task was lost, requeue rows of dead workers. A run
+    # that waited in the queue for longer than the interval is dropped: the next one does it.
     "outbox-requeue": {
         "task": "conference.requeue_notifications",
-        "schedule": env.float("OUTBOX_REQUEUE_EVERY", default=60.0),
-        "options": {"expires": 50},
+        "schedule": OUTBOX_REQUEUE_EVERY,
+        "options": {"expires": max(OUTBOX_REQUEUE_EVERY - 1, 1)},
     },
     # Delegate registration: the reminder the day before an edition, every morning at 08:00
     # (Asia/Ho_Chi_Minh); a reminder is never sent twice (one event key per registration).
@@ -28,6 +32,13 @@ CELERY_BEAT_SCHEDULE = {
     "registration-purge": {
         "task": "conference.purge_registrations",
         "schedule": crontab(hour=2, minute=30),
+        "options": {"expires": 3600},
+    },
+    # Proposals: liaisons are reminded a few days before an edition's proposal deadline, every
+    # morning at 08:00; never twice for the same deadline (the event key names it).
+    "proposal-deadline-reminders": {
+        "task": "proposals.send_deadline_reminders",
+        "schedule": crontab(hour=8, minute=0),
         "options": {"expires": 3600},
     },
 }

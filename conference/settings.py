@@ -68,6 +68,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
+    "conference.middleware.SecurityHeadersMiddleware",
 ]
 
 ROOT_URLCONF = "conference.urls"
@@ -143,6 +144,14 @@ AXES_CLIENT_IP_CALLABLE = "conference.ratelimit.client_ip"
 RATELIMIT_POSTS = env.int("RATELIMIT_POSTS", default=30)
 RATELIMIT_PERIOD = env.int("RATELIMIT_PERIOD", default=600)
 RATELIMIT_TRUSTED_PROXIES = env.int("RATELIMIT_TRUSTED_PROXIES", default=0)
+# Per client address (conference.views.accounts): failed logins whatever the username (against
+# one password tried on many accounts), and password-reset requests per hour.
+LOGIN_FAILURES_PER_CLIENT = env.int("LOGIN_FAILURES_PER_CLIENT", default=20)
+LOGIN_FAILURES_PERIOD = env.int("LOGIN_FAILURES_PERIOD", default=3600)
+PASSWORD_RESET_POSTS = env.int("PASSWORD_RESET_POSTS", default=5)
+# When the cache cannot be reached, the limits count per process (fail open, logged once) and the
+# cache is asked again after this many seconds (conference.ratelimit).
+RATELIMIT_CACHE_RETRY = env.float("RATELIMIT_CACHE_RETRY", default=30.0)
 if RATELIMIT_POSTS < 1 or RATELIMIT_PERIOD < 1 or RATELIMIT_TRUSTED_PROXIES < 0:
     raise ImproperlyConfigured(
         "RATELIMIT_POSTS and RATELIMIT_PERIOD must be at least 1, RATELIMIT_TRUSTED_PROXIES at "
@@ -176,6 +185,12 @@ WHITENOISE_USE_FINDERS = DEBUG or TESTING
 WHITENOISE_AUTOREFRESH = DEBUG or TESTING
 MEDIA_ROOT = DATA_DIR / "media"
 MEDIA_URL = "media/"
+# Proposals' attachments and answers: outside MEDIA_ROOT and STATIC_ROOT (never served directly;
+# downloaded through a view that checks who may see them), under random names.
+PROPOSALS_FILES_DIR = Path(env.str("PROPOSALS_FILES_DIR", default=str(DATA_DIR / "private")))
+PROPOSAL_FILE_MAX_MB = env.int("PROPOSAL_FILE_MAX_MB", default=10)
+PROPOSAL_FILES_TOTAL_MAX_MB = env.int("PROPOSAL_FILES_TOTAL_MAX_MB", default=25)
+PROPOSAL_FILES_MAX_COUNT = env.int("PROPOSAL_FILES_MAX_COUNT", default=10)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
@@ -204,10 +219,38 @@ CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_CONNECTION_RETRY = True
 # Publishing gives up fast when Redis is down (the outbox's requeue job sends the row later)
 # instead of holding the request for several seconds of reconnection attempts.
+CELERY_BROKER_CONNECTION_TIMEOUT = 5
+
+# Notification outbox (conference.outbox) and how fast it heals; the README's table "How long
+# the outbox takes to heal" explains each delay. Retry delays double from OUTBOX_RETRY_DELAY
+# seconds up to OUTBOX_RETRY_DELAY_MAX; a row is failed after OUTBOX_MAX_ATTEMPTS. The requeue
+# job (every OUTBOX_REQUEUE_EVERY seconds, conference.schedule) dispatches rows queued and overdue
+# for OUTBOX_REQUEUE_AFTER seconds (their task was lost: the broker was down) and requeues rows
+# "sending" for longer than OUTBOX_SENDING_TIMEOUT (their worker died). A delivery task is
+# stopped softly after half of OUTBOX_SENDING_TIMEOUT and killed after two thirds of it, so a
+# row still "sending" after it is surely orphaned: with the defaults an email whose worker died is
+# sent again within 90 + 30 = 120 seconds.
+OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=8)
+OUTBOX_RETRY_DELAY = env.float("OUTBOX_RETRY_DELAY", default=30.0)
+OUTBOX_RETRY_DELAY_MAX = env.float("OUTBOX_RETRY_DELAY_MAX", default=1800.0)
+OUTBOX_REQUEUE_AFTER = env.float("OUTBOX_REQUEUE_AFTER", default=60.0)
+OUTBOX_SENDING_TIMEOUT = env.float("OUTBOX_SENDING_TIMEOUT", default=90.0)
+OUTBOX_REQUEUE_EVERY = env.float("OUTBOX_REQUEUE_EVERY", default=30.0)
+OUTBOX_TASK_SOFT_TIME_LIMIT = OUTBOX_SENDING_TIMEOUT / 2
+OUTBOX_TASK_TIME_LIMIT = OUTBOX_SENDING_TIMEOUT * 2 / 3
+
+# Redis redelivers a task its worker took but never acknowledged after the visibility time-out.
+# Healing does not wait for it (the requeue job above is faster), but it must be longer than any
+# task may legitimately stay unacknowledged — a retry waits up to OUTBOX_RETRY_DELAY_MAX in the
+# worker (countdown) and then runs up to the hard time limit — or a waiting retry is delivered a
+# second time (harmless, the claim refuses it, but wasted). `check` warns when it is not.
 CELERY_BROKER_TRANSPORT_OPTIONS = {
-    "visibility_timeout": 3600,
+    "visibility_timeout": env.int(
+        "CELERY_VISIBILITY_TIMEOUT", default=int(2 * OUTBOX_RETRY_DELAY_MAX)
+    ),
     "socket_timeout": 5,
     "socket_connect_timeout": 5,
     "max_retries": 1,
@@ -215,28 +258,55 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "interval_step": 0.2,
     "interval_max": 0.5,
 }
-CELERY_BROKER_CONNECTION_TIMEOUT = 5
+# A task running when the broker connection is lost finishes its email (stopping it mid-send
+# could send that email twice); its late acknowledgement may be lost with the connection, and the
+# redelivered copy finds the row sent and does nothing. Kept on purpose when Celery 6 changes the
+# default (Celery warns about that change on every connection loss).
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = False
+# Keep trying to reach the broker for ever: by default a worker gives up and exits after 100
+# attempts (about 45 minutes of Redis outage).
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
 
-# Notification outbox (conference.outbox): retry delays double from OUTBOX_RETRY_DELAY seconds up
-# to OUTBOX_RETRY_DELAY_MAX; a row is failed after OUTBOX_MAX_ATTEMPTS. The requeue job dispatches
-# rows queued and overdue for OUTBOX_REQUEUE_AFTER seconds and requeues rows "sending" for longer
-# than OUTBOX_SENDING_TIMEOUT (a delivery task is stopped after half of it).
-OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=8)
-OUTBOX_RETRY_DELAY = env.float("OUTBOX_RETRY_DELAY", default=30.0)
-OUTBOX_RETRY_DELAY_MAX = env.float("OUTBOX_RETRY_DELAY_MAX", default=1800.0)
-OUTBOX_REQUEUE_AFTER = env.float("OUTBOX_REQUEUE_AFTER", default=120.0)
-OUTBOX_SENDING_TIMEOUT = env.float("OUTBOX_SENDING_TIMEOUT", default=600.0)
+# The photo of a host-flag handover: checked by its content (Pillow), at most this many bytes.
+HANDOVER_PHOTO_MAX_BYTES = env.int("HANDOVER_PHOTO_MAX_BYTES", default=5_000_000)
 
 CACHES = {
     "default": env.cache_url("CACHE_URL", default="locmemcache://"),
 }
+# Nothing the site needs lives only in the cache (sessions are in the database, messages in the
+# session and a cookie, rate limits fail open): a Redis cache that does not answer within half a
+# second is treated as down at once (no reconnection attempts) instead of holding the request.
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    from redis.backoff import NoBackoff
+    from redis.retry import Retry
+
+    CACHES["default"].setdefault("OPTIONS", {})
+    CACHES["default"]["OPTIONS"].setdefault("socket_connect_timeout", 0.5)
+    CACHES["default"]["OPTIONS"].setdefault("socket_timeout", 0.5)
+    CACHES["default"]["OPTIONS"].setdefault("retry", Retry(NoBackoff(), 0))
+
+# Sessions in the database and messages in the session (and a cookie): neither depends on the
+# cache, so a Redis outage logs no one out and loses no message.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+MESSAGE_STORAGE = "django.contrib.messages.storage.fallback.FallbackStorage"
 
 # Security: production (DEBUG off) gets the settings `manage.py check --deploy` asks for.
 SESSION_COOKIE_HTTPONLY = True
+# A superuser's session ends sooner than others' (conference.views.accounts).
+SUPERUSER_SESSION_SECONDS = env.int("SUPERUSER_SESSION_SECONDS", default=2 * 3600)
 CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# Sent on every response by conference.middleware (no inline script or style anywhere).
+CONTENT_SECURITY_POLICY = env.str(
+    "CONTENT_SECURITY_POLICY",
+    default=(
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; "
+        "form-action 'self'; frame-ancestors 'none'; frame-src 'self'"
+    ),
+)
 if not DEBUG and not TESTING:
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
     SESSION_COOKIE_SECURE = True

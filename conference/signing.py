@@ -39,17 +39,14 @@ def manage_token(registration) -> str:
     return signing.dumps([registration.pk, registration.edition_id], salt=SALT, compress=True)
 
 
-def registration_from_token(token: str):
-    from conference.models import Registration
-
+def read_manage_token(token: str) -> tuple[int, int]:
+    """The registration and edition ids a token names (``Registration.objects.from_manage_token``
+    finds the registration); ``InvalidLink`` if it was altered or cut short."""
     try:
         pk, edition_id = signing.loads(token, salt=SALT)
     except (signing.BadSignature, ValueError, TypeError) as error:
         raise InvalidLink from error
-    registration = Registration.objects.with_related().filter(pk=pk, edition_id=edition_id).first()
-    if registration is None:
-        raise InvalidLink
-    return registration
+    return pk, edition_id
 
 
 def manage_url(

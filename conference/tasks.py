@@ -13,8 +13,8 @@ from conference.outbox import notification_deliver, notifications_requeue
     acks_late=True,
     reject_on_worker_lost=True,
     # A task never outlives OUTBOX_SENDING_TIMEOUT, so a row still "sending" after it is orphaned.
-    soft_time_limit=settings.OUTBOX_SENDING_TIMEOUT / 3,
-    time_limit=settings.OUTBOX_SENDING_TIMEOUT / 2,
+    soft_time_limit=settings.OUTBOX_TASK_SOFT_TIME_LIMIT,
+    time_limit=settings.OUTBOX_TASK_TIME_LIMIT,
 )
 def deliver_notification(self, notification_id: int) -> str:
     """Claim, send and record one outbox row; does nothing when it is not due or not queued."""

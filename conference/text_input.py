@@ -12,7 +12,7 @@ text value before the fields see it:
 - a maximum length on every text field (``DEFAULT_MAX_LENGTH`` unless the field sets its own),
   also in the browser (``maxlength``).
 
-Passwords are left exactly as typed (Django compares them byte for byte).
+Passwords are left exactly as typed (Django compares them byte for byte), with a maximum length.
 """
 
 from __future__ import annotations
@@ -66,11 +66,9 @@ class CleanInputMixin:
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
-            if not isinstance(field, forms.CharField) or isinstance(
-                field.widget, forms.PasswordInput
-            ):
+            if not isinstance(field, forms.CharField):
                 continue
-            if field.max_length is None:
+            if field.max_length is None:  # passwords too (a megabyte would keep a hasher busy)
                 field.max_length = self.default_max_length
                 field.validators.append(MaxLengthValidator(field.max_length))
                 field.widget.attrs.update(field.widget_attrs(field.widget))

@@ -25,19 +25,53 @@ def unit_label_then(unit) -> str:
     }
 
 
+def _day(value) -> str:
+    return date_format(value, "SHORT_DATE_FORMAT")
+
+
 def unit_fate(unit) -> str:
-    """One sentence on a unit that no longer exists: its successor and the date."""
+    """One sentence on a unit that no longer exists: what it became part of, and from which date
+    (the day the new provincial government started). Empty for a unit that still exists, such as
+    the ten units the 2025 reorganisation left unchanged."""
     if unit.valid_until is None:
         return ""
-    until = date_format(unit.valid_until, "SHORT_DATE_FORMAT")
-    if unit.successor is None:
-        return gettext("Existed until %(date)s.") % {"date": until}
-    if unit.successor.name == unit.name:
-        return gettext("Continued from %(date)s as the reorganised %(successor)s.") % {
-            "date": date_format(unit.successor.valid_from, "SHORT_DATE_FORMAT"),
-            "successor": with_kind(unit.successor),
-        }
-    return gettext("Merged into %(successor)s from %(date)s.") % {
-        "successor": with_kind(unit.successor),
-        "date": date_format(unit.successor.valid_from, "SHORT_DATE_FORMAT"),
+    successor = unit.successor
+    if successor is None:
+        return gettext("Existed until %(date)s.") % {"date": _day(unit.valid_until)}
+    start = _day(successor.valid_from) if successor.valid_from else _day(unit.valid_until)
+    if successor.name == unit.name:
+        others = [p.name for p in successor.predecessors.all() if p.pk != unit.pk]
+        if others:
+            return gettext(
+                "Merged with %(others)s into the new %(successor)s; the new provincial "
+                "government has run since %(date)s."
+            ) % {"others": ", ".join(others), "successor": with_kind(successor), "date": start}
+    return gettext(
+        "Became part of %(successor)s; the new provincial government has run since %(date)s."
+    ) % {"successor": with_kind(successor), "date": start}
+
+
+def reorganisation_note(reorganisation) -> str:
+    """Which date means what: "Nghị quyết … adopted and in force on 12/06/2025; the new provincial
+    governments run from 01/07/2025." """
+    if reorganisation is None:
+        return ""
+    return gettext(
+        "%(resolution)s was adopted and took effect on %(decided)s; the new provincial "
+        "governments run from %(start)s."
+    ) % {
+        "resolution": reorganisation.resolution or reorganisation.localized_name,
+        "decided": _day(reorganisation.decided_on),
+        "start": _day(reorganisation.governments_from),
+    }
+
+
+def unit_origin(unit, predecessors) -> str:
+    """One sentence on a unit a reorganisation formed: from which units, and since when."""
+    merged = [p for p in predecessors if p.valid_until is not None]
+    if not merged or unit.valid_from is None:
+        return ""
+    return gettext("Formed on %(date)s by merging %(units)s.") % {
+        "date": _day(unit.valid_from),
+        "units": ", ".join(p.name for p in merged),
     }

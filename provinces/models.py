@@ -2,8 +2,11 @@
 Trade (Sở Công Thương), and who works for which department.
 
 A code is not an identity: after the 2025 reorganisation code 15 means Lào Cai (it was Yên Bái)
-and 24 means Bắc Ninh (it was Bắc Giang). Each unit is one row valid for a period; the units before
-1 July 2025 point to the unit that succeeded them.
+and 24 means Bắc Ninh (it was Bắc Giang). Each unit is one row valid for a period. A unit that a
+reorganisation merged into another ends the day before the new governments start and points to
+its successor; a unit the reorganisation left alone is the same row before and after (no end, no
+successor). Reorganisations are data (``Reorganisation``), applied from a file by
+``manage.py apply_reorganisation`` (see ``provinces/reorganisation.py``).
 """
 
 from __future__ import annotations
@@ -14,7 +17,47 @@ from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from conference.vietnamese import fold, sort_key
-from provinces.querysets import DepartmentQuerySet, ProvincialUnitQuerySet
+from provinces.querysets import ProvincialUnitQuerySet
+
+
+class Reorganisation(models.Model):
+    """A reorganisation of provincial units decided by the National Assembly: the date it was
+    adopted (and took effect) and the date from which the new provincial governments run."""
+
+    key = models.SlugField(_("key"), max_length=50, unique=True, help_text=_("For example 2025."))
+    name = models.CharField(_("name"), max_length=300)
+    name_en = models.CharField(_("name (English)"), max_length=300, blank=True)
+    resolution = models.CharField(_("resolution"), max_length=200, blank=True)
+    decided_on = models.DateField(
+        _("adopted on"), help_text=_("The date the resolution was adopted and took effect.")
+    )
+    governments_from = models.DateField(
+        _("new governments from"),
+        help_text=_("The first day of the new units; merged units end the day before."),
+    )
+    sources = models.TextField(_("sources"), blank=True)
+
+    class Meta:
+        verbose_name = _("reorganisation")
+        verbose_name_plural = _("reorganisations")
+        ordering = ["governments_from"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(governments_from__gte=models.F("decided_on")),
+                name="reorganisation_governments_after_decision",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.localized_name
+
+    @property
+    def localized_name(self) -> str:
+        from django.utils.translation import get_language
+
+        if (get_language() or "vi").startswith("en") and self.name_en:
+            return self.name_en
+        return self.name
 
 
 class ProvincialUnit(models.Model):
@@ -45,6 +88,15 @@ class ProvincialUnit(models.Model):
         null=True,
         blank=True,
         related_name="predecessors",
+    )
+    ended_by = models.ForeignKey(
+        Reorganisation,
+        verbose_name=_("ended by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="ended_units",
+        help_text=_("The reorganisation that merged this unit into its successor."),
     )
     sort_key = models.CharField(max_length=400, editable=False, db_index=True)
     search_text = models.CharField(max_length=400, editable=False)
@@ -77,6 +129,10 @@ class ProvincialUnit(models.Model):
                 violation_error_message=_(
                     "Only a unit that has ended (with a last day) has a successor."
                 ),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(ended_by__isnull=True) | models.Q(valid_until__isnull=False),
+                name="unit_ended_by_only_when_ended",
             ),
         ]
 
@@ -118,8 +174,6 @@ class Department(models.Model):
     website = models.URLField(_("website"), blank=True)
     sort_key = models.CharField(max_length=400, editable=False, db_index=True)
     search_text = models.CharField(max_length=400, editable=False)
-
-    objects = DepartmentQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("Department of Industry and Trade")

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.apps import apps
 from django.db import models
 from django.utils import timezone
 
@@ -30,29 +31,37 @@ class ProvincialUnitQuerySet(models.QuerySet):
         return self.select_related("department", "successor").ordered()
 
     def for_page(self) -> ProvincialUnitQuerySet:
-        """Everything a unit's page shows, in a fixed number of queries."""
-        from conference.models import Edition, EditionParticipant
+        """Everything a unit's page shows, also what its predecessors hosted and took part in, in
+        a fixed number of queries."""
+        # Through the app registry: provinces does not import conference (import-linter).
+        Edition = apps.get_model("conference", "Edition")
+        EditionParticipant = apps.get_model("conference", "EditionParticipant")
+        Handover = apps.get_model("conference", "Handover")
 
-        return self.select_related("department", "successor").prefetch_related(
+        editions = Edition.objects.with_host().order_by("number")
+        flags = Handover.objects.select_related(
+            "from_edition", "to_edition", "receiving_department__unit"
+        ).order_by("date")
+        participations = EditionParticipant.objects.select_related(
+            "edition__host__successor"
+        ).order_by("edition__number")
+        return self.select_related("department", "successor", "ended_by").prefetch_related(
+            models.Prefetch("hosted_editions", queryset=editions),
+            models.Prefetch("editions_held_in", queryset=editions),
+            models.Prefetch("participations", queryset=participations),
+            models.Prefetch("successor__predecessors", queryset=self.model.objects.ordered()),
             models.Prefetch(
-                "hosted_editions", queryset=Edition.objects.with_host().order_by("number")
+                "predecessors",
+                queryset=self.model.objects.select_related("department", "ended_by").ordered(),
             ),
-            models.Prefetch(
-                "editions_held_in", queryset=Edition.objects.with_host().order_by("number")
-            ),
-            models.Prefetch(
-                "participations",
-                queryset=EditionParticipant.objects.select_related(
-                    "edition__host__successor"
-                ).order_by("edition__number"),
-            ),
-            models.Prefetch(
-                "predecessors", queryset=self.model.objects.select_related("department").ordered()
-            ),
+            models.Prefetch("predecessors__hosted_editions", queryset=editions),
+            models.Prefetch("predecessors__participations", queryset=participations),
+            models.Prefetch("department__flags_received", queryset=flags),
+            models.Prefetch("predecessors__department__flags_received", queryset=flags),
         )
 
     def former(self) -> ProvincialUnitQuerySet:
-        """Units that no longer exist today (merged, or reorganised under the same name)."""
+        """Units that no longer exist today (merged into another unit)."""
         return self.filter(valid_until__lt=timezone.localdate())
 
     def search(self, query: str) -> ProvincialUnitQuerySet:
@@ -65,14 +74,4 @@ class ProvincialUnitQuerySet(models.QuerySet):
             models.Q(search_text__contains=folded)
             | models.Q(department__search_text__contains=folded)
             | models.Q(code=query.strip())
-        )
-
-
-class DepartmentQuerySet(models.QuerySet):
-    def ordered(self) -> DepartmentQuerySet:
-        return self.order_by("unit__sort_key", "unit__valid_from")
-
-    def current(self) -> DepartmentQuerySet:
-        return self.filter(
-            unit__in=self.model._meta.get_field("unit").related_model.objects.current()
         )

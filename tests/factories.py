@@ -11,6 +11,7 @@ from conference.models import (
     Chair,
     Edition,
     EditionParticipant,
+    Handover,
     ProgrammePart,
     Registration,
     User,
@@ -162,3 +163,109 @@ def form_post(**overrides):
     data.pop("language")
     data["consent"] = "on"
     return {key: value for key, value in data.items() if value is not None}
+
+
+# --- proposals ----------------------------------------------------------------------------------
+
+
+def policy_area(code: str = "energy"):
+    """A policy area from the data migration."""
+    from proposals.models import PolicyArea
+
+    return PolicyArea.objects.get(code=code)
+
+
+def department(code: str = "01") -> Department:
+    return Department.objects.get(unit=current_unit(code))
+
+
+class ReviewerFactory(UserFactory):
+    """A reviewer; ``department`` makes them a member (not a liaison) of a province's
+    department, so that they may not review that province's proposals."""
+
+    @factory.post_generation
+    def roles(self, create, extracted, **kwargs):
+        for name in ["reviewer", *(extracted or [])]:
+            self.groups.add(Group.objects.get(name=name))
+
+    @factory.post_generation
+    def department(self, create, extracted, **kwargs):
+        if extracted is not None:
+            DepartmentMember.objects.create(user=self, department=extracted, is_liaison=False)
+
+
+class ProposalWindowFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "proposals.ProposalWindow"
+
+    edition = factory.SubFactory(EditionFactory)
+    opens_at = factory.LazyFunction(
+        lambda: datetime.datetime.now(datetime.UTC) - datetime.timedelta(days=10)
+    )
+    closes_at = factory.LazyFunction(
+        lambda: datetime.datetime.now(datetime.UTC) + datetime.timedelta(days=10)
+    )
+
+
+class ProposalFactory(factory.django.DjangoModelFactory):
+    """A draft of Sở Công Thương Hà Nội. Other states: pass ``state`` (and ``submitted_at`` is
+    set for every state but draft)."""
+
+    class Meta:
+        model = "proposals.Proposal"
+
+    edition = factory.SubFactory(EditionFactory)
+    department = factory.LazyFunction(lambda: department("01"))
+    unit = factory.LazyAttribute(lambda o: o.department.unit)
+    kind = "proposal"
+    title = factory.Sequence(lambda n: f"Kiến nghị về điện mặt trời mái nhà số {n}")
+    area = factory.LazyFunction(lambda: policy_area("energy"))
+    summary = "Đề nghị Bộ Công Thương sớm ban hành cơ chế, chính sách."
+    legal_references = "Nghị định 135/2024/NĐ-CP"
+    presenter_name = "Nguyễn Thị Hiền"
+    presenter_title = "Giám đốc Sở"
+    state = "draft"
+    submitted_at = factory.LazyAttribute(
+        lambda o: (
+            None
+            if o.state == "draft"
+            else datetime.datetime.now(datetime.UTC) - datetime.timedelta(days=1)
+        )
+    )
+
+
+class ReviewerAssignmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "proposals.ReviewerAssignment"
+
+    proposal = factory.SubFactory(ProposalFactory, state="in_review")
+    reviewer = factory.SubFactory(ReviewerFactory)
+
+
+class ReviewFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "proposals.Review"
+
+    proposal = factory.SubFactory(ProposalFactory, state="in_review")
+    reviewer = factory.SubFactory(ReviewerFactory)
+    score = 4
+    recommendation = "accept"
+    comments = "Đề xuất thiết thực."
+
+
+class HandoverFactory(factory.django.DjangoModelFactory):
+    """A handover record as the service leaves it (made directly: the rules are the service's)."""
+
+    class Meta:
+        model = Handover
+
+    from_edition = factory.SubFactory(EditionFactory)
+    to_edition = factory.SubFactory(
+        EditionFactory,
+        number=factory.LazyAttribute(lambda o: o.factory_parent.from_edition.number + 1),
+    )
+    date = factory.LazyAttribute(lambda o: o.from_edition.date)
+    place = "Trung tâm Hội nghị tỉnh"
+    receiving_department = factory.LazyFunction(
+        lambda: Department.objects.get(unit=current_unit("25"))
+    )

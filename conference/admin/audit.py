@@ -26,26 +26,13 @@ class ToStateFilter(admin.SimpleListFilter):
         return queryset
 
 
-class ActionFilter(admin.SimpleListFilter):
-    """Every registered action, by its label (the codes have no fixed choices)."""
-
-    title = _("action")
-    parameter_name = "action__exact"
-
-    def lookups(self, request, model_admin):
-        return list(AuditEntry.ACTIONS.items())
-
-    def queryset(self, request, queryset):
-        return queryset.filter(action=self.value()) if self.value() else queryset
-
-
 @admin.register(AuditEntry)
 class AuditEntryAdmin(admin.ModelAdmin):
     """The audit log is written by services only: read-only here."""
 
-    list_display = ["created_at", "actor_display", "action_display", "subject_kind", "object_id",
+    list_display = ["created_at", "actor_display", "action", "subject_kind", "object_id",
                     "from_display", "to_display"]  # fmt: skip
-    list_filter = [ActionFilter, "content_type", ToStateFilter]
+    list_filter = ["action", "content_type", ToStateFilter]
     search_fields = ["actor_label", "reason", "object_id", "action"]
     date_hierarchy = "created_at"
     list_select_related = ["content_type", "actor"]
@@ -66,10 +53,6 @@ class AuditEntryAdmin(admin.ModelAdmin):
     @admin.display(description=_("to"), ordering="to_state")
     def to_display(self, obj):
         return obj.to_state_display or "—"
-
-    @admin.display(description=_("action"), ordering="action")
-    def action_display(self, obj):
-        return obj.get_action_display()
 
     def has_add_permission(self, request):
         return False

@@ -23,6 +23,7 @@ from conference.outbox import (
 )
 from conference.permissions import can
 from conference.signing import mask_manage_links
+from conference.templatetags.outbox_admin import health_context
 from conference.text_input import CleanInputMixin
 from conference.vietnamese import sort_key
 
@@ -222,12 +223,9 @@ class NotificationAdmin(admin.ModelAdmin):
         ]
 
     def changelist_view(self, request, extra_context=None):
-        failed = Notification.objects.failed().count()
         extra_context = {
             "title": gettext("Email delivery log"),
-            "failed_count": failed,
-            "failed_url": reverse("admin:conference_notification_changelist")
-            + f"?status__exact={Notification.Status.FAILED}",
+            **health_context(),
             "can_send_test": self.has_change_permission(request),
             **(extra_context or {}),
         }

@@ -16,6 +16,7 @@ from conference.admin.search import FoldedSearchMixin
 from conference.forms.registrations import validation_error_to_form
 from conference.models import AuditEntry, Edition, ProgrammePart, Registration
 from conference.services import registrations as services
+from conference.services.editions import edition_fill_free_seats
 from conference.text_input import CleanInputMixin
 from conference.vietnamese import sort_key
 from provinces.models import ProvincialUnit
@@ -34,8 +35,7 @@ class AuditInline(GenericTabularInline):
     ct_field = "content_type"
     ct_fk_field = "object_id"
     extra = 0
-    fields = ["created_at", "actor_display", "action_display", "from_display", "to_display",
-              "reason"]  # fmt: skip
+    fields = ["created_at", "actor_display", "action", "from_display", "to_display", "reason"]
     readonly_fields = fields
     can_delete = False
     verbose_name_plural = _("history")
@@ -43,10 +43,6 @@ class AuditInline(GenericTabularInline):
     @admin.display(description=_("who"))
     def actor_display(self, obj):
         return obj.actor_display
-
-    @admin.display(description=_("action"))
-    def action_display(self, obj):
-        return obj.get_action_display()
 
     @admin.display(description=_("from"))
     def from_display(self, obj):
@@ -356,7 +352,7 @@ class RegistrationAdmin(FoldedSearchMixin, admin.ModelAdmin):
             "number"
         )
         for edition in editions:
-            promoted = services.registration_promote_next(edition=edition, actor=request.user)
+            promoted = edition_fill_free_seats(edition=edition, actor=request.user)
             self.message_user(
                 request,
                 _("%(edition)s: moved from the waiting list: %(count)s.")

@@ -1,5 +1,6 @@
 """Forms of delegate registration: the public form, the delegate's changes, the "send me my
-link again" form, the liaison's and organizers' decisions and the organizers' filters.
+link again" form, the liaison's and organizers' decisions (the organizers' filters:
+conference/filters.py).
 
 Forms check input; the rules (window, seats, duplicates, states) live in
 ``conference.services.registrations``.
@@ -8,7 +9,7 @@ Forms check input; the rules (window, seats, duplicates, states) live in
 from __future__ import annotations
 
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import HTML, Div, Field, Fieldset, Layout
+from crispy_forms.layout import Div, Field, Fieldset, Layout
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -197,7 +198,6 @@ class RegistrationForm(DelegateDetailsForm):
             Div(Field("website", tabindex="-1", autocomplete="off"), css_class="reg-hp"),
             Fieldset(_("Personal data"), "consent"),
             Div("join_waitlist", css_class="alert alert-warning" if full else ""),
-            HTML(""),
         )
 
     def clean(self):
@@ -365,71 +365,6 @@ class ReverseDecisionForm(CleanInputMixin, forms.Form):
         max_length=500,
         error_messages={"required": _("Give the reason: it is sent to the delegate.")},
     )
-
-
-class RegistrationFilterForm(CleanInputMixin, forms.Form):
-    """The organizers' list filters; the exports use the same form so they match the list."""
-
-    edition = forms.ModelChoiceField(
-        label=_("Edition"),
-        queryset=Edition.objects.order_by("-number"),
-        required=False,
-        empty_label=None,
-        to_field_name="number",
-    )
-    unit = UnitChoiceField(
-        label=_("Province or city"),
-        queryset=ProvincialUnit.objects.none(),
-        required=False,
-        empty_label=_("All"),
-    )
-    status = forms.ChoiceField(
-        label=_("Status"),
-        choices=[("", _("All"))] + list(Registration.Status.choices),
-        required=False,
-    )
-    organisation_kind = forms.ChoiceField(
-        label=_("Kind of organisation"),
-        choices=[("", _("All"))] + list(Registration.OrganisationKind.choices),
-        required=False,
-    )
-    q = forms.CharField(label=_("Search"), required=False, max_length=100)
-
-    def __init__(self, *args, edition: Edition, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.edition_default = edition
-        self.fields["unit"].queryset = ProvincialUnit.objects.filter(
-            participations__edition=self.selected_edition()
-        ).order_by("sort_key")
-
-    def selected_edition(self) -> Edition:
-        if not hasattr(self, "_selected"):
-            number = self.data.get("edition")
-            found = None
-            if str(number) == str(self.edition_default.number):
-                found = self.edition_default
-            elif number and str(number).isdigit():
-                found = Edition.objects.filter(number=number).first()
-            self._selected = found or self.edition_default
-        return self._selected
-
-    def filter(self, queryset):
-        """The registrations matching the filters (of the selected edition); invalid filters are
-        ignored, never an error page."""
-        edition = self.selected_edition()
-        queryset = queryset.for_edition(edition)
-        if not self.is_valid():
-            return queryset
-        data = self.cleaned_data
-        if data.get("unit"):
-            queryset = queryset.for_unit(data["unit"])
-        if data.get("status"):
-            queryset = queryset.filter(status=data["status"])
-        if data.get("organisation_kind"):
-            queryset = queryset.filter(organisation_kind=data["organisation_kind"])
-        if data.get("q"):
-            queryset = queryset.search(data["q"])
-        return queryset
 
 
 def validation_error_to_form(form: forms.Form, error: ValidationError) -> None:

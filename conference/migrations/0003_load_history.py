@@ -4,17 +4,29 @@ Chinhphu.vn article of 17 May 2024). Only what is known; unknown facts stay empt
 import datetime
 
 from django.db import migrations
+from django.db.models import Q
 
 LAST_DAY_BEFORE = datetime.date(2025, 6, 30)
 REORGANISED = datetime.date(2025, 7, 1)
 
+SOURCE_IX = (
+    "TTXVN (baotintuc.vn), 28/07/2023: «Hợp tác phát triển ngành Công Thương các tỉnh, thành phố "
+    "phía Bắc» — hội nghị tại Hạ Long; «Trao cờ đăng cai tổ chức hội nghị ngành công thương lần "
+    "thứ X, năm 2024, cho thành phố Hà Nội»."
+)
 SOURCE_X = (
-    "Chinhphu.vn, 17/05/2024: «Liên kết phát triển ngành Công Thương các địa phương» (Thùy Linh)."
+    "Chinhphu.vn, 17/05/2024: «Liên kết phát triển ngành Công Thương các địa phương» (Thùy Linh).\n"
+    "Phát biểu khai mạc và các ý kiến khác: en.vcci.com.vn, 21/05/2024.\n"
+    "Hà Nội nhận cờ đăng cai tại Hội nghị lần thứ IX: TTXVN (baotintuc.vn), 28/07/2023."
 )
 SOURCE_XI = (
     "Trao cờ đăng cai cho Sở Công Thương Hà Giang: Chinhphu.vn, 17/05/2024 (Hội nghị lần thứ X). "
-    "Chủ trì và số liệu 9 tháng năm 2025: báo chí đưa tin về hội nghị ngày 17/10/2025."
+    "Chủ trì và số liệu 9 tháng năm 2025: báo chí đưa tin về hội nghị ngày 17/10/2025 (nhandan.vn, "
+    "baomoi.com, vietnam.vn)."
 )
+SOURCES = {9: SOURCE_IX, 10: SOURCE_X, 11: SOURCE_XI}
+# Where only the city is known (the building is not).
+VENUES = {9: "TP. Hạ Long, tỉnh Quảng Ninh"}
 
 EDITIONS = [
     # number, year, date, host code (units before 1/7/2025), chairs
@@ -33,80 +45,94 @@ EDITIONS = [
             ("Lê Hồng Sơn", "pc_standing_vice", "01"),
         ],
     ),
-    (11, 2025, datetime.date(2025, 10, 17), "02", [("Nguyễn Hồng Diên", "minister", None)]),
+    (
+        11,
+        2025,
+        datetime.date(2025, 10, 17),
+        "02",
+        [
+            ("Nguyễn Hồng Diên", "minister", None),
+            ("Phan Huy Ngọc", "pc_chairman", "08"),  # Tuyên Quang as it is from 1/7/2025
+            ("Bùi Huy Sơn", "moit_department_director", None),
+        ],
+    ),
 ]
 
 SUMMARIES = {
     9: (
-        "Dự hội nghị có Thứ trưởng Bộ Công Thương Phan Thị Thắng, Quyền Chủ tịch UBND tỉnh Quảng "
-        "Ninh Cao Tường Huy, Cục trưởng Cục Công Thương địa phương Ngô Quang Trung và Giám đốc Sở "
-        "Công Thương Quảng Ninh Nguyễn Thị Hiền. Năm 2022, 23/28 địa phương có chỉ số sản xuất công "
-        "nghiệp tăng cao hơn mức bình quân cả nước (7,4%); tổng mức bán lẻ hàng hóa và doanh thu "
-        "dịch vụ tiêu dùng năm 2022 đạt 1.954 nghìn tỷ đồng (tăng 19,4% so với năm 2021), 6 tháng "
-        "đầu năm 2023 đạt 1.300 nghìn tỷ đồng (tăng 28,8%); 16/28 địa phương phục hồi trên 100% so "
-        "với cùng kỳ năm 2022.",
-        "Attended by Deputy Minister of Industry and Trade Phan Thị Thắng, Acting Chairman of the "
-        "Quảng Ninh People's Committee Cao Tường Huy, Director of the Agency of Local Industry and "
-        "Trade Ngô Quang Trung and Director of the Quảng Ninh Department of Industry and Trade "
-        "Nguyễn Thị Hiền. In 2022, 23 of the 28 units had industrial production growth above the "
-        "national average of 7.4%; retail sales of goods and consumer services reached 1,954 "
-        "trillion đồng in 2022 (+19.4% on 2021) and 1,300 trillion đồng in the first 6 months of "
-        "2023 (+28.8%); 16 of the 28 units recovered above 100% of the same period of 2022.",
+        "Dự hội nghị có Thứ trưởng Bộ Công Thương Phan Thị Thắng, Quyền Chủ tịch UBND tỉnh "
+        "Quảng Ninh Cao Tường Huy, Cục trưởng Cục Công Thương địa phương Ngô Quang Trung và "
+        "Giám đốc Sở Công Thương Quảng Ninh Nguyễn Thị Hiền. Năm 2022, 23/28 địa phương có "
+        "chỉ số sản xuất công nghiệp tăng cao hơn mức bình quân cả nước (7,4%); tổng mức bán "
+        "lẻ hàng hóa và doanh thu dịch vụ tiêu dùng năm 2022 đạt 1.954 nghìn tỷ đồng (tăng "
+        "19,4% so với năm 2021), 6 tháng đầu năm 2023 đạt 1.300 nghìn tỷ đồng (tăng 28,8%); 6"
+        " tháng đầu năm 2023, sản xuất công nghiệp của 16/28 địa phương phục hồi trên 100% so"
+        " với cùng kỳ năm 2022.",
+        "Attended by Deputy Minister of Industry and Trade Phan Thị Thắng, Acting Chairman of"
+        " the Quảng Ninh People's Committee Cao Tường Huy, Director of the Agency of Local "
+        "Industry and Trade Ngô Quang Trung and Director of the Quảng Ninh Department of "
+        "Industry and Trade Nguyễn Thị Hiền. In 2022, 23 of the 28 units had industrial "
+        "production growth above the national average of 7.4%; retail sales of goods and "
+        "consumer services reached 1,954 trillion đồng in 2022 (+19.4% on 2021) and 1,300 "
+        "trillion đồng in the first 6 months of 2023 (+28.8%); in the first 6 months of 2023,"
+        " industrial production in 16 of the 28 units recovered above 100% of the same period"
+        " of 2022.",
     ),
     10: (
-        "6 tháng đầu năm 2024: 25/28 địa phương có chỉ số sản xuất công nghiệp (IIP) tăng trưởng "
-        "dương so với cùng kỳ, 11/28 địa phương tăng từ 10% trở lên; tổng mức bán lẻ hàng hóa và "
-        "doanh thu dịch vụ ước đạt 1.404 nghìn tỷ đồng, tăng 12,3%; tổng kim ngạch xuất khẩu ước "
-        "đạt 120,7 tỷ USD, tăng 18,3%; 24/28 địa phương có kim ngạch xuất khẩu tăng trưởng dương. "
-        "Dự kiến khoảng 550 đại biểu tham dự.",
-        "First 6 months of 2024: 25 of the 28 units had positive growth of the index of industrial "
+        "6 tháng đầu năm 2024 (cách viết của nguồn; hội nghị họp ngày 17/5 nên đây là số ước "
+        "tính): 25/28 địa phương có chỉ số sản xuất công nghiệp (IIP) tăng trưởng dương so "
+        "với cùng kỳ, 11/28 địa phương tăng từ 10% trở lên; tổng mức bán lẻ hàng hóa và doanh"
+        " thu dịch vụ ước đạt 1.404 nghìn tỷ đồng, tăng 12,3%; tổng kim ngạch xuất khẩu ước "
+        "đạt 120,7 tỷ USD, tăng 18,3%; 24/28 địa phương có kim ngạch xuất khẩu tăng trưởng "
+        "dương. Dự kiến khoảng 550 đại biểu tham dự.",
+        "First 6 months of 2024 (the source's wording; the conference met on 17 May, so these"
+        " are estimates): 25 of the 28 units had positive growth of the index of industrial "
         "production (IIP), 11 of them 10% or more; retail sales of goods and services were "
-        "estimated at 1,404 trillion đồng (+12.3%); exports at 120.7 billion USD (+18.3%), with 24 "
-        "of the 28 units growing their exports. About 550 delegates were planned.",
+        "estimated at 1,404 trillion đồng (+12.3%); exports at 120.7 billion USD (+18.3%), "
+        "with 24 of the 28 units growing their exports. About 550 delegates were planned.",
     ),
     11: (
-        "Tỉnh Hà Giang nhận cờ đăng cai tại Hội nghị lần thứ X; từ ngày 01/07/2025 Hà Giang thuộc "
-        "tỉnh Tuyên Quang, nơi hội nghị được tổ chức, với sự tham dự của Chủ tịch UBND tỉnh Tuyên "
-        "Quang Phan Huy Ngọc. 9 tháng năm 2025 của khu vực: điện thương phẩm 17.115 triệu kWh "
-        "(tăng 3,6%), điện sản xuất 62.998 triệu kWh (tăng 87,9%), chè 83.093 tấn (tăng 41,9%), xi "
-        "măng 11,97 triệu tấn (tăng 20,7%); 613 cụm công nghiệp đã được thành lập với diện tích "
-        "trên 24 nghìn ha.",
-        "Hà Giang was handed the host flag at the X edition; from 1 July 2025 Hà Giang is part of "
-        "Tuyên Quang province, where the conference was held, with Chairman of the Tuyên Quang "
-        "People's Committee Phan Huy Ngọc. First 9 months of 2025 in the region: commercial "
-        "electricity 17,115 million kWh (+3.6%), electricity produced 62,998 million kWh "
-        "(+87.9%), tea 83,093 tonnes (+41.9%), cement 11.97 million tonnes (+20.7%); 613 "
-        "industrial clusters established, over 24 thousand ha.",
+        "Tỉnh Hà Giang nhận cờ đăng cai tại Hội nghị lần thứ X; từ ngày 01/07/2025 Hà Giang "
+        "thuộc tỉnh Tuyên Quang, nơi hội nghị được tổ chức. Đồng chủ trì: Bộ trưởng Bộ Công "
+        "Thương Nguyễn Hồng Diên, Phó Bí thư Tỉnh ủy, Chủ tịch UBND tỉnh Tuyên Quang Phan Huy"
+        " Ngọc và Vụ trưởng Vụ Kế hoạch, Tài chính và Quản lý doanh nghiệp Bùi Huy Sơn. 9 "
+        "tháng năm 2025 của khu vực: điện thương phẩm 17.115 triệu kWh (tăng 3,6%), điện sản "
+        "xuất 62.998 triệu kWh (tăng 87,9%), chè 83.093 tấn (tăng 41,9%), xi măng 11,97 triệu"
+        " tấn (tăng 20,7%); 613 cụm công nghiệp đã được thành lập với diện tích trên 24 nghìn"
+        " ha.",
+        "Hà Giang was handed the host flag at the X edition; from 1 July 2025 Hà Giang is "
+        "part of Tuyên Quang province, where the conference was held. Co-chaired by Minister "
+        "of Industry and Trade Nguyễn Hồng Diên, Deputy Secretary of the provincial Party "
+        "Committee and Chairman of the Tuyên Quang People's Committee Phan Huy Ngọc, and Bùi "
+        "Huy Sơn, Director General of the Ministry's Department of Planning, Finance and "
+        "Enterprise Management. First 9 months of 2025 in the region: commercial electricity "
+        "17,115 million kWh (+3.6%), electricity produced 62,998 million kWh (+87.9%), tea "
+        "83,093 tonnes (+41.9%), cement 11.97 million tonnes (+20.7%); 613 industrial "
+        "clusters established, over 24 thousand ha.",
     ),
 }
 
+# No official programme of X was published: these are the contributions the press reported
+# (Chinhphu.vn 17/05/2024, en.vcci.com.vn 21/05/2024), in no known order beyond the opening.
 AGENDA_X = [
     # kind, title (vi), title (en), speaker, position, unit code (before 1/7/2025)
     (
-        "report",
-        "Báo cáo tình hình phát triển ngành Công Thương 28 tỉnh, thành phố khu vực phía Bắc "
-        "6 tháng đầu năm 2024",
-        "Report on the Industry and Trade sector of the 28 northern provinces and cities in the "
-        "first 6 months of 2024",
-        "",
-        "",
-        None,
-    ),
-    (
-        "speech",
-        "Phát biểu của Thứ trưởng Bộ Công Thương",
-        "Address by the Deputy Minister of Industry and Trade",
+        "opening",
+        "Phát biểu khai mạc",
+        "Opening speech",
         "Nguyễn Sinh Nhật Tân",
         "deputy_minister",
         None,
     ),
     (
-        "speech",
-        "Phát biểu của Phó Chủ tịch Thường trực UBND TP. Hà Nội",
-        "Address by the Standing Vice Chairman of the Hà Nội People's Committee",
-        "Lê Hồng Sơn",
-        "pc_standing_vice",
-        "01",
+        "report",
+        "Báo cáo tình hình phát triển ngành Công Thương 28 tỉnh, thành phố khu vực phía Bắc "
+        "6 tháng đầu năm 2024 (số ước tính)",
+        "Report on the Industry and Trade sector of the 28 northern provinces and cities in the "
+        "first 6 months of 2024 (estimates)",
+        "",
+        "",
+        None,
     ),
     (
         "paper",
@@ -138,16 +164,9 @@ AGENDA_X = [
         "doit_acting_director",
         "01",
     ),
-    (
-        "discussion",
-        "Thảo luận, trao đổi kinh nghiệm quản lý nhà nước và cơ chế liên kết, hợp tác giữa các "
-        "địa phương",
-        "Discussion: experience in state management and the mechanisms of cooperation between "
-        "the provinces",
-        "",
-        "",
-        None,
-    ),
+    ("speech", "Ý kiến phát biểu", "Intervention", "Quách Tất Liêm", "pc_vice", "17"),
+    ("speech", "Ý kiến phát biểu", "Intervention", "Ngô Quang Trung", "agency_director", None),
+    ("speech", "Ý kiến phát biểu", "Intervention", "Phạm Văn Hóa", "doit_director", "40"),
     (
         "handover",
         "Lãnh đạo Bộ Công Thương trao cờ đăng cai Hội nghị lần thứ XI, năm 2025 cho Sở Công "
@@ -175,8 +194,18 @@ def load(apps, schema_editor):
     AgendaItem = apps.get_model("conference", "AgendaItem")
     Participant = apps.get_model("conference", "EditionParticipant")
 
-    before = {u.code: u for u in Unit.objects.filter(valid_until=LAST_DAY_BEFORE)}
-    after = {u.code: u for u in Unit.objects.filter(valid_from=REORGANISED)}
+    def valid_on(day):
+        # The ten units the 2025 reorganisation left unchanged are valid on both days.
+        return {
+            u.code: u
+            for u in Unit.objects.filter(
+                Q(valid_from__isnull=True) | Q(valid_from__lte=day),
+                Q(valid_until__isnull=True) | Q(valid_until__gte=day),
+            )
+        }
+
+    before = valid_on(LAST_DAY_BEFORE)
+    after = valid_on(REORGANISED)
 
     editions = {}
     for number, year, date, host_code, chairs in EDITIONS:
@@ -192,6 +221,7 @@ def load(apps, schema_editor):
             },
         )
         editions[number] = edition
+        units = after if number == 11 else before  # XI met after the reorganisation
         for order, (full_name, position, unit_code) in enumerate(chairs, start=1):
             Chair.objects.update_or_create(
                 edition=edition,
@@ -199,17 +229,20 @@ def load(apps, schema_editor):
                 defaults={
                     "full_name": full_name,
                     "position": position,
-                    "unit": before[unit_code] if unit_code else None,
+                    "unit": units[unit_code] if unit_code else None,
                 },
             )
 
     x = editions[10]
     x.organisers, x.organisers_en = ORGANISERS_X
     x.planned_delegates = 550
-    x.flag_received_at = editions[9]
-    x.flag_handover_documented = False  # implied by tradition, not stated
-    x.sources = SOURCE_X
     x.save()
+    # The handovers (IX → X, X → XI) are recorded by 0013 in their own table.
+    for number, sources in SOURCES.items():
+        Edition.objects.filter(pk=editions[number].pk).update(sources=sources)
+    for number, venue in VENUES.items():
+        Edition.objects.filter(pk=editions[number].pk, venue="").update(venue=venue)
+    x.agenda_items.filter(order__gt=len(AGENDA_X)).delete()
     for order, (kind, title, title_en, speaker, position, unit_code) in enumerate(AGENDA_X, 1):
         AgendaItem.objects.update_or_create(
             edition=x,
@@ -226,9 +259,6 @@ def load(apps, schema_editor):
 
     xi = editions[11]
     xi.held_in = after["08"]
-    xi.flag_received_at = x
-    xi.flag_handover_documented = True
-    xi.sources = SOURCE_XI
     xi.save()
 
     for number in (9, 10):

@@ -1,5 +1,6 @@
 from conference.models.audit import AuditEntry
 from conference.models.editions import AgendaItem, Chair, Edition, EditionParticipant
+from conference.models.handovers import Handover
 from conference.models.outbox import Notification
 from conference.models.registrations import ProgrammePart, Registration
 from conference.models.users import User
@@ -10,6 +11,7 @@ __all__ = [
     "Chair",
     "Edition",
     "EditionParticipant",
+    "Handover",
     "Notification",
     "ProgrammePart",
     "Registration",

@@ -9,6 +9,11 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
+def registered_actions() -> list[tuple[str, Any]]:
+    """The choices of ``AuditEntry.action``: every registered action code with its label."""
+    return list(AuditEntry.ACTIONS.items())
+
+
 class AuditEntry(models.Model):
     """Who changed what, when, from which state to which, and why. Written by services only.
 
@@ -17,7 +22,8 @@ class AuditEntry(models.Model):
     account, also shown translated (``actor_display``)."""
 
     # Action code → translated label, filled by each app's AppConfig.ready() through
-    # conference.services.audit.register_audit_actions (the core's: conference/apps.py).
+    # conference.services.audit.register_audit_actions (the core's: conference/apps.py). The
+    # field's choices are read from it (a callable), so the admin shows and filters by label.
     ACTIONS: ClassVar[dict[str, Any]] = {}
 
     # Actors without an account, stored as codes in ``actor_label``.
@@ -43,7 +49,7 @@ class AuditEntry(models.Model):
         blank=True,
         help_text=_("Kept when the account is deleted; also names actors without an account."),
     )
-    action = models.CharField(_("action"), max_length=100)
+    action = models.CharField(_("action"), max_length=100, choices=registered_actions)
     content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
     object_id = models.CharField(max_length=64)
     subject = GenericForeignKey("content_type", "object_id")
@@ -59,11 +65,7 @@ class AuditEntry(models.Model):
         indexes = [models.Index(fields=["content_type", "object_id"], name="audit_subject_idx")]
 
     def __str__(self) -> str:
-        return self.get_action_display()
-
-    def get_action_display(self) -> str:
-        """The action in the reader's language (the code itself if no app registers it)."""
-        return str(self.ACTIONS.get(self.action, self.action))
+        return str(self.get_action_display())
 
     @property
     def from_state_display(self) -> str:

@@ -21,6 +21,10 @@ class Position(models.TextChoices):
     MINISTER = "minister", _("Minister of Industry and Trade")
     DEPUTY_MINISTER = "deputy_minister", _("Deputy Minister of Industry and Trade")
     AGENCY_DIRECTOR = "agency_director", _("Director of the Agency of Local Industry and Trade")
+    MOIT_DEPARTMENT_DIRECTOR = (
+        "moit_department_director",
+        _("Director General of a Ministry of Industry and Trade department"),
+    )
     PC_CHAIRMAN = "pc_chairman", _("Chairman of the People's Committee")
     PC_ACTING_CHAIRMAN = "pc_acting_chairman", _("Acting Chairman of the People's Committee")
     PC_STANDING_VICE = "pc_standing_vice", _("Standing Vice Chairman of the People's Committee")
@@ -51,11 +55,17 @@ _WITH_UNIT = {
 }
 
 
-def position_title(position: str, unit=None) -> str:
+def position_title(position: str, unit=None, organisation: str = "") -> str:
     """ "Phó Chủ tịch Thường trực UBND Hà Nội" / "Standing Vice Chairman of the Hà Nội People's
-    Committee"; the plain title where no unit is known."""
+    Committee"; the plain title where no unit is known. A Ministry department's head is named
+    with the department: "Vụ trưởng Vụ Kế hoạch, Tài chính và Quản lý doanh nghiệp, Bộ Công
+    Thương"."""
     if not position:
         return ""
+    if position == Position.MOIT_DEPARTMENT_DIRECTOR and organisation:
+        return str(_("Director General of %(organisation)s, Ministry of Industry and Trade")) % {
+            "organisation": organisation
+        }
     if unit is not None and position in _WITH_UNIT:
         return str(_WITH_UNIT[position]) % {"unit": unit.name}
     return str(Position(position).label)
@@ -76,8 +86,27 @@ CLOSES_BEFORE_OPENS = _("Registration must close after it opens.")
 
 
 class Edition(LocalizedTextMixin, models.Model):
+    class Lifecycle(models.TextChoices):
+        """The stored state, changed only by the services of ``conference.services.editions``
+        (through ``_edition_set_lifecycle``)."""
+
+        PLANNED = "planned", _("Planned")
+        REGISTRATION_OPEN = "registration_open", _("Registration open")
+        PROPOSALS_OPEN = "proposals_open", _("Proposals open")
+        HELD = "held", _("Held")
+        CLOSED = "closed", _("Closed")
+
+    LIFECYCLE_TRANSITIONS: dict[str, frozenset[str]] = {
+        Lifecycle.PLANNED: frozenset({Lifecycle.REGISTRATION_OPEN}),
+        Lifecycle.REGISTRATION_OPEN: frozenset({Lifecycle.PROPOSALS_OPEN}),
+        Lifecycle.PROPOSALS_OPEN: frozenset({Lifecycle.HELD}),
+        Lifecycle.HELD: frozenset({Lifecycle.CLOSED}),
+        Lifecycle.CLOSED: frozenset(),
+    }
+
     class Phase(models.TextChoices):
-        """Where the edition stands, computed from its dates (not stored)."""
+        """Where the edition stands, computed from its dates (not stored); the stored stage is
+        ``lifecycle``."""
 
         PLANNED = "planned", _("Planned")
         REGISTRATION_OPEN = "registration_open", _("Registration open")
@@ -115,21 +144,28 @@ class Edition(LocalizedTextMixin, models.Model):
     summary = models.TextField(_("summary"), blank=True, max_length=10000)
     summary_en = models.TextField(_("summary (English)"), blank=True, max_length=10000)
     planned_delegates = models.PositiveIntegerField(_("delegates planned"), null=True, blank=True)
-    flag_received_at = models.ForeignKey(
-        "self",
-        verbose_name=_("flag received at"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="flag_handed_to",
-        help_text=_("The edition at whose close the host was handed the flag."),
-    )
-    flag_handover_documented = models.BooleanField(
-        _("handover documented"),
-        default=False,
-        help_text=_("Unticked when the handover follows from tradition but no source states it."),
-    )
     sources = models.TextField(_("sources"), blank=True, max_length=10000)
+    programme_published = models.BooleanField(
+        _("programme published"),
+        default=True,
+        help_text=_(
+            "Unticked when no official programme was published: the agenda then lists the "
+            "contributions the press reported, not a programme."
+        ),
+    )
+    lifecycle = models.CharField(
+        _("stage"),
+        max_length=20,
+        choices=Lifecycle.choices,
+        default=Lifecycle.PLANNED,
+        editable=False,
+    )
+    is_last_of_series = models.BooleanField(
+        _("last of the series"),
+        default=False,
+        editable=False,
+        help_text=_("Closed without a handover: no further edition is planned."),
+    )
     # Registration (used by delegate registration).
     registration_opens_at = models.DateTimeField(_("registration opens"), null=True, blank=True)
     registration_closes_at = models.DateTimeField(_("registration closes"), null=True, blank=True)
@@ -190,6 +226,22 @@ class Edition(LocalizedTextMixin, models.Model):
                 | models.Q(registration_closes_at__gt=models.F("registration_opens_at")),
                 name="edition_registration_window_ordered",
                 violation_error_message=CLOSES_BEFORE_OPENS,
+            ),
+            models.CheckConstraint(
+                condition=models.Q(
+                    lifecycle__in=[
+                        "planned",
+                        "registration_open",
+                        "proposals_open",
+                        "held",
+                        "closed",
+                    ]
+                ),
+                name="edition_lifecycle_known",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(is_last_of_series=False) | models.Q(lifecycle="closed"),
+                name="edition_last_of_series_only_when_closed",
             ),
         ]
 
@@ -285,6 +337,22 @@ class Edition(LocalizedTextMixin, models.Model):
     def get_phase_display(self) -> str:
         return str(self.Phase(self.phase).label)
 
+    @property
+    def handover_received(self):
+        """The handover at which this edition's host received the flag, or None."""
+        try:
+            return self.handover_in
+        except models.ObjectDoesNotExist:
+            return None
+
+    @property
+    def handover_given(self):
+        """The handover at this edition's close, or None."""
+        try:
+            return self.handover_out
+        except models.ObjectDoesNotExist:
+            return None
+
 
 class EditionParticipant(models.Model):
     """A unit taking part in an edition; the set belongs to each edition."""
@@ -339,6 +407,12 @@ class Chair(models.Model):
         related_name="+",
         help_text=_("For People's Committee and Department positions."),
     )
+    organisation = models.CharField(
+        _("of the Ministry's department"),
+        max_length=200,
+        blank=True,
+        help_text=_("For a head of a Ministry department (Vụ trưởng): the department's name."),
+    )
 
     class Meta:
         verbose_name = _("chair")
@@ -350,7 +424,7 @@ class Chair(models.Model):
 
     @property
     def title(self) -> str:
-        return position_title(self.position, self.unit)
+        return position_title(self.position, self.unit, self.organisation)
 
 
 ENDS_BEFORE_STARTS = _("It must end after it starts.")

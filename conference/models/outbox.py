@@ -130,9 +130,6 @@ class Notification(models.Model):
     def __str__(self) -> str:
         return f"{self.kind} → {self.recipient}"
 
-    def can_become(self, status: str) -> bool:
-        return status in self.TRANSITIONS[self.status]
-
     @property
     def message_id(self) -> str:
         """A stable Message-ID, the same on every attempt, so that a duplicate (a worker lost

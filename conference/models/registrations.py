@@ -28,6 +28,7 @@ from django.utils.translation import gettext_lazy as _
 from conference.models.editions import LocalizedTextMixin
 from conference.models.users import User
 from conference.phones import format_phone
+from conference.signing import InvalidLink, read_manage_token
 from conference.text_input import max_length_check
 from conference.text_input import normalize_email as _normalize_email
 from conference.vietnamese import fold, person_sort_key
@@ -105,6 +106,15 @@ class RegistrationQuerySet(models.QuerySet):
     def with_related(self) -> RegistrationQuerySet:
         """Everything a list row shows, in a fixed number of queries."""
         return self.select_related("edition", "unit").prefetch_related("parts")
+
+    def from_manage_token(self, token: str) -> Registration:
+        """The registration a self-service link opens; ``InvalidLink`` for a tampered, cut or
+        expired token, or one whose registration was erased."""
+        pk, edition_id = read_manage_token(token)
+        registration = self.with_related().filter(pk=pk, edition_id=edition_id).first()
+        if registration is None:
+            raise InvalidLink
+        return registration
 
     def ordered(self) -> RegistrationQuerySet:
         return self.order_by("sort_key", "id")

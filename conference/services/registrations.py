@@ -37,6 +37,7 @@ from conference.models.registrations import CONSENT_VERSION, normalize_badge_cod
 from conference.notifications.registrations import queue_registration_email
 from conference.phones import normalize_phone
 from conference.services.audit import audit_record
+from conference.services.privacy import personal_data_redact
 
 Status = Registration.Status
 
@@ -775,7 +776,8 @@ def registration_promote_next(*, edition: Edition, actor=None) -> list[Registrat
     """Move waiting registrations to pending, first come first served, as long as seats are
     free: a waiting delegate is skipped while their unit's quota is full (a seat freed in another
     unit does not belong to them) but keeps their place. Called after every cancellation and
-    decline, and by organizers after raising a capacity or a quota. Returns those promoted."""
+    decline, and through conference.services.editions after a capacity or a quota changed.
+    Returns those promoted."""
     edition = _lock_edition(edition)
     participants = {
         participant.unit_id: participant
@@ -968,6 +970,12 @@ def _erase(registration: Registration, *, actor, reason: str) -> None:
         from_state=registration.status,
         reason=reason,
         data={"edition": registration.edition.number},
+    )
+    personal_data_redact(
+        full_name=registration.full_name,
+        email=registration.email,
+        phone=registration.phone,
+        edition_id=registration.edition_id,
     )
     registration.delete()
 

@@ -74,7 +74,6 @@ def edition_detail(request, number: int):
             "chairs": list(edition.chairs.all()),
             "agenda": agenda,
             "agenda_has_times": any(item.starts_at for item in agenda),
-            "handed_to": list(edition.flag_handed_to.all()),
             "shows_demo": edition.is_demo,
         },
     )

@@ -24,7 +24,7 @@ from conference.models import EditionParticipant, Registration
 from conference.permissions import can, department_of, require
 from conference.ratelimit import ratelimit
 from conference.services import registrations as services
-from conference.signing import manage_token
+from conference.services.editions import edition_fill_free_seats
 from conference.views.shared import (
     edition_or_404,
     registration_filters,
@@ -316,9 +316,9 @@ def delegation(request, number: int, unit_id: int | None = None):
 def registration_list(request):
     """Every registration of an edition, with filters, search, counts per province."""
     require(request.user, "edition.manage")
-    filters = registration_filters(request)
+    filters = registration_filters(request, Registration.objects.with_related())
     edition = filters.selected_edition()
-    registrations = filters.filter(Registration.objects.with_related()).ordered()
+    registrations = filters.qs.ordered()
     decision = DecisionForm(
         request.POST or None,
         queryset=Registration.objects.for_edition(edition),
@@ -326,7 +326,7 @@ def registration_list(request):
     )
     if request.method == "POST" and "promote" in request.POST:
         # After raising the capacity or a quota: fill the free seats from the waiting list.
-        promoted = services.registration_promote_next(edition=edition, actor=request.user)
+        promoted = edition_fill_free_seats(edition=edition, actor=request.user)
         messages.success(
             request,
             _("Moved from the waiting list: %(count)s.") % {"count": len(promoted)},
@@ -353,7 +353,7 @@ def registration_list(request):
         "conference/registration_list.html",
         {
             "edition": edition,
-            "filters": filters,
+            "filters": filters.form,
             "page": page,
             "per_unit": per_unit,
             "seats": services.seats_summary(edition),
@@ -361,7 +361,3 @@ def registration_list(request):
             "decision": decision,
         },
     )
-
-
-def manage_path(registration) -> str:
-    return reverse("conference:registration_manage", kwargs={"token": manage_token(registration)})

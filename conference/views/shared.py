@@ -10,9 +10,9 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 
-from conference.forms.registrations import RegistrationFilterForm
-from conference.models import Edition
-from conference.signing import InvalidLink, registration_from_token
+from conference.filters import RegistrationFilter
+from conference.models import Edition, Registration
+from conference.signing import InvalidLink
 
 
 def edition_or_404(number: int) -> Edition:
@@ -40,7 +40,7 @@ def with_registration_link(view):
     @functools.wraps(view)
     def wrapper(request, token: str, **kwargs):
         try:
-            registration = registration_from_token(token)
+            registration = Registration.objects.from_manage_token(token)
         except InvalidLink:
             return invalid_link(request)
         return view(request, registration, token, **kwargs)
@@ -48,14 +48,14 @@ def with_registration_link(view):
     return wrapper
 
 
-def registration_filters(request) -> RegistrationFilterForm:
+def registration_filters(request, queryset) -> RegistrationFilter:
     """The organizers' filters of the registrations, the same for the list and the exports: the
-    edition asked for, else the next or current one. ``form.selected_edition()`` is the edition,
-    ``form.filter(queryset)`` the registrations."""
+    edition asked for, else the next or current one. ``filters.selected_edition()`` is the edition,
+    ``filters.qs`` the registrations of ``queryset`` that match."""
     number = request.GET.get("edition", "")
     default = (number.isdigit() and Edition.objects.filter(number=number).first()) or (
         Edition.objects.next_or_current()
     )
     if default is None:
         raise PermissionDenied(_("There is no edition yet."))
-    return RegistrationFilterForm(request.GET or None, edition=default)
+    return RegistrationFilter(request.GET or None, queryset=queryset, edition=default)

@@ -194,9 +194,8 @@ def checkin(request, number: int):
 def _filtered(request):
     """The organizers' list filters, read exactly as the list page reads them."""
     require(request.user, "edition.manage")
-    filters = registration_filters(request)
-    edition = filters.selected_edition()
-    return edition, filters.filter(Registration.objects.all())
+    filters = registration_filters(request, Registration.objects.all())
+    return filters.selected_edition(), filters.qs
 
 
 def _filename(edition: Edition, extension: str) -> str:

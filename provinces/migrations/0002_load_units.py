@@ -1,5 +1,10 @@
 """The 28 northern provincial units before 1 July 2025 and the 18 after, with their Departments
-of Industry and Trade. Idempotent: running it again changes nothing."""
+of Industry and Trade. Idempotent: running it again changes nothing.
+
+Ten of the 28 were not reorganised in 2025 (UNCHANGED below): each is ONE unit that
+simply continues, with no end date and no successor. The other 18 end on 30/06/2025 and have one of
+the 8 new units as successor. (Databases loaded before this was corrected held a duplicate
+post-2025 row for each of the ten; migration 0003 merges them.)"""
 
 import datetime
 
@@ -42,7 +47,8 @@ BEFORE = [
     ("42", "Hà Tĩnh", "Ha Tinh", "province", "BTB", "42"),
 ]
 
-# code, name, ASCII name, kind, region (regions of the merged units can be corrected in the admin)
+# code, name, ASCII name, kind, region of today's 18 units (the ten unchanged ones are the same
+# units as in BEFORE; regions of the merged units can be corrected in the admin)
 AFTER = [
     ("01", "Hà Nội", "Ha Noi", "city", "DBSH"),
     ("04", "Cao Bằng", "Cao Bang", "province", "TDMNPB"),
@@ -84,11 +90,17 @@ def _department(Department, unit):
     )
 
 
+# Not reorganised in 2025 ("không thực hiện sắp xếp"): the same unit before and after.
+UNCHANGED = frozenset({"01", "04", "11", "12", "14", "20", "22", "38", "40", "42"})
+
+
 def load(apps, schema_editor):
     Unit = apps.get_model("provinces", "ProvincialUnit")
     Department = apps.get_model("provinces", "Department")
     after = {}
     for code, name, ascii_name, kind, region in AFTER:
+        if code in UNCHANGED:
+            continue
         unit, _ = Unit.objects.update_or_create(
             code=code,
             valid_from=REORGANISED,
@@ -104,16 +116,17 @@ def load(apps, schema_editor):
         after[code] = unit
         _department(Department, unit)
     for code, name, ascii_name, kind, region, successor in BEFORE:
+        continues = code in UNCHANGED
         unit, _ = Unit.objects.update_or_create(
             code=code,
-            valid_until=LAST_DAY_BEFORE,
+            valid_from=None,
+            valid_until=None if continues else LAST_DAY_BEFORE,
             defaults={
                 "name": name,
                 "name_ascii": ascii_name,
                 "kind": kind,
                 "region": region,
-                "valid_from": None,
-                "successor": after[successor],
+                "successor": None if continues else after[successor],
                 **_search_fields(code, name, ascii_name),
             },
         )

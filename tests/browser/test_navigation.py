@@ -53,8 +53,14 @@ def test_navigation_of_an_administrator_fits_on_one_row(page, width, prefix):
 
     items = page.evaluate(MEASURE)
     menu = (
-        ["Trang chủ", "Các kỳ hội nghị", "Tỉnh, thành phố", "Danh sách đăng ký"]
-        + ["Điểm danh đại biểu", "Quản trị"]
+        [
+            "Trang chủ",
+            "Các kỳ hội nghị",
+            "Tỉnh, thành phố",
+            "Danh sách đăng ký",
+            "Điểm danh đại biểu",
+            "Quản trị",
+        ]
         if prefix == ""
         else ["Home", "Editions", "Provinces", "Registrations", "Check-in", "Admin"]
     )

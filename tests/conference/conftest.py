@@ -39,7 +39,12 @@ def english():
 
 @pytest.fixture
 def fresh_cache():
-    """An empty cache before and after (rate limits and cached pages start afresh)."""
+    """An empty cache before and after (rate limits and cached pages start afresh), and no
+    cache outage remembered by the rate limits."""
+    from conference import ratelimit
+
     cache.clear()
+    ratelimit._FALLBACK = ratelimit._Fallback()
     yield
     cache.clear()
+    ratelimit._FALLBACK = ratelimit._Fallback()

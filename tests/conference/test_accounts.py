@@ -2,12 +2,13 @@ import re
 
 import pytest
 from axes.models import AccessAttempt
+from django.contrib.auth.tokens import default_token_generator
 
-from conference.models import User
+from conference.models import Notification, User
 from tests.factories import UserFactory
 from tests.html import page_text, texts
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_cache")]
 
 
 PASSWORD = "mat-khau-an-toan-2024"
@@ -145,10 +146,13 @@ def test_password_change_with_a_wrong_old_password_explains(client):
     assert user.check_password(PASSWORD)
 
 
-def test_password_reset_sends_a_link_that_sets_a_new_password(client, mailoutbox):
+def test_password_reset_sends_a_link_that_sets_a_new_password(
+    client, mailoutbox, django_capture_on_commit_callbacks
+):
     user = UserFactory(username="lan", full_name="Phạm Ngọc Lan", email="lan@example.vn")
 
-    response = client.post("/en/accounts/password_reset/", {"email": "lan@example.vn"})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/en/accounts/password_reset/", {"email": "lan@example.vn"})
 
     assert response.status_code == 302
     assert response["Location"] == "/en/accounts/password_reset/done/"
@@ -158,7 +162,7 @@ def test_password_reset_sends_a_link_that_sets_a_new_password(client, mailoutbox
     assert email.subject == "Reset your password for the Northern Industry and Trade Conference"
     assert email.body.startswith("Hello Phạm Ngọc Lan,")
     assert "Your username is: lan" in email.body
-    link = re.search(r"http://testserver(/en/accounts/reset/\S+/)", email.body).group(1)
+    link = re.search(r"http://127.0.0.1:8000(/en/accounts/reset/\S+/)", email.body).group(1)
 
     form_page = client.get(link, follow=True)
     assert form_page.context["validlink"] is True
@@ -193,13 +197,16 @@ def test_password_reset_with_a_broken_link_explains(client):
     ]
 
 
-def test_password_reset_email_in_vietnamese_by_default(client, mailoutbox):
+def test_password_reset_email_in_vietnamese_by_default(
+    client, mailoutbox, django_capture_on_commit_callbacks
+):
     UserFactory(username="lan", email="lan@example.vn")
 
-    client.post("/accounts/password_reset/", {"email": "lan@example.vn"})
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/accounts/password_reset/", {"email": "lan@example.vn"})
 
     assert len(mailoutbox) == 1
-    assert "http://testserver/accounts/reset/" in mailoutbox[0].body
+    assert "http://127.0.0.1:8000/accounts/reset/" in mailoutbox[0].body
 
 
 def test_five_wrong_passwords_lock_the_login(client):
@@ -254,3 +261,105 @@ def test_login_lock_behind_a_proxy_falls_on_the_visitor_not_on_the_proxy(client,
     assert list(
         AccessAttempt.objects.values_list("username", "ip_address", "failures_since_start")
     ) == [("lan", "203.0.113.5", 6)]
+
+
+# --- Password reset through the outbox, limits per address and per client (issue 10) -----------
+
+
+def test_password_reset_is_queued_in_the_outbox_without_its_token(
+    client, mailoutbox, django_capture_on_commit_callbacks
+):
+    user = UserFactory(username="lan", email="lan@example.vn")
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        client.post("/en/accounts/password_reset/", {"email": "lan@example.vn"})
+    assert mailoutbox == []  # nothing is sent while the request runs
+    row = Notification.objects.get(kind="password_reset")
+    (stored,) = set(
+        re.findall(r"/accounts/reset/[^/]+/([^/\s\"]+)/", row.body_text + row.body_html)
+    )
+    assert stored == "~token~"
+    for callback in callbacks:
+        callback()
+    (sent,) = re.findall(r"/accounts/reset/[^/]+/([^/\s]+)/", mailoutbox[0].body)
+    assert default_token_generator.check_token(user, sent) is True
+
+
+def test_password_reset_at_most_once_an_hour_per_address(client):
+    UserFactory(username="lan", email="lan@example.vn")
+    for _ in range(3):
+        client.post("/en/accounts/password_reset/", {"email": "LAN@example.vn"})
+    assert Notification.objects.filter(kind="password_reset").count() == 1
+
+
+def test_password_reset_limited_per_client(client, settings):
+    settings.PASSWORD_RESET_POSTS = 3
+    statuses = [
+        client.post("/en/accounts/password_reset/", {"email": f"ai{n}@example.vn"}).status_code
+        for n in range(4)
+    ]
+    assert statuses == [302, 302, 302, 429]
+
+
+def test_login_one_client_spraying_many_usernames_is_stopped(client, settings):
+    settings.LOGIN_FAILURES_PER_CLIENT = 5
+    UserFactory(username="lan")
+    for n in range(5):
+        response = client.post(
+            "/en/accounts/login/", {"username": f"nguoi{n}", "password": "Matkhau2024"}
+        )
+        assert response.status_code == 200
+    # The sixth try, even with the right password of an existing account, is refused.
+    response = client.post("/en/accounts/login/", {"username": "lan", "password": PASSWORD})
+    assert response.status_code == 429
+    assert texts(response, "alert-warning") == [
+        "Too many attempts from your connection. Please wait 60 minutes and try again."
+    ]
+    assert User.objects.get(username="lan").last_login is None
+
+
+def test_login_spraying_limit_counts_per_client(client, settings):
+    settings.LOGIN_FAILURES_PER_CLIENT = 2
+    for n in range(2):
+        client.post(
+            "/en/accounts/login/",
+            {"username": f"nguoi{n}", "password": "x"},
+            REMOTE_ADDR="192.0.2.1",
+        )
+    UserFactory(username="lan")
+    response = client.post(
+        "/en/accounts/login/", {"username": "lan", "password": PASSWORD}, REMOTE_ADDR="192.0.2.2"
+    )
+    assert response.status_code == 302
+
+
+def test_superuser_session_is_shorter(client, settings):
+    UserFactory(username="root", is_superuser=True, is_staff=True)
+    UserFactory(username="lan")
+    client.post("/en/accounts/login/", {"username": "root", "password": PASSWORD})
+    superuser_age = client.session.get_expiry_age()
+    client.logout()
+    client.post("/en/accounts/login/", {"username": "lan", "password": PASSWORD})
+    assert (superuser_age, client.session.get_expiry_age()) == (
+        settings.SUPERUSER_SESSION_SECONDS,
+        settings.SESSION_COOKIE_AGE,
+    )
+
+
+def test_staff_cannot_make_itself_a_liaison(client):
+    from django.contrib.auth.models import Permission
+
+    from provinces.models import Department, DepartmentMember
+
+    staff = UserFactory(username="staff", is_staff=True)
+    staff.user_permissions.set(Permission.objects.filter(content_type__app_label="provinces"))
+    client.force_login(staff)
+    department = Department.objects.filter(unit__valid_until__isnull=True).first()
+    response = client.post(
+        "/en/admin/provinces/departmentmember/add/",
+        {"user": staff.pk, "department": department.pk, "position": "", "is_liaison": "on"},
+    )
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors == {
+        "user": ["You cannot make yourself a member of a department; ask a superuser."]
+    }
+    assert DepartmentMember.objects.filter(user=staff).exists() is False

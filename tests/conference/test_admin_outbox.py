@@ -1,3 +1,4 @@
+import datetime
 import re
 
 import pytest
@@ -54,25 +55,90 @@ def test_changelist_query_count_same_for_one_and_many_rows(admin_client):
     assert len(many.captured_queries) == len(one.captured_queries)
 
 
-def test_changelist_shows_the_number_of_failed_emails(admin_client):
-    make(3, status=Status.FAILED)
+def notice(page, id) -> str | None:
+    found = re.search(rf'id="{id}">(.*?)<a href="([^"]*)"', page.text, re.S)
+    return found and (" ".join(found.group(1).split()), found.group(2).replace("&amp;", "&"))
+
+
+def ago(**delta):
+    return timezone.now() - datetime.timedelta(**delta)
+
+
+def test_changelist_shows_the_number_of_failed_emails_and_the_latest_age(admin_client):
+    rows = make(3, status=Status.FAILED)
+    Notification.objects.filter(pk=rows[0].pk).update(updated_at=ago(hours=3))
+    Notification.objects.filter(pk__in=[r.pk for r in rows[1:]]).update(updated_at=ago(minutes=7))
     make(2)
+
     response = admin_client.get(reverse(CHANGELIST))
-    notice = re.search(r'<p class="errornote" id="outbox-failed">(.*?)<a', response.text, re.S)
-    assert " ".join(notice.group(1).split()) == "3 emails could not be delivered."
+
+    assert notice(response, "outbox-failed") == (
+        "3 emails could not be delivered (the latest 7 minutes ago).",
+        "/en/admin/conference/notification/?status__exact=failed",
+    )
 
 
 def test_admin_index_shows_the_number_of_failed_emails(admin_client):
     make(1, status=Status.FAILED)
     response = admin_client.get(reverse("admin:index"))
-    notice = re.search(r'<p class="errornote" id="outbox-failed">(.*?)<a', response.text, re.S)
-    assert " ".join(notice.group(1).split()) == "1 email could not be delivered."
+    assert notice(response, "outbox-failed")[0] == (
+        "1 email could not be delivered (the latest 0 minutes ago)."
+    )
 
 
 def test_admin_index_without_failures_shows_no_notice(admin_client):
     make(1)
     response = admin_client.get(reverse("admin:index"))
+    assert 'id="outbox-health"' not in response.text
+
+
+def test_admin_index_shows_stuck_emails_with_the_oldest_age(admin_client, settings):
+    """Queued and overdue beyond what the requeue job takes (with the defaults 60 s + two runs
+    of 30 s), or sending beyond OUTBOX_SENDING_TIMEOUT plus two runs: an outage to look at."""
+    queued_late, queued_in_time, sending_late, sending_in_time = make(4)
+    Notification.objects.filter(pk=queued_late.pk).update(next_attempt_at=ago(minutes=25))
+    Notification.objects.filter(pk=queued_in_time.pk).update(next_attempt_at=ago(seconds=100))
+    Notification.objects.filter(pk=sending_late.pk).update(
+        status=Status.SENDING, claimed_at=ago(minutes=4), claim_token="t1", attempts=1
+    )
+    Notification.objects.filter(pk=sending_in_time.pk).update(
+        status=Status.SENDING, claimed_at=ago(seconds=100), claim_token="t2", attempts=1
+    )
+
+    response = admin_client.get(reverse("admin:index"))
+
+    assert notice(response, "outbox-stuck") == (
+        "2 emails have been waiting for up to 25 minutes, longer than self-healing takes: "
+        "the Celery worker, beat or Redis may be down.",
+        "/en/admin/conference/notification/?status__in=queued,sending",
+    )
     assert 'id="outbox-failed"' not in response.text
+
+
+def test_changelist_shows_emails_retried_after_an_error(admin_client):
+    retried, _first_try = make(2)
+    Notification.objects.filter(pk=retried.pk).update(
+        attempts=2, last_error="SMTPServerDisconnected: 451", created_at=ago(minutes=12)
+    )
+
+    response = admin_client.get(reverse(CHANGELIST))
+
+    assert notice(response, "outbox-retrying") == (
+        "1 email is being retried after an error (written 12 minutes ago).",
+        "/en/admin/conference/notification/?status__in=queued,sending",
+    )
+    assert 'id="outbox-stuck"' not in response.text
+
+
+def test_changelist_health_notice_in_vietnamese(admin_client):
+    make(2, status=Status.FAILED)
+
+    with translation.override("vi"):
+        response = admin_client.get(reverse(CHANGELIST), HTTP_ACCEPT_LANGUAGE="vi")
+
+    assert notice(response, "outbox-failed")[0] == (
+        "Có 2 thư gửi không thành công (lần gần nhất cách đây 0 phút)."
+    )
 
 
 def test_change_view_previews_escaped_html_in_a_sandbox(admin_client):
@@ -308,6 +374,7 @@ def test_changelist_shows_kinds_by_label_and_filters_by_them(admin_client):
         "All",
         "Decision reversed: awaiting confirmation again",
         "Moved up from the waiting list",
+        "Password reset",
         "Put on the waiting list",
         "Registration cancelled",
         "Registration confirmed",

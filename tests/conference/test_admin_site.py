@@ -46,11 +46,12 @@ def test_admin_index_orders_apps_and_models_in_vietnamese(superuser_client):
                 "Nhật ký gửi thư điện tử",
                 "Nhật ký thao tác",
                 "Phần chương trình",
+                "Trao cờ đăng cai",
             ],
         ),
         (
             "Tỉnh, thành phố và Sở Công Thương",
-            ["Cán bộ của Sở", "Sở Công Thương", "Tỉnh, thành phố"],
+            ["Cán bộ của Sở", "Đợt sắp xếp đơn vị hành chính", "Sở Công Thương", "Tỉnh, thành phố"],
         ),
         ("Xác thực và ủy quyền", ["Các nhóm"]),
     ]
@@ -64,7 +65,7 @@ def test_admin_app_page_orders_models_in_vietnamese(superuser_client):
     assert _index(response) == [
         (
             "Tỉnh, thành phố và Sở Công Thương",
-            ["Cán bộ của Sở", "Sở Công Thương", "Tỉnh, thành phố"],
+            ["Cán bộ của Sở", "Đợt sắp xếp đơn vị hành chính", "Sở Công Thương", "Tỉnh, thành phố"],
         )
     ]
 

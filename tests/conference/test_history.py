@@ -3,7 +3,7 @@ import datetime
 import pytest
 from django.utils import translation
 
-from conference.models import Edition
+from conference.models import Edition, Handover
 
 pytestmark = pytest.mark.django_db
 
@@ -32,7 +32,10 @@ def test_hosts_are_named_as_they_were_then():
         10: "Hà Nội",
         11: "Hà Giang",
     }
-    assert not Edition.objects.filter(host__valid_until__isnull=True).exists()
+    # Hà Giang ended in 2025; the others are the units that continue (no end, no successor).
+    assert list(
+        Edition.objects.filter(host__valid_until__isnull=False).values_list("number", flat=True)
+    ) == [4, 6, 11]
 
 
 def test_xi_was_held_in_tuyen_quang_and_shows_what_became_of_ha_giang():
@@ -54,21 +57,23 @@ def test_x_edition_facts_from_the_source_article():
             ("Nguyễn Sinh Nhật Tân", "Thứ trưởng Bộ Công Thương"),
             ("Lê Hồng Sơn", "Phó Chủ tịch Thường trực UBND Hà Nội"),
         ]
+        # No programme was published: the contributions the press reported, opening first.
         assert [(a.kind, a.speaker_name, a.speaker_title) for a in x.agenda_items.all()] == [
+            ("opening", "Nguyễn Sinh Nhật Tân", "Thứ trưởng Bộ Công Thương"),
             ("report", "", ""),
-            ("speech", "Nguyễn Sinh Nhật Tân", "Thứ trưởng Bộ Công Thương"),
-            ("speech", "Lê Hồng Sơn", "Phó Chủ tịch Thường trực UBND Hà Nội"),
             ("paper", "Nguyễn Thị Hiền", "Giám đốc Sở Công Thương Quảng Ninh"),
             ("paper", "Nguyễn Văn Thành", "Giám đốc Sở Công Thương Hải Phòng"),
             ("paper", "Trần Thị Phương Lan", "Quyền Giám đốc Sở Công Thương Hà Nội"),
-            ("discussion", "", ""),
+            ("speech", "Quách Tất Liêm", "Phó Chủ tịch UBND Hòa Bình"),
+            ("speech", "Ngô Quang Trung", "Cục trưởng Cục Công Thương địa phương"),
+            ("speech", "Phạm Văn Hóa", "Giám đốc Sở Công Thương Nghệ An"),
             ("handover", "", ""),
         ]
     with translation.override("en"):
         assert x.chairs.all()[1].title == (
             "Standing Vice Chairman of the Hà Nội People's Committee"
         )
-        assert x.agenda_items.all()[3].localized("title") == (
+        assert x.agenda_items.all()[2].localized("title") == (
             "Energy saving; a proposal to issue the mechanism and policy for rooftop solar power "
             "soon"
         )
@@ -80,24 +85,59 @@ def test_participants_are_the_28_units_for_ix_and_x_and_the_18_for_xi():
     xi_units = set(
         Edition.objects.get(number=11).participants.values_list("unit__valid_from", flat=True)
     )
-    assert xi_units == {datetime.date(2025, 7, 1)}
+    assert xi_units == {datetime.date(2025, 7, 1), None}  # the 8 new and the 10 unchanged
+    ix = set(Edition.objects.get(number=9).participants.values_list("unit__name", "unit_id"))
+    xi = set(Edition.objects.get(number=11).participants.values_list("unit__name", "unit_id"))
+    assert sorted(name for name, _ in ix & xi) == sorted(
+        ["Hà Nội", "Cao Bằng", "Điện Biên", "Lai Châu", "Sơn La", "Lạng Sơn", "Quảng Ninh",
+         "Thanh Hóa", "Nghệ An", "Hà Tĩnh"]
+    )  # fmt: skip
 
 
 def test_host_flag_chain():
     chain = {
-        e.number: (e.flag_received_at.number if e.flag_received_at else None,
-                   e.flag_handover_documented)
-        for e in Edition.objects.with_host()
+        h.from_edition.number: (h.to_edition.number, h.date, h.place, h.receiving_department.name,
+                                h.documented, h.handed_by_name, h.received_by_name, h.is_current)
+        for h in Handover.objects.select_related("from_edition", "to_edition",
+                                                 "receiving_department")
     }  # fmt: skip
     assert chain == {
-        4: (None, False),
-        5: (None, False),
-        6: (None, False),
-        8: (None, False),
-        9: (None, False),
-        10: (9, False),  # implied by tradition, not stated
-        11: (10, True),  # the source article
-    }
+        9: (10, datetime.date(2023, 7, 28), "Hạ Long, Quảng Ninh", "Sở Công Thương Hà Nội",
+            True, "", "", False),
+        10: (11, datetime.date(2024, 5, 17), "Hà Nội", "Sở Công Thương Hà Giang",
+             True, "", "", True),
+    }  # fmt: skip
+    assert Handover.objects.get(from_edition__number=9).source.startswith(
+        "TTXVN (baotintuc.vn), 28/07/2023"
+    )
+
+
+def test_editions_have_their_stage():
+    assert dict(Edition.objects.values_list("number", "lifecycle")) == {
+        4: "held", 5: "held", 6: "held", 8: "held", 9: "closed", 10: "closed", 11: "held",
+    }  # fmt: skip
+
+
+def test_xi_chairs_include_the_vu_truong():
+    xi = Edition.objects.get(number=11)
+    with translation.override("vi"):
+        assert [(c.full_name, c.title) for c in xi.chairs.all()] == [
+            ("Nguyễn Hồng Diên", "Bộ trưởng Bộ Công Thương"),
+            ("Phan Huy Ngọc", "Chủ tịch UBND Tuyên Quang"),
+            ("Bùi Huy Sơn", "Vụ trưởng Vụ Kế hoạch, Tài chính và Quản lý doanh nghiệp, Bộ Công "
+                            "Thương"),
+        ]  # fmt: skip
+
+
+def test_corrections_of_ix_and_x():
+    ix, x = Edition.objects.get(number=9), Edition.objects.get(number=10)
+    assert ix.venue == "TP. Hạ Long, tỉnh Quảng Ninh"
+    assert "6 tháng đầu năm 2023, sản xuất công nghiệp của 16/28 địa phương phục hồi" in ix.summary
+    assert x.summary.startswith("6 tháng đầu năm 2024 (cách viết của nguồn; hội nghị họp ngày 17/5")
+    assert x.programme_published is False
+    assert x.agenda_items.first().speaker_name == "Nguyễn Sinh Nhật Tân"
+    assert x.agenda_items.first().kind == "opening"
+    assert [e.number for e in Edition.objects.filter(sources="")] == [4, 5, 6, 8]
 
 
 def test_title_in_both_languages():
@@ -129,7 +169,7 @@ def test_history_migration_is_idempotent():
     load_history(apps, None)
     from provinces.models import ProvincialUnit
 
-    assert ProvincialUnit.objects.count() == 46
+    assert ProvincialUnit.objects.count() == 36
     assert (Edition.objects.count(), Edition.objects.get(number=10).agenda_items.count()) == before
 
 
@@ -137,7 +177,8 @@ def test_xi_cites_its_own_sources_and_writes_dates_in_full():
     xi = Edition.objects.get(number=11)
     assert xi.sources == (
         "Trao cờ đăng cai cho Sở Công Thương Hà Giang: Chinhphu.vn, 17/05/2024 (Hội nghị lần thứ "
-        "X). Chủ trì và số liệu 9 tháng năm 2025: báo chí đưa tin về hội nghị ngày 17/10/2025."
+        "X). Chủ trì và số liệu 9 tháng năm 2025: báo chí đưa tin về hội nghị ngày 17/10/2025 "
+        "(nhandan.vn, baomoi.com, vietnam.vn)."
     )
     assert "01/07/2025" in xi.summary
     assert "01/7/2025" not in xi.summary

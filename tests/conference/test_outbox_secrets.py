@@ -7,9 +7,9 @@ import pytest
 from django.contrib import admin
 from django.urls import reverse
 
-from conference.models import Notification
+from conference.models import Notification, Registration
 from conference.notifications.registrations import queue_registration_email
-from conference.signing import InvalidLink, registration_from_token
+from conference.signing import InvalidLink
 from tests.factories import RegistrationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -21,7 +21,7 @@ def _working_tokens(text: str) -> list[str]:
     working = []
     for token in LINK.findall(text):
         try:
-            registration_from_token(token)
+            Registration.objects.from_manage_token(token)
         except InvalidLink:
             continue
         working.append(token)
@@ -40,7 +40,8 @@ def test_outbox_stored_bodies_hold_no_working_token(
     # The email as sent carries the working link, in both bodies.
     (sent,) = mailoutbox
     tokens = _working_tokens(sent.body) + _working_tokens(sent.alternatives[0].content)
-    assert [registration_from_token(token) for token in tokens] == [registration, registration]
+    opened = [Registration.objects.from_manage_token(token) for token in tokens]
+    assert opened == [registration, registration]
     assert LINK.sub("", sent.body) == LINK.sub("", row.body_text)  # the rest is as stored
     row.refresh_from_db()
     assert row.status == Notification.Status.SENT

@@ -1,13 +1,36 @@
-"""The client address behind reverse proxies, for the rate limits and the login lockout."""
+"""The client address behind reverse proxies, for the rate limits and the login lockout; the
+rate limits when the cache is unavailable."""
+
+import logging
+import socket
+import time
 
 import pytest
-from django.test import RequestFactory
+from django.core.cache import cache
+from django.test import RequestFactory, override_settings
 from django.urls import reverse
 from django.utils import translation
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 
 from conference.ratelimit import client_ip, hit
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_cache")]
+
+
+@pytest.fixture
+def cache_down():
+    """The default cache is a Redis server that is not running (a real refused connection)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    redis = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": f"redis://127.0.0.1:{port}/0",
+        "OPTIONS": {"socket_connect_timeout": 0.5, "retry": Retry(NoBackoff(), 0)},
+    }
+    with override_settings(CACHES={"default": redis}):
+        yield
 
 
 def request_from(remote_addr="127.0.0.1", forwarded=None):
@@ -101,6 +124,50 @@ def test_ratelimit_without_trusted_proxies_ignores_x_forwarded_for(client, open_
             HTTP_X_FORWARDED_FOR=f"10.0.0.{n}",
         ).status_code
         for n in range(3)
+    ]
+
+    assert codes == [302, 302, 429]
+
+
+# --- the cache unavailable: fail open to a per-process count, logged once -----------------------
+
+
+def test_hit_with_the_cache_down_counts_in_the_process_and_logs_once(cache_down, caplog):
+    caplog.set_level(logging.WARNING, logger="conference.ratelimit")
+
+    results = [hit("scope:203.0.113.5", limit=2, period=600) for _ in range(3)]
+    other = hit("scope:198.51.100.7", limit=2, period=600)
+
+    assert (results, other) == ([True, True, False], True)
+    assert [(r.levelname, r.getMessage().split(" (")[0]) for r in caplog.records] == [
+        ("ERROR", "Rate limits: the cache is unavailable")
+    ]
+
+
+def test_hit_after_the_cache_returns_counts_in_it_again_and_says_so(cache_down, caplog):
+    caplog.set_level(logging.WARNING, logger="conference.ratelimit")
+    hit("scope:203.0.113.5", limit=2, period=600)
+    locmem = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+    with override_settings(CACHES=locmem, RATELIMIT_CACHE_RETRY=0):
+        hit("scope:203.0.113.5", limit=2, period=600)
+        window = int(time.time() // 600)
+        counted = cache.get(f"ratelimit:scope:203.0.113.5:{window}")
+
+    assert [r.levelname for r in caplog.records] == ["ERROR", "WARNING"]
+    assert caplog.records[1].getMessage().startswith("Rate limits: the cache answers again after")
+    assert counted == 1
+
+
+def test_ratelimit_with_the_cache_down_the_form_still_answers(
+    client, open_edition, cache_down, settings
+):
+    settings.RATELIMIT_POSTS = 2
+    target = link_form(open_edition)
+
+    codes = [
+        client.post(target, {"email": "khach@example.vn"}, REMOTE_ADDR="203.0.113.5").status_code
+        for _ in range(3)
     ]
 
     assert codes == [302, 302, 429]

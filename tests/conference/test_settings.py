@@ -390,7 +390,7 @@ def test_gunicorn_serves_compressed_static_files_for_ever(gunicorn):
 
 def _login(port, username, password, forwarded):
     """The login form as a browser behind the proxy posts it: CSRF cookie and token first."""
-    status, headers, body = _get(port, "/en/accounts/login/", **{"X-Forwarded-For": forwarded})
+    _status, headers, body = _get(port, "/en/accounts/login/", **{"X-Forwarded-For": forwarded})
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', body.decode()).group(1)
     cookie = headers["Set-Cookie"].split(";", 1)[0]
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)

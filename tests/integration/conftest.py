@@ -4,14 +4,19 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import sys
 
 import pytest
 
 from tests.integration.servers import (
+    BASE_DIR,
     CeleryWorker,
+    Gunicorn,
     RedisServer,
     SMTPServer,
     database_url,
+    production_env,
     worker_env,
 )
 
@@ -87,13 +92,15 @@ def start_worker(transactional_db, publishing, redis_server, smtp_server, tmp_pa
         setattr(settings, key, value)
     workers: list[CeleryWorker] = []
 
-    def start(*, beat: bool = True) -> CeleryWorker:
+    def start(*, beat: bool = True, outbox: dict | None = None) -> CeleryWorker:
+        """``outbox``: the OUTBOX_* settings of the worker (default: the short ones above;
+        ``{}`` for the site's defaults)."""
         env = worker_env(
             database_url=database_url(connection.settings_dict),
             broker_url=redis_server.url,
             email_url=smtp_server.url,
             data_dir=tmp_path / "data",
-            **WORKER_OUTBOX_SETTINGS,
+            **(WORKER_OUTBOX_SETTINGS if outbox is None else outbox),
         )
         worker = CeleryWorker(tmp_path / "celery", env, beat=beat).start()
         workers.append(worker)
@@ -102,3 +109,52 @@ def start_worker(transactional_db, publishing, redis_server, smtp_server, tmp_pa
     yield start
     for worker in workers:
         worker.stop()
+
+
+@pytest.fixture(scope="session")
+def static_root(tmp_path_factory):
+    """The static files collected once, as a deployment does (the production settings serve
+    them through WhiteNoise's manifest)."""
+    folder = tmp_path_factory.mktemp("static")
+    env = production_env(
+        database_url="sqlite:///unused",
+        broker_url="",
+        cache_url="locmemcache://",
+        email_url="",
+        data_dir=folder / "data",
+        static_root=folder / "static",
+    )
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--no-input", "-v", "0"],
+        cwd=BASE_DIR,
+        env=env,
+        check=True,
+    )
+    return folder / "static"
+
+
+@pytest.fixture
+def start_site(transactional_db, redis_server, smtp_server, static_root, tmp_path):
+    """Start gunicorn with the production settings against the test database, the test's Redis
+    (broker on database 0, cache on database 1) and SMTP server; stopped at the end."""
+    from django.db import connection
+
+    sites: list[Gunicorn] = []
+
+    def start(**extra) -> Gunicorn:
+        env = production_env(
+            database_url=database_url(connection.settings_dict),
+            broker_url=redis_server.url,
+            cache_url=f"redis://127.0.0.1:{redis_server.port}/1",
+            email_url=smtp_server.url,
+            data_dir=tmp_path / "site-data",
+            static_root=static_root,
+            **extra,
+        )
+        site = Gunicorn(tmp_path / "gunicorn", env).start()
+        sites.append(site)
+        return site
+
+    yield start
+    for site in sites:
+        site.stop()

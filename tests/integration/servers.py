@@ -1,19 +1,23 @@
 """Real servers on loopback for the outbox's integration tests and benchmark: an SMTP server
-(aiosmtpd) that records what it accepts, a Redis server (the ``redis-server`` binary) and Celery
-worker processes running this project's code."""
+(aiosmtpd) that records what it accepts, a Redis server (the ``redis-server`` binary), Celery
+worker processes running this project's code, and the site itself under gunicorn with the
+production settings (with a small HTTP client that behaves as a browser behind the proxy)."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
 import email
+import http.client
 import os
+import re
 import signal
 import socket
 import subprocess
 import sys
 import threading
 import time
+import urllib.parse
 import uuid
 from pathlib import Path
 
@@ -149,6 +153,13 @@ class RedisServer:
             self.process.wait(timeout=10)
             self.process = None
 
+    def kill(self) -> None:
+        """SIGKILL: Redis vanishes at once, with everything it held (no persistence)."""
+        if self.process is not None:
+            self.process.kill()
+            self.process.wait(timeout=10)
+            self.process = None
+
 
 # --- Celery workers -----------------------------------------------------------------------------
 
@@ -270,3 +281,158 @@ def worker_env(*, database_url: str, broker_url: str, email_url: str, data_dir: 
     )
     env.update({key: str(value) for key, value in extra.items()})
     return env
+
+
+# --- The site: gunicorn with the production settings ---------------------------------------------
+
+
+def production_env(
+    *,
+    database_url: str,
+    broker_url: str,
+    cache_url: str,
+    email_url: str,
+    data_dir: Path,
+    static_root: Path,
+    **extra,
+) -> dict[str, str]:
+    """The README's production environment (DEBUG off, a secret key, Redis as broker and cache,
+    SMTP), without anything that makes the settings think they run under pytest."""
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("PYTEST", "DJANGO_", "CELERY_", "OUTBOX_", "EMAIL_", "TESTING"))
+    }
+    env.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "conference.settings",
+            "DEBUG": "0",
+            "SECRET_KEY": "integration-" + uuid.uuid4().hex * 2,
+            "ALLOWED_HOSTS": "127.0.0.1",
+            "DATABASE_URL": database_url,
+            "CELERY_BROKER_URL": broker_url,
+            "CACHE_URL": cache_url,
+            "EMAIL_URL": email_url,
+            "DATA_DIR": str(data_dir),
+            "STATIC_ROOT": str(static_root),
+            "LOG_LEVEL": "WARNING",
+        }
+    )
+    env.update({key: str(value) for key, value in extra.items()})
+    return {key: value for key, value in env.items() if value != ""}
+
+
+class Gunicorn:
+    """``gunicorn conference.wsgi`` on a free loopback port, in its own process group."""
+
+    def __init__(self, workdir: Path, env: dict[str, str], *, workers: int = 2) -> None:
+        self.workdir = workdir
+        self.env = env
+        self.workers = workers
+        self.port = free_port()
+        self.process: subprocess.Popen | None = None
+        self.log_path = workdir / "gunicorn.log"
+
+    def start(self, *, timeout: float = 60) -> Gunicorn:
+        self.workdir.mkdir(parents=True, exist_ok=True)
+        log = open(self.log_path, "ab")  # noqa: SIM115 (closed below; the child keeps its copy)
+        self.process = subprocess.Popen(
+            [
+                str(Path(sys.executable).parent / "gunicorn"),
+                "conference.wsgi",
+                "--bind",
+                f"127.0.0.1:{self.port}",
+                "--workers",
+                str(self.workers),
+                "--timeout",
+                "30",
+            ],
+            cwd=BASE_DIR,
+            env=self.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        log.close()
+
+        def up() -> bool:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"gunicorn exited:\n{self.log()}")
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=0.5).close()
+                return True
+            except OSError:
+                return False
+
+        wait_for(up, timeout=timeout, interval=0.2, message="gunicorn did not start")
+        return self
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
+
+    def stop(self) -> None:
+        if self.process is None:
+            return
+        try:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait(timeout=10)
+        except ProcessLookupError:
+            pass
+        self.process = None
+
+
+class Browser:
+    """A visitor behind the HTTPS reverse proxy: one cookie jar, CSRF token from the pages,
+    ``X-Forwarded-Proto: https``; redirects are not followed (their status is the answer)."""
+
+    CSRF = re.compile(rb'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+    def __init__(self, port: int, *, language: str = "vi") -> None:
+        self.port = port
+        self.origin = f"https://127.0.0.1:{port}"
+        self.language = language
+        self.cookies: dict[str, str] = {}
+        self.token = ""
+
+    def request(self, method: str, path: str, body: dict | None = None):
+        """(status, location, body) of one request."""
+        headers = {
+            "Host": f"127.0.0.1:{self.port}",
+            "X-Forwarded-Proto": "https",
+            "Accept-Language": self.language,
+        }
+        if self.cookies:
+            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        data = None
+        if body is not None:
+            body = {"csrfmiddlewaretoken": self.token, **body}
+            data = urllib.parse.urlencode(body, doseq=True).encode()
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+            headers["Origin"] = self.origin
+            headers["Referer"] = self.origin + path
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
+        try:
+            connection.request(method, path, body=data, headers=headers)
+            response = connection.getresponse()
+            content = response.read()
+        finally:
+            connection.close()
+        for header, value in response.getheaders():
+            if header.lower() == "set-cookie":
+                name, _sep, rest = value.partition("=")
+                self.cookies[name] = rest.split(";")[0]
+        found = self.CSRF.search(content)
+        if found:
+            self.token = found.group(1).decode()
+        return response.status, response.getheader("Location", ""), content
+
+    def get(self, path: str):
+        return self.request("GET", path)
+
+    def post(self, path: str, body: dict):
+        if not self.token:
+            self.get(path)
+        return self.request("POST", path, body)

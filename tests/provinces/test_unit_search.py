@@ -69,8 +69,8 @@ def test_unit_search_finds_units_by_their_department_name(client, query, expecte
 def test_unit_search_former_units_query_count_does_not_grow(
     client, django_assert_num_queries, query, rows
 ):
-    # the units of today, the former units, the edition choices
-    with django_assert_num_queries(3):
+    # the units of today, the former units, the latest reorganisation, the edition choices
+    with django_assert_num_queries(4):
         response = client.get("/en/provinces/", {"q": query})
 
     assert len(response.context["former_units"]) == rows

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth.models import Group, Permission
+from django.core.management import call_command, get_commands
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.urls import reverse
@@ -134,6 +135,10 @@ class Command(BaseCommand):
         with transaction.atomic():
             self._edition()
             accounts = self._accounts()
+        # Other apps' sample data, by command name (the core imports no other app).
+        for command in ("demo_proposals",):
+            if command in get_commands():
+                call_command(command, stdout=self.stdout)
         self._print_accounts(accounts)
 
     # The sample edition -------------------------------------------------------------------------
@@ -162,36 +167,39 @@ class Command(BaseCommand):
             return datetime.datetime.combine(day, datetime.time(17, 0), tzinfo=tz)
 
         host = ProvincialUnit.objects.current().get(code=DEMO_HOST_CODE)
+        values = {
+            "is_demo": True,
+            "year": date.year,
+            "date": date,
+            "end_date": None,
+            "host": host,
+            "held_in": None,
+            "venue": DEMO_VENUE,
+            "organisers": (
+                f"Cục Công Thương địa phương phối hợp với Sở Công Thương {host.name} (dữ liệu mẫu)."
+            ),
+            "organisers_en": (
+                f"The Agency of Local Industry and Trade with the {host.name} Department of "
+                "Industry and Trade (sample data)."
+            ),
+            "summary": "Hội nghị mẫu để thử đăng ký đại biểu và gửi kiến nghị.",
+            "summary_en": "A sample edition to try delegate registration and proposals.",
+            "planned_delegates": None,
+            "registration_opens_at": now - datetime.timedelta(days=7),
+            "registration_closes_at": at_close_of_business(date - datetime.timedelta(days=8)),
+            "changes_until": at_close_of_business(date - datetime.timedelta(days=4)),
+            "capacity": DEMO_CAPACITY,
+            "contact_name": "Văn phòng Ban Tổ chức (dữ liệu mẫu)",
+            "contact_email": "bantochuc@demo.example.com",
+            "contact_phone": "0210 3846 000",
+            "sources": "",
+        }
         edition, created = Edition.objects.update_or_create(
             number=DEMO_NUMBER,
-            defaults={
-                "is_demo": True,
-                "year": date.year,
-                "date": date,
-                "end_date": None,
-                "host": host,
-                "held_in": None,
-                "venue": DEMO_VENUE,
-                "organisers": (
-                    f"Cục Công Thương địa phương phối hợp với Sở Công Thương {host.name} "
-                    "(dữ liệu mẫu)."
-                ),
-                "organisers_en": (
-                    f"The Agency of Local Industry and Trade with the {host.name} Department of "
-                    "Industry and Trade (sample data)."
-                ),
-                "summary": "Hội nghị mẫu để thử đăng ký đại biểu và gửi kiến nghị.",
-                "summary_en": "A sample edition to try delegate registration and proposals.",
-                "planned_delegates": None,
-                "registration_opens_at": now - datetime.timedelta(days=7),
-                "registration_closes_at": at_close_of_business(date - datetime.timedelta(days=8)),
-                "changes_until": at_close_of_business(date - datetime.timedelta(days=4)),
-                "capacity": DEMO_CAPACITY,
-                "contact_name": "Văn phòng Ban Tổ chức (dữ liệu mẫu)",
-                "contact_email": "bantochuc@demo.example.com",
-                "contact_phone": "0210 3846 000",
-                "sources": "",
-            },
+            defaults=values,
+            # A new sample edition starts with registration open; an existing one keeps its
+            # stage (changed only through conference.services.editions).
+            create_defaults={**values, "lifecycle": Edition.Lifecycle.REGISTRATION_OPEN},
         )
         edition.full_clean()
 
@@ -270,7 +278,6 @@ class Command(BaseCommand):
         user.groups.add(Group.objects.get(name="reviewer"))
 
     def _role_liaison(self, user: User) -> None:
-        user.groups.add(Group.objects.get(name="liaison"))
         department = Department.objects.get(
             unit=ProvincialUnit.objects.current().get(code=DEMO_LIAISON_UNIT_CODE)
         )

@@ -46,7 +46,7 @@ def test_audit_record_actor_rule_user_code_or_system():
 
 def test_audit_record_refuses_unregistered_actions_and_unknown_actor_codes():
     edition = EditionFactory()
-    with pytest.raises(ValueError, match="Unregistered audit action 'proposal.nothing'"):
+    with pytest.raises(ValueError, match=r"Unregistered audit action 'proposal\.nothing'"):
         audit_record(subject=edition, action="proposal.nothing")
     with pytest.raises(ValueError, match="Unknown actor code 'somebody'"):
         audit_record(subject=edition, action="registration.export", actor="somebody")
@@ -54,7 +54,7 @@ def test_audit_record_refuses_unregistered_actions_and_unknown_actor_codes():
 
 
 def test_register_audit_actions_refuses_a_code_claimed_twice(proposal_actions):
-    with pytest.raises(ImproperlyConfigured, match="'proposal.submit' is already registered"):
+    with pytest.raises(ImproperlyConfigured, match=r"'proposal\.submit' is already registered"):
         register_audit_actions({"proposal.submit": _("sent")})
     register_audit_actions(proposal_actions)  # the same registration again is harmless
     assert str(AuditEntry.ACTIONS["proposal.submit"]) == "submitted"

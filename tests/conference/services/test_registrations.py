@@ -38,7 +38,7 @@ Status = Registration.Status
 
 def register(edition, **overrides):
     join = overrides.pop("join_waitlist", False)
-    registration, created = delegate_register(
+    registration, _created = delegate_register(
         edition=edition, data=delegate_data(**overrides), consent=True, join_waitlist=join
     )
     return registration

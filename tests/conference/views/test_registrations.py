@@ -7,7 +7,7 @@ from django.utils import timezone, translation
 
 from conference.models import EditionParticipant, Registration
 from conference.services.registrations import registration_decline
-from conference.signing import manage_token, registration_from_token
+from conference.signing import manage_token
 from tests.factories import (
     LiaisonFactory,
     RegistrationFactory,
@@ -29,7 +29,7 @@ def link_target(text: str) -> str:
     the second it was made, so two tokens of one registration may differ on a loaded machine."""
     return re.sub(
         r"(registration/manage/)([^/\s]+)",
-        lambda m: f"{m[1]}<registration {registration_from_token(m[2]).pk}>",
+        lambda m: f"{m[1]}<registration {Registration.objects.from_manage_token(m[2]).pk}>",
         text,
     )
 
@@ -219,7 +219,8 @@ def test_registration_edit_after_deadline_refused(client, open_edition):
     )
     assert response.status_code == 302
     page = client.get(response.url)
-    assert [str(m) for m in page.context["messages"]][0].startswith("Changes were possible until ")
+    first_message = next(str(m) for m in page.context["messages"])
+    assert first_message.startswith("Changes were possible until ")
     assert page.context["can_edit"] is False
     registration.refresh_from_db()
     assert registration.full_name == "Trần Thị Lan"

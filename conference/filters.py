@@ -1,0 +1,94 @@
+"""The organizers' list filters (django-filter FilterSets), one per list page; the exports use the
+list's FilterSet so that they hold exactly the rows the list shows.
+
+A FilterSet is scoped to one edition (the edition asked for, else a default the view chooses);
+filters that do not validate are ignored, never an error page.
+"""
+
+from __future__ import annotations
+
+import django_filters
+from django.utils.translation import gettext_lazy as _
+
+from conference.forms.registrations import UnitChoiceField
+from conference.models import Edition, Registration
+from provinces.models import ProvincialUnit
+
+
+class UnitFilter(django_filters.ModelChoiceFilter):
+    field_class = UnitChoiceField
+
+
+class RegistrationFilter(django_filters.FilterSet):
+    """``RegistrationFilter(request.GET or None, queryset=…, edition=default)``; ``.qs`` is the
+    matching registrations of :meth:`selected_edition`, ``.form`` the filters as the page shows
+    them."""
+
+    edition = django_filters.ModelChoiceFilter(
+        label=_("Edition"),
+        queryset=Edition.objects.order_by("-number"),
+        empty_label=None,
+        to_field_name="number",
+        method="_edition_chosen_in_qs",
+    )
+    unit = UnitFilter(
+        label=_("Province or city"),
+        queryset=ProvincialUnit.objects.none(),
+        empty_label=_("All"),
+        method="_for_unit",
+    )
+    status = django_filters.ChoiceFilter(
+        label=_("Status"), choices=Registration.Status.choices, empty_label=_("All")
+    )
+    organisation_kind = django_filters.ChoiceFilter(
+        label=_("Kind of organisation"),
+        choices=Registration.OrganisationKind.choices,
+        empty_label=_("All"),
+    )
+    q = django_filters.CharFilter(label=_("Search"), max_length=100, method="_search")
+
+    class Meta:
+        model = Registration
+        fields: list[str] = []  # the filters above, in the order the page shows them
+
+    def __init__(self, data=None, *args, edition: Edition, **kwargs):
+        super().__init__(data, *args, **kwargs)
+        self.edition_default = edition
+        self.form.fields["unit"].queryset = ProvincialUnit.objects.filter(
+            participations__edition=self.selected_edition()
+        ).order_by("sort_key")
+
+    def selected_edition(self) -> Edition:
+        if not hasattr(self, "_selected"):
+            number = self.data.get("edition")
+            found = None
+            if str(number) == str(self.edition_default.number):
+                found = self.edition_default
+            elif number and str(number).isdigit():
+                found = Edition.objects.filter(number=number).first()
+            self._selected = found or self.edition_default
+        return self._selected
+
+    def filter_queryset(self, queryset):
+        queryset = queryset.for_edition(self.selected_edition())
+        if not self.form.is_valid():
+            return queryset
+        return super().filter_queryset(queryset)
+
+    @property
+    def qs(self):
+        """Scoped to the selected edition even when no filter was sent."""
+        if not hasattr(self, "_qs"):
+            self._qs = (
+                super().qs if self.is_bound else self.queryset.for_edition(self.selected_edition())
+            )
+        return self._qs
+
+    def _edition_chosen_in_qs(self, queryset, name, value):
+        return queryset  # the edition scopes every row: see filter_queryset
+
+    def _for_unit(self, queryset, name, value):
+        return queryset.for_unit(value) if value else queryset
+
+    def _search(self, queryset, name, value):
+        return queryset.search(value) if value else queryset

@@ -1,0 +1,250 @@
+"""Forms of the proposal pages. They collect and check input; the services hold the rules."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from conference.models import Edition
+from conference.predicates import REVIEWER
+from proposals.models import Decision, MinistryResponse, PolicyArea, Proposal, Recommendation
+from proposals.services import PROPOSAL_FIELDS
+from provinces.models import ProvincialUnit
+
+
+def reviewers():
+    return (
+        get_user_model()
+        .objects.filter(groups__name=REVIEWER, is_active=True)
+        .order_by("sort_key", "username")
+    )
+
+
+class ProposalForm(forms.ModelForm):
+    class Meta:
+        model = Proposal
+        fields = PROPOSAL_FIELDS
+        widgets = {
+            "summary": forms.Textarea(attrs={"rows": 4}),
+            "full_text": forms.Textarea(attrs={"rows": 10}),
+            "legal_references": forms.Textarea(attrs={"rows": 3}),
+            "kind": forms.RadioSelect,
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["area"].queryset = PolicyArea.objects.filter(is_active=True)
+        self.fields["area"].empty_label = _("Choose a policy area")
+
+
+class AttachmentForm(forms.Form):
+    file = forms.FileField(
+        label=_("Add a file"),
+        help_text=_("PDF, Word (DOCX) or Excel (XLSX)."),
+        widget=forms.ClearableFileInput(
+            attrs={
+                "accept": ".pdf,.docx,.xlsx,application/pdf,"
+                "application/vnd.openxmlformats-officedocument.wordprocessingml.document,"
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            }
+        ),
+    )
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for withdrawing"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class ReviewForm(forms.Form):
+    score = forms.TypedChoiceField(
+        label=_("Score"),
+        choices=[(n, str(n)) for n in range(1, 6)],
+        coerce=int,
+        widget=forms.RadioSelect,
+        help_text=_("1: weak, 5: excellent."),
+    )
+    recommendation = forms.ChoiceField(
+        label=_("Recommendation"), choices=[("", "—"), *Recommendation.choices]
+    )
+    related_proposal = forms.ModelChoiceField(
+        label=_("The other proposal"),
+        queryset=Proposal.objects.none(),
+        required=False,
+        help_text=_("Only to merge into another proposal or mark a duplicate."),
+    )
+    comments = forms.CharField(
+        label=_("Comments"), required=False, widget=forms.Textarea(attrs={"rows": 6})
+    )
+
+    def __init__(self, *args, proposal: Proposal, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["related_proposal"].queryset = (
+            Proposal.objects.filter(edition=proposal.edition)
+            .submitted()
+            .exclude(pk=proposal.pk)
+            .order_by("sort_key")
+        )
+
+
+class DecisionForm(forms.Form):
+    outcome = forms.ChoiceField(label=_("Decision"), choices=Decision.Outcome.choices)
+    reason = forms.CharField(
+        label=_("Reason or comments for the department"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Required to refuse or to ask for a revision; the department reads it."),
+    )
+    related_proposal = forms.ModelChoiceField(
+        label=_("The other proposal"), queryset=Proposal.objects.none(), required=False
+    )
+
+    def __init__(self, *args, proposal: Proposal, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["related_proposal"].queryset = (
+            Proposal.objects.filter(edition=proposal.edition)
+            .submitted()
+            .exclude(pk=proposal.pk)
+            .order_by("sort_key")
+        )
+
+
+class AssignForm(forms.Form):
+    reviewers = forms.ModelMultipleChoiceField(
+        label=_("Reviewers"),
+        queryset=get_user_model().objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reviewers"].queryset = reviewers()
+        self.fields["reviewers"].label_from_instance = lambda u: u.get_full_name() or u.username
+
+
+class BulkAssignForm(AssignForm):
+    proposals = forms.ModelMultipleChoiceField(
+        label=_("Proposals"), queryset=Proposal.objects.none(), required=False
+    )
+    area = forms.ModelChoiceField(
+        label=_("or every proposal of the area"), queryset=PolicyArea.objects.all(), required=False
+    )
+
+    def __init__(self, *args, edition: Edition, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["proposals"].queryset = Proposal.objects.filter(edition=edition).submitted()
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("proposals") and not data.get("area"):
+            raise forms.ValidationError(_("Tick proposals in the list, or choose a policy area."))
+        return data
+
+
+class ResponseForm(forms.Form):
+    status = forms.ChoiceField(label=_("Status"), choices=MinistryResponse.Status.choices)
+    date = forms.DateField(label=_("Date of the document"), help_text=_("dd/mm/yyyy"))
+    number = forms.CharField(label=_("Document number"), required=False, max_length=100)
+    issued_by = forms.CharField(
+        label=_("Issued by"), max_length=200, initial=_("Ministry of Industry and Trade")
+    )
+    text = forms.CharField(label=_("The answer"), widget=forms.Textarea(attrs={"rows": 4}))
+    file = forms.FileField(label=_("File (PDF, DOCX or XLSX)"), required=False)
+
+
+class CarryOverForm(forms.Form):
+    target = forms.ModelChoiceField(
+        label=_("Carry the open proposals over to"), queryset=Edition.objects.none()
+    )
+
+    def __init__(self, *args, edition: Edition, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["target"].queryset = Edition.objects.filter(number__gt=edition.number)
+
+
+class _ChoiceFilters(forms.Form):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["area"].choices = [("", _("All areas"))] + [
+            (str(a.pk), str(a)) for a in PolicyArea.objects.all()
+        ]
+
+    def filter(self, queryset):
+        if not self.is_valid():
+            return queryset
+        data = self.cleaned_data
+        if data.get("q"):
+            queryset = queryset.search(data["q"])
+        if data.get("area"):
+            queryset = queryset.filter(area_id=data["area"])
+        if data.get("unit"):
+            queryset = queryset.filter(unit_id=data["unit"])
+        return queryset
+
+
+class OrganizerFilterForm(_ChoiceFilters):
+    edition = forms.TypedChoiceField(label=_("Edition"), coerce=int, required=False)
+    q = forms.CharField(label=pgettext_lazy("search box", "Search"), required=False)
+    unit = forms.ChoiceField(label=_("Province or city"), required=False)
+    area = forms.ChoiceField(label=_("Policy area"), required=False)
+    state = forms.ChoiceField(label=_("State"), required=False)
+    reviewer = forms.ChoiceField(label=_("Reviewer"), required=False)
+    score = forms.TypedChoiceField(
+        label=_("Mean score at least"),
+        required=False,
+        coerce=int,
+        choices=[("", "—")] + [(n, str(n)) for n in range(1, 6)],
+    )
+
+    def __init__(self, *args, edition: Edition, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.edition = edition
+        self.fields["edition"].choices = [
+            (e.number, str(e)) for e in Edition.objects.order_by("-number")
+        ]
+        self.fields["edition"].initial = edition.number
+        self.fields["unit"].choices = [("", _("All provinces and cities"))] + [
+            (str(u.pk), u.name)
+            for u in ProvincialUnit.objects.filter(proposals__edition=edition)
+            .distinct()
+            .order_by("sort_key")
+        ]
+        self.fields["state"].choices = [("", _("All states"))] + [
+            c for c in Proposal.State.choices if c[0] != Proposal.State.DRAFT
+        ]
+        self.fields["reviewer"].choices = [("", _("All reviewers"))] + [
+            (str(u.pk), u.get_full_name() or u.username) for u in reviewers()
+        ]
+
+    def filter(self, queryset):
+        queryset = super().filter(queryset)
+        if not self.is_valid():
+            return queryset
+        data = self.cleaned_data
+        if data.get("state"):
+            queryset = queryset.filter(state=data["state"])
+        if data.get("reviewer"):
+            queryset = queryset.filter(assignments__reviewer_id=data["reviewer"])
+        if data.get("score"):
+            queryset = queryset.filter(score_mean__gte=data["score"])
+        return queryset
+
+
+class PublicFilterForm(_ChoiceFilters):
+    q = forms.CharField(label=pgettext_lazy("search box", "Search"), required=False)
+    area = forms.ChoiceField(label=_("Policy area"), required=False)
+    unit = forms.ChoiceField(label=_("Province or city"), required=False)
+
+    def __init__(self, *args, edition: Edition, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].choices = [("", _("All provinces and cities"))] + [
+            (str(u.pk), u.name)
+            for u in ProvincialUnit.objects.filter(
+                proposals__edition=edition, proposals__state__in=Proposal.PUBLIC
+            )
+            .distinct()
+            .order_by("sort_key")
+        ]

@@ -1,0 +1,111 @@
+"""Reads of proposals: every list page calls one of these, so its query count does not grow with
+its rows."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Avg, Count, Exists, OuterRef, Prefetch, Q
+
+from conference.vietnamese import fold
+
+
+class ProposalQuerySet(models.QuerySet):
+    def for_edition(self, edition):
+        return self.filter(edition=edition)
+
+    def for_department(self, department):
+        return self.filter(department=department)
+
+    def submitted(self):
+        """Every proposal that left its department (not drafts)."""
+        return self.exclude(state=self.model.State.DRAFT)
+
+    def public(self):
+        return self.filter(state__in=self.model.PUBLIC)
+
+    def open(self):
+        return self.filter(state__in=self.model.OPEN)
+
+    def search(self, text: str):
+        """Accent-free search in the title, summary, legal references, presenter and unit."""
+        words = fold(text).split()
+        queryset = self
+        for word in words:
+            queryset = queryset.filter(search_text__contains=word)
+        return queryset
+
+    def with_related(self):
+        return self.select_related("edition", "department__unit", "unit", "area")
+
+    def with_review_summary(self):
+        """Number of reviews and mean score, as annotations (``review_count``, ``score_mean``)."""
+        return self.annotate(
+            review_count=Count("reviews", distinct=True),
+            score_mean=Avg("reviews__score"),
+        )
+
+    def with_assignments(self):
+        from proposals.models import ReviewerAssignment
+
+        return self.prefetch_related(
+            Prefetch(
+                "assignments",
+                queryset=ReviewerAssignment.objects.select_related("reviewer").order_by("id"),
+            )
+        )
+
+    def with_pending_decision(self):
+        from proposals.models import Decision
+
+        return self.prefetch_related(
+            Prefetch(
+                "decisions",
+                queryset=Decision.objects.filter(published_at__isnull=True),
+                to_attr="pending_decisions",
+            )
+        )
+
+    def with_public_details(self):
+        """What the public page shows: answers and related documents (no reviews)."""
+        from proposals.models import MinistryResponse, RelatedDocument
+
+        return self.with_related().prefetch_related(
+            Prefetch("responses", queryset=MinistryResponse.objects.order_by("date", "id")),
+            Prefetch("related_documents", queryset=RelatedDocument.objects.order_by("date", "id")),
+        )
+
+    def for_reviewer(self, user):
+        """Assigned to ``user``, with ``my_review_id`` and ``my_score`` annotated."""
+        from proposals.models import Review
+
+        mine = Review.objects.filter(proposal=OuterRef("pk"), reviewer=user)
+        return (
+            self.filter(assignments__reviewer=user)
+            .annotate(
+                my_review_done=Exists(mine),
+                my_score=models.Subquery(mine.values("score")[:1]),
+            )
+            .with_related()
+        )
+
+    def with_score_between(self, low=None, high=None):
+        queryset = self.annotate(score_avg=Avg("reviews__score"))
+        if low is not None:
+            queryset = queryset.filter(score_avg__gte=low)
+        if high is not None:
+            queryset = queryset.filter(score_avg__lte=high)
+        return queryset
+
+    def reviewed_by(self, user):
+        return self.filter(assignments__reviewer=user)
+
+    def ordered(self):
+        return self.order_by("area__order", "unit__sort_key", "sort_key", "id")
+
+    def missing_review(self, user):
+        return self.filter(~Q(reviews__reviewer=user))
+
+
+class ReviewerAssignmentQuerySet(models.QuerySet):
+    def for_reviewer(self, user):
+        return self.filter(reviewer=user)

@@ -1,0 +1,698 @@
+"""Proposal pages. Thin: permission → form → service → redirect with a message.
+
+- liaisons: their department's proposals (list, draft, files, submit, withdraw);
+- reviewers: their dashboard and the review form;
+- organizers: the list with filters, assignment, decisions, publishing, answers, carry-over and
+  the exports;
+- everyone: the public page of an edition's accepted proposals and their answers.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from conference.forms.registrations import validation_error_to_form
+from conference.models import AuditEntry, Edition
+from conference.permissions import can, department_of, require
+from conference.views.shared import edition_or_404, render_edition
+from proposals import services
+from proposals.forms import (
+    AssignForm,
+    AttachmentForm,
+    BulkAssignForm,
+    CarryOverForm,
+    DecisionForm,
+    OrganizerFilterForm,
+    ProposalForm,
+    PublicFilterForm,
+    ResponseForm,
+    ReviewForm,
+    WithdrawForm,
+)
+from proposals.models import Attachment, Proposal, Review, ReviewerAssignment
+
+State = Proposal.State
+
+
+def _proposal(pk: int) -> Proposal:
+    return get_object_or_404(Proposal.objects.with_related(), pk=pk)
+
+
+def _edition_from(request) -> Edition:
+    number = request.GET.get("edition", "") or request.POST.get("edition", "")
+    edition = (number.isdigit() and Edition.objects.filter(number=number).first()) or (
+        Edition.objects.next_or_current()
+    )
+    if edition is None:
+        raise Http404(_("No edition has been recorded yet."))
+    return edition
+
+
+def _error_messages(request, error: ValidationError) -> None:
+    for message in error.messages:
+        messages.error(request, message)
+
+
+# ---------------------------------------------------------------------------------------------
+# Liaisons
+# ---------------------------------------------------------------------------------------------
+
+
+@login_required
+def mine(request):
+    """The liaison's department's proposals for an edition (drafts included)."""
+    department = department_of(request.user)
+    if department is None:
+        raise PermissionDenied(_("Only a department's liaison has proposals to manage."))
+    edition = _edition_from(request)
+    proposals = list(
+        Proposal.objects.for_department(department)
+        .for_edition(edition)
+        .with_related()
+        .order_by("-created_at", "-id")
+    )
+    return render_edition(
+        request,
+        "proposals/proposal_list_mine.html",
+        {
+            "edition": edition,
+            "department": department,
+            "proposals": proposals,
+            "window_message": services.proposal_window_message(edition),
+            "can_create": services.submission_open(edition),
+            "editions": Edition.objects.order_by("-number"),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def create(request):
+    department = department_of(request.user)
+    require(request.user, "proposal.create", department)
+    edition = _edition_from(request)
+    form = ProposalForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            proposal = services.proposal_create(
+                edition=edition,
+                department=department,
+                data=form.cleaned_data,
+                actor=request.user,
+            )
+        except ValidationError as error:
+            validation_error_to_form(form, error)
+        else:
+            messages.success(
+                request,
+                _("The draft is saved. Add files if needed, then submit it to the organizers."),
+            )
+            return redirect(proposal)
+    return render_edition(
+        request,
+        "proposals/proposal_form.html",
+        {
+            "edition": edition,
+            "form": form,
+            "department": department,
+            "window_message": services.proposal_window_message(edition),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def edit(request, pk: int):
+    proposal = _proposal(pk)
+    require(request.user, "proposal.edit", proposal)
+    form = ProposalForm(request.POST or None, instance=Proposal.objects.get(pk=pk))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.proposal_update(proposal=proposal, data=form.cleaned_data, actor=request.user)
+        except ValidationError as error:
+            validation_error_to_form(form, error)
+        else:
+            messages.success(request, _("The proposal is saved."))
+            return redirect(proposal)
+    return render_edition(
+        request,
+        "proposals/proposal_form.html",
+        {
+            "edition": proposal.edition,
+            "form": form,
+            "proposal": proposal,
+            "department": proposal.department,
+        },
+    )
+
+
+def _history(proposals: list[Proposal]) -> list[AuditEntry]:
+    from django.contrib.contenttypes.models import ContentType
+
+    entries = list(
+        AuditEntry.objects.filter(
+            content_type=ContentType.objects.get_for_model(Proposal),
+            object_id__in=[str(p.pk) for p in proposals],
+        )
+        .select_related("actor")
+        .order_by("created_at", "id")
+    )
+    for entry in entries:
+        entry.action_label = services.AUDIT_ACTIONS.get(entry.action, entry.action)
+    return entries
+
+
+@login_required
+def detail(request, pk: int):
+    proposal = _proposal(pk)
+    require(request.user, "proposal.view", proposal)
+    user = request.user
+    organizer = can(user, "proposal.manage", proposal)
+    liaison = can(user, "proposal.edit", proposal) or can(user, "proposal.submit", proposal)
+    own_department = (department_of(user) or None) and (
+        department_of(user).pk == proposal.department_id
+    )
+    chain = services.proposal_history(proposal)
+    reviews = []
+    if organizer:
+        reviews = list(
+            Review.objects.filter(proposal=proposal)
+            .select_related("reviewer", "related_proposal")
+            .order_by("id")
+        )
+    decisions = list(proposal.decisions.select_related("related_proposal").order_by("id"))
+    published = [d for d in decisions if d.published_at]
+    pending = next((d for d in decisions if d.published_at is None), None)
+    context = {
+        "edition": proposal.edition,
+        "proposal": proposal,
+        "chain": chain[1:],
+        "attachments": list(proposal.attachments.filter(is_response=False)),
+        "responses": list(proposal.responses.select_related("attachment")),
+        "related_documents": list(proposal.related_documents.all()),
+        "published_decisions": published,
+        "is_organizer": organizer,
+        "is_liaison": own_department,
+        "can_edit": can(user, "proposal.edit", proposal),
+        "can_submit": can(user, "proposal.submit", proposal),
+        "can_withdraw": can(user, "proposal.withdraw", proposal),
+        "can_review": can(user, "proposal.review", proposal),
+        "attachment_form": AttachmentForm() if liaison and proposal.is_editable else None,
+        "window_message": services.proposal_window_message(proposal.edition)
+        if proposal.state == State.DRAFT
+        else "",
+    }
+    if organizer:
+        context.update(
+            reviews=reviews,
+            summary=services.review_summary(reviews),
+            assignments=list(proposal.assignments.select_related("reviewer").order_by("id")),
+            assign_form=AssignForm() if proposal.state in Proposal.REVIEWABLE else None,
+            pending_decision=pending,
+            decision_form=DecisionForm(
+                proposal=proposal,
+                initial={
+                    "outcome": pending.outcome if pending else None,
+                    "reason": pending.reason if pending else "",
+                    "related_proposal": pending.related_proposal_id if pending else None,
+                },
+            )
+            if proposal.state in Proposal.DECIDABLE
+            else None,
+            response_form=ResponseForm()
+            if proposal.state in (State.ACCEPTED, State.FORWARDED, State.PARTLY_ANSWERED)
+            else None,
+            history=_history(chain),
+        )
+    elif own_department:
+        context["history"] = [
+            entry
+            for entry in _history(chain)
+            if entry.to_state or entry.action in ("proposal.create", "proposal.response")
+        ]
+    return render_edition(request, "proposals/proposal_detail.html", context)
+
+
+@login_required
+@require_POST
+def attachment_upload(request, pk: int):
+    proposal = _proposal(pk)
+    require(request.user, "proposal.edit", proposal)
+    form = AttachmentForm(request.POST, request.FILES)
+    if not form.is_valid():
+        for error in form.errors.get("file", []):
+            messages.error(request, error)
+        return redirect(proposal)
+    try:
+        attachment = services.attachment_add(
+            proposal=proposal, upload=form.cleaned_data["file"], actor=request.user
+        )
+    except ValidationError as error:
+        _error_messages(request, error)
+    else:
+        messages.success(request, _("“%(name)s” is attached.") % {"name": attachment.original_name})
+    return redirect(proposal)
+
+
+@login_required
+@require_POST
+def attachment_delete(request, pk: int):
+    attachment = get_object_or_404(Attachment.objects.select_related("proposal"), pk=pk)
+    require(request.user, "proposal.edit", attachment.proposal)
+    try:
+        services.attachment_delete(attachment=attachment, actor=request.user)
+    except ValidationError as error:
+        _error_messages(request, error)
+    else:
+        messages.success(request, _("The file is removed."))
+    return redirect(attachment.proposal)
+
+
+def attachment_download(request, pk: int):
+    """A file, to whoever may see its proposal (an answer's file also to everyone when the
+    proposal is on the public page); always as a download, never shown inline."""
+    attachment = get_object_or_404(
+        Attachment.objects.select_related("proposal__unit", "proposal__department"), pk=pk
+    )
+    proposal = attachment.proposal
+    public_answer = attachment.is_response and proposal.is_public
+    if not public_answer:
+        if not request.user.is_authenticated:
+            from django.contrib.auth.views import redirect_to_login
+
+            return redirect_to_login(request.get_full_path())
+        require(request.user, "proposal.view", proposal)
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError:
+        raise Http404(_("The file is missing.")) from None
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type=attachment.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+@login_required
+@require_POST
+def submit(request, pk: int):
+    proposal = _proposal(pk)
+    require(request.user, "proposal.submit", proposal)
+    try:
+        services.proposal_submit(proposal=proposal, actor=request.user)
+    except ValidationError as error:
+        _error_messages(request, error)
+    else:
+        messages.success(request, _("The proposal is submitted to the organizers."))
+    return redirect(proposal)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def withdraw(request, pk: int):
+    proposal = _proposal(pk)
+    require(request.user, "proposal.withdraw", proposal)
+    form = WithdrawForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.proposal_withdraw(
+                proposal=proposal, actor=request.user, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            validation_error_to_form(form, error)
+        else:
+            messages.success(request, _("The proposal is withdrawn."))
+            return redirect(proposal)
+    return render_edition(
+        request,
+        "proposals/proposal_withdraw.html",
+        {"edition": proposal.edition, "proposal": proposal, "form": form},
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Reviewers
+# ---------------------------------------------------------------------------------------------
+
+
+@login_required
+def reviewer_dashboard(request):
+    require(request.user, "proposal.review")
+    edition = _edition_from(request)
+    assigned = list(Proposal.objects.for_edition(edition).for_reviewer(request.user).ordered())
+    return render_edition(
+        request,
+        "proposals/reviewer_dashboard.html",
+        {
+            "edition": edition,
+            "missing": [p for p in assigned if not p.my_review_done],
+            "done": [p for p in assigned if p.my_review_done],
+            "total": len(assigned),
+            "editions": Edition.objects.order_by("-number"),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def review(request, pk: int):
+    proposal = _proposal(pk)
+    require(request.user, "proposal.view", proposal)
+    existing = Review.objects.filter(proposal=proposal, reviewer=request.user).first()
+    allowed = can(request.user, "proposal.review", proposal)
+    if request.method == "POST" and not allowed:
+        raise PermissionDenied(_("You are not allowed to do this."))
+    if not allowed and existing is None:
+        raise PermissionDenied(_("You are not allowed to do this."))
+    initial = {}
+    if existing:
+        initial = {
+            "score": existing.score,
+            "recommendation": existing.recommendation,
+            "comments": existing.comments,
+            "related_proposal": existing.related_proposal_id,
+        }
+    form = ReviewForm(request.POST or None, proposal=proposal, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.review_save(
+                proposal=proposal,
+                reviewer=request.user,
+                score=form.cleaned_data["score"],
+                recommendation=form.cleaned_data["recommendation"],
+                comments=form.cleaned_data["comments"],
+                related_proposal=form.cleaned_data["related_proposal"],
+            )
+        except ValidationError as error:
+            validation_error_to_form(form, error)
+        else:
+            messages.success(
+                request,
+                _("Your review is saved; you may change it until the decisions are published."),
+            )
+            return redirect("proposals:reviewer_dashboard")
+    return render_edition(
+        request,
+        "proposals/review_form.html",
+        {
+            "edition": proposal.edition,
+            "proposal": proposal,
+            "form": form,
+            "read_only": not allowed,
+            "attachments": list(proposal.attachments.filter(is_response=False)),
+        },
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Organizers
+# ---------------------------------------------------------------------------------------------
+
+
+def _organizer_filters(request) -> tuple[Edition, OrganizerFilterForm]:
+    edition = _edition_from(request)
+    return edition, OrganizerFilterForm(request.GET or None, edition=edition)
+
+
+@login_required
+def manage(request):
+    require(request.user, "proposal.manage")
+    edition, filters = _organizer_filters(request)
+    proposals = filters.filter(
+        Proposal.objects.for_edition(edition)
+        .submitted()
+        .with_related()
+        .with_review_summary()
+        .prefetch_related(
+            Prefetch(
+                "assignments",
+                queryset=ReviewerAssignment.objects.select_related("reviewer").order_by("id"),
+            )
+        )
+        .with_pending_decision()
+    ).ordered()
+    page = Paginator(proposals, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render_edition(
+        request,
+        "proposals/proposal_list_manage.html",
+        {
+            "edition": edition,
+            "filters": filters,
+            "page": page,
+            "query": query.urlencode(),
+            "assign_form": BulkAssignForm(edition=edition),
+            "carry_form": CarryOverForm(edition=edition),
+            "to_publish": Proposal.objects.for_edition(edition).filter(state=State.DECIDED).count(),
+            "can_carry_over": Proposal.objects.for_edition(edition).open().exists(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def assign_bulk(request):
+    require(request.user, "proposal.manage")
+    edition = _edition_from(request)
+    form = BulkAssignForm(request.POST, edition=edition)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect(f"{_manage_url()}?edition={edition.number}")
+    data = form.cleaned_data
+    if data.get("proposals"):
+        result = services.reviewers_assign(
+            proposals=data["proposals"],
+            reviewers=data["reviewers"],
+            actor=request.user,
+            strict=False,
+        )
+    else:
+        result = services.reviewers_assign_by_area(
+            edition=edition, area=data["area"], reviewers=data["reviewers"], actor=request.user
+        )
+    messages.success(request, _("Assignments made: %(count)s.") % {"count": len(result.created)})
+    for refusal in result.refused:
+        messages.warning(request, refusal)
+    return redirect(f"{_manage_url()}?edition={edition.number}")
+
+
+def _manage_url() -> str:
+    from django.urls import reverse
+
+    return reverse("proposals:manage")
+
+
+@login_required
+@require_POST
+def assign(request, pk: int):
+    proposal = _proposal(pk)
+    require(request.user, "proposal.manage", proposal)
+    form = AssignForm(request.POST)
+    if form.is_valid():
+        try:
+            result = services.reviewers_assign(
+                proposals=[proposal], reviewers=form.cleaned_data["reviewers"], actor=request.user
+            )
+        except ValidationError as error:
+            _error_messages(request, error)
+        else:
+            messages.success(
+                request, _("Assignments made: %(count)s.") % {"count": len(result.created)}
+            )
+    else:
+        for error in form.errors.get("reviewers", []):
+            messages.error(request, error)
+    return redirect(proposal)
+
+
+@login_required
+@require_POST
+def unassign(request, pk: int):
+    assignment = get_object_or_404(
+        ReviewerAssignment.objects.select_related("proposal", "reviewer"), pk=pk
+    )
+    require(request.user, "proposal.manage", assignment.proposal)
+    try:
+        services.reviewer_unassign(assignment=assignment, actor=request.user)
+    except ValidationError as error:
+        _error_messages(request, error)
+    else:
+        messages.success(request, _("The reviewer is no longer assigned."))
+    return redirect(assignment.proposal)
+
+
+@login_required
+@require_POST
+def decide(request, pk: int):
+    proposal = _proposal(pk)
+    require(request.user, "proposal.decide", proposal)
+    form = DecisionForm(request.POST, proposal=proposal)
+    if form.is_valid():
+        try:
+            services.proposal_decide(
+                proposal=proposal,
+                outcome=form.cleaned_data["outcome"],
+                reason=form.cleaned_data["reason"],
+                related_proposal=form.cleaned_data["related_proposal"],
+                actor=request.user,
+            )
+        except ValidationError as error:
+            _error_messages(request, error)
+        else:
+            messages.success(
+                request,
+                _(
+                    "The decision is recorded. It reaches the department when you publish "
+                    "the decisions."
+                ),
+            )
+    else:
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+    return redirect(proposal)
+
+
+@login_required
+@require_POST
+def publish(request):
+    require(request.user, "proposal.decide")
+    edition = _edition_from(request)
+    published = services.decisions_publish(edition=edition, actor=request.user)
+    messages.success(
+        request,
+        _("Decisions published: %(count)s. The departments are told by email.")
+        % {"count": len(published)},
+    )
+    return redirect(f"{_manage_url()}?edition={edition.number}")
+
+
+@login_required
+@require_POST
+def forward(request, pk: int):
+    proposal = _proposal(pk)
+    require(request.user, "proposal.manage", proposal)
+    try:
+        services.proposal_forward(proposal=proposal, actor=request.user)
+    except ValidationError as error:
+        _error_messages(request, error)
+    else:
+        messages.success(request, _("The proposal is marked as forwarded to its addressee."))
+    return redirect(proposal)
+
+
+@login_required
+@require_POST
+def response(request, pk: int):
+    proposal = _proposal(pk)
+    require(request.user, "proposal.manage", proposal)
+    form = ResponseForm(request.POST, request.FILES)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.response_record(
+                proposal=proposal,
+                status=data["status"],
+                date=data["date"],
+                number=data["number"],
+                issued_by=data["issued_by"],
+                text=data["text"],
+                upload=data.get("file"),
+                actor=request.user,
+            )
+        except ValidationError as error:
+            _error_messages(request, error)
+        else:
+            messages.success(request, _("The answer is recorded; the department is told."))
+    else:
+        for field, errors in form.errors.items():
+            for error in errors:
+                label = form.fields[field].label if field in form.fields else ""
+                messages.error(request, f"{label}: {error}" if label else error)
+    return redirect(proposal)
+
+
+@login_required
+@require_POST
+def carry_over(request):
+    require(request.user, "proposal.manage")
+    edition = _edition_from(request)
+    form = CarryOverForm(request.POST, edition=edition)
+    if form.is_valid():
+        target = form.cleaned_data["target"]
+        try:
+            carried = services.proposals_carry_over(
+                source=edition, target=target, actor=request.user
+            )
+        except ValidationError as error:
+            _error_messages(request, error)
+        else:
+            messages.success(
+                request,
+                _("Proposals carried over to %(edition)s: %(count)s.")
+                % {"edition": target, "count": len(carried)},
+            )
+            return redirect(f"{_manage_url()}?edition={target.number}")
+    else:
+        messages.error(request, _("Choose a later edition."))
+    return redirect(f"{_manage_url()}?edition={edition.number}")
+
+
+# ---------------------------------------------------------------------------------------------
+# Everyone: the public page and the compiled proposals
+# ---------------------------------------------------------------------------------------------
+
+
+def public_list(request, number: int):
+    edition = edition_or_404(number)
+    filters = PublicFilterForm(request.GET or None, edition=edition)
+    proposals = list(
+        filters.filter(
+            Proposal.objects.for_edition(edition).public().with_public_details()
+        ).ordered()
+    )
+    return render_edition(
+        request,
+        "proposals/proposal_list_public.html",
+        {"edition": edition, "filters": filters, "proposals": proposals},
+    )
+
+
+def _compiled(request) -> tuple[Edition, list[Proposal]]:
+    require(request.user, "proposal.manage")
+    edition = _edition_from(request)
+    return edition, list(
+        Proposal.objects.for_edition(edition).public().with_public_details().ordered()
+    )
+
+
+@login_required
+def export_xlsx(request):
+    from proposals.exports import compiled_xlsx
+
+    edition, proposals = _compiled(request)
+    return compiled_xlsx(edition, proposals)
+
+
+@login_required
+def export_pdf(request):
+    from proposals.exports import compiled_pdf
+
+    edition, proposals = _compiled(request)
+    return compiled_pdf(request, edition, proposals)
