@@ -55,7 +55,7 @@ def _deadlines(edition, today: datetime.date) -> list[dict]:
 @login_required
 def dashboard(request):
     require(request.user, "edition.manage")
-    edition = registration_filters(request).selected_edition()
+    edition = registration_filters(request, Registration.objects.none()).selected_edition()
     registrations = Registration.objects.for_edition(edition)
     counts = dict(registrations.values_list("status").annotate(n=Count("id")).order_by())
     by_state = [
