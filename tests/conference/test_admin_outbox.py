@@ -373,6 +373,7 @@ def test_changelist_shows_kinds_by_label_and_filters_by_them(admin_client):
     assert choices == [
         "All",
         "Decision reversed: awaiting confirmation again",
+        "Email address to confirm",
         "Moved up from the waiting list",
         "Password reset",
         "Put on the waiting list",
