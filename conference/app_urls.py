@@ -59,6 +59,11 @@ urlpatterns = [
         name="registration_cancel",
     ),
     path(
+        "registration/manage/<str:token>/verify/",
+        registrations.registration_verify,
+        name="registration_verify",
+    ),
+    path(
         "registration/manage/<str:token>/erase/",
         registrations.registration_erase,
         name="registration_erase",

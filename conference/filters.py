@@ -8,15 +8,21 @@ filters that do not validate are ignored, never an error page.
 from __future__ import annotations
 
 import django_filters
+from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from conference.forms.registrations import UnitChoiceField
 from conference.models import Edition, Registration
+from conference.text_input import CleanInputMixin
 from provinces.models import ProvincialUnit
 
 
 class UnitFilter(django_filters.ModelChoiceFilter):
     field_class = UnitChoiceField
+
+
+class FilterForm(CleanInputMixin, forms.Form):
+    """The filters' form, cleaning input as every form of the site does (no NUL in a search)."""
 
 
 class RegistrationFilter(django_filters.FilterSet):
@@ -50,6 +56,7 @@ class RegistrationFilter(django_filters.FilterSet):
     class Meta:
         model = Registration
         fields: list[str] = []  # the filters above, in the order the page shows them
+        form = FilterForm
 
     def __init__(self, data=None, *args, edition: Edition, **kwargs):
         super().__init__(data, *args, **kwargs)

@@ -21,6 +21,7 @@ PERSONAL_VIEWS = {
     "registration_edit",
     "registration_cancel",
     "registration_erase",
+    "registration_verify",
     "badge_delegate",
     "password_reset_confirm",
 }

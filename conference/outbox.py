@@ -2,7 +2,8 @@
 
 How a feature sends an email
 ----------------------------
-1. Register the kind once, at import time of the feature's services module::
+1. Register the kind once, at import time of the feature's notifications module
+   (``conference/notifications/<domain>.py``, which its services import)::
 
        from conference.outbox import register_kind
        register_kind(

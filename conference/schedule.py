@@ -27,6 +27,13 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=env.int("REGISTRATION_REMINDER_HOUR", default=8), minute=0),
         "options": {"expires": 3600},
     },
+    # Registrations whose email address was not confirmed within REGISTRATION_VERIFY_HOURS are
+    # erased (they never held a seat): every 15 minutes.
+    "registration-expire-unverified": {
+        "task": "conference.expire_unverified_registrations",
+        "schedule": crontab(minute="*/15"),
+        "options": {"expires": 600},
+    },
     # Personal data: registrations are erased one year after their edition (the consent text
     # promises it, Decree 13/2023/NĐ-CP); nightly at 02:30.
     "registration-purge": {

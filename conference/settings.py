@@ -149,6 +149,9 @@ RATELIMIT_TRUSTED_PROXIES = env.int("RATELIMIT_TRUSTED_PROXIES", default=0)
 LOGIN_FAILURES_PER_CLIENT = env.int("LOGIN_FAILURES_PER_CLIENT", default=20)
 LOGIN_FAILURES_PERIOD = env.int("LOGIN_FAILURES_PERIOD", default=3600)
 PASSWORD_RESET_POSTS = env.int("PASSWORD_RESET_POSTS", default=5)
+# A registration holds a seat once its email address is confirmed through the emailed link;
+# unconfirmed, it is erased after this many hours (conference.expire_unverified_registrations).
+REGISTRATION_VERIFY_HOURS = env.int("REGISTRATION_VERIFY_HOURS", default=24)
 # When the cache cannot be reached, the limits count per process (fail open, logged once) and the
 # cache is asked again after this many seconds (conference.ratelimit).
 RATELIMIT_CACHE_RETRY = env.float("RATELIMIT_CACHE_RETRY", default=30.0)

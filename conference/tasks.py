@@ -41,3 +41,11 @@ def purge_registrations() -> int:
     from conference.services.registrations import registrations_purge
 
     return registrations_purge()
+
+
+@shared_task(name="conference.expire_unverified_registrations", ignore_result=True)
+def expire_unverified_registrations() -> int:
+    """Periodic (see conference.schedule): erase registrations whose email was not confirmed."""
+    from conference.services.registrations import registrations_expire_unverified
+
+    return registrations_expire_unverified()

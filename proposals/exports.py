@@ -8,8 +8,9 @@ from itertools import groupby
 
 from django.http import HttpResponse
 from django.template.loader import render_to_string
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+
+from conference import dates
 
 FORMULA_STARTS = ("=", "+", "-", "@")
 
@@ -25,8 +26,7 @@ def groups(proposals) -> list[tuple[object, list]]:
 
 def _answer(proposal) -> str:
     parts = [
-        f"{r.issued_by}{', ' + r.number if r.number else ''}, {date_format(r.date, 'd/m/Y')}: "
-        f"{r.text}"
+        f"{r.issued_by}{', ' + r.number if r.number else ''}, {dates.short_date(r.date)}: {r.text}"
         for r in proposal.responses.all()
     ]
     return "\n".join(parts) or str(proposal.get_state_display())
@@ -34,7 +34,7 @@ def _answer(proposal) -> str:
 
 def _related(proposal) -> str:
     return "\n".join(
-        f"{d.number} ({date_format(d.date, 'd/m/Y')}) {d.localized_title}"
+        f"{d.number} ({dates.short_date(d.date)}) {d.localized_title}"
         for d in proposal.related_documents.all()
     )
 

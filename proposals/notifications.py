@@ -15,9 +15,9 @@ from __future__ import annotations
 from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
-from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from conference import dates
 from conference.outbox import notification_queue, register_kind
 
 KINDS = {
@@ -98,7 +98,7 @@ def queue_to_department(proposal, kind: str, *, key: str, decision=None, respons
             if response is not None:
                 context.update(
                     response_status=str(response.get_status_display()),
-                    response_date=date_format(response.date, "d/m/Y"),
+                    response_date=dates.short_date(response.date),
                     response_number=response.number,
                     response_issued_by=response.issued_by,
                     response_text=response.text,

@@ -19,11 +19,10 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from conference.dates import deadline_text
+from conference.dates import deadline_text, short_datetime
 from conference.models import Edition
 from conference.predicates import REVIEWER, roles
 from conference.services.audit import audit_record
@@ -87,7 +86,7 @@ def proposal_window_message(edition: Edition, now: datetime.datetime | None = No
         return gettext("Proposals for this edition have not been scheduled yet.")
     if window.opens_at is not None and now < window.opens_at:
         return gettext("Proposals may be submitted from %(when)s.") % {
-            "when": date_format(timezone.localtime(window.opens_at), "d/m/Y H:i")
+            "when": short_datetime(window.opens_at)
         }
     if now < window.closes_at:
         return gettext("Proposals may be submitted until %(when)s.") % {
@@ -136,7 +135,9 @@ def _set_state(
 
 def _locked(proposal: Proposal) -> Proposal:
     return (
-        Proposal.objects.select_for_update().select_related("edition", "unit").get(pk=proposal.pk)
+        Proposal.objects.select_for_update(of=("self",))
+        .select_related("edition", "unit")
+        .get(pk=proposal.pk)
     )
 
 
@@ -325,7 +326,7 @@ def reviewers_assign(
     reviewers = list(reviewers)
     ids = sorted({p.pk for p in proposals})
     locked = list(
-        Proposal.objects.select_for_update()
+        Proposal.objects.select_for_update(of=("self",))
         .select_related("unit")
         .filter(pk__in=ids)
         .order_by("pk")
@@ -552,14 +553,14 @@ def decisions_publish(*, edition: Edition, actor) -> list[Proposal]:
     """Publish every recorded decision of ``edition`` at once: each proposal takes its decided
     state and its department is told. Running it again publishes only what was decided since."""
     proposals = list(
-        Proposal.objects.select_for_update()
+        Proposal.objects.select_for_update(of=("self",))
         .filter(edition=edition, state=State.DECIDED)
         .select_related("edition", "unit")
         .order_by("pk")
     )
     decisions = {
         d.proposal_id: d
-        for d in Decision.objects.select_for_update()
+        for d in Decision.objects.select_for_update(of=("self",))
         .filter(proposal__in=proposals, published_at__isnull=True)
         .select_related("related_proposal")
     }
@@ -666,7 +667,7 @@ def proposals_carry_over(*, source: Edition, target: Edition, actor) -> list[Pro
             gettext("Proposals are carried over to a later edition."), code="invalid_target"
         )
     originals = list(
-        Proposal.objects.select_for_update()
+        Proposal.objects.select_for_update(of=("self",))
         .filter(edition=source, state__in=Proposal.OPEN, carried_over_to__isnull=True)
         .select_related("unit")
         .order_by("pk")

@@ -662,15 +662,22 @@ def carry_over(request):
 def public_list(request, number: int):
     edition = edition_or_404(number)
     filters = PublicFilterForm(request.GET or None, edition=edition)
-    proposals = list(
-        filters.filter(
-            Proposal.objects.for_edition(edition).public().with_public_details()
-        ).ordered()
-    )
+    proposals = filters.filter(
+        Proposal.objects.for_edition(edition).public().with_public_details()
+    ).ordered()
+    page = Paginator(proposals, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
     return render_edition(
         request,
         "proposals/proposal_list_public.html",
-        {"edition": edition, "filters": filters, "proposals": proposals},
+        {
+            "edition": edition,
+            "filters": filters,
+            "proposals": page.object_list,
+            "page": page,
+            "query": query.urlencode(),
+        },
     )
 
 

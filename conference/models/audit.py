@@ -29,9 +29,11 @@ class AuditEntry(models.Model):
     # Actors without an account, stored as codes in ``actor_label``.
     DELEGATE = "system:delegate"
     RETENTION_JOB = "system:retention_job"
+    VERIFICATION_JOB = "system:verification_job"
     ACTORS = {
         DELEGATE: _("the delegate (self-service link)"),
         RETENTION_JOB: _("the retention job (erasure one year after the edition)"),
+        VERIFICATION_JOB: _("the expiry job (registrations whose email was not confirmed)"),
     }
 
     created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)

@@ -3,15 +3,20 @@
 States (see ``Registration.TRANSITIONS``; every change goes through
 ``conference.services.registrations._registration_set_status``, which writes an audit entry)::
 
+    unverified ──email confirmed──▶ pending (a seat is free) or waitlisted (none is)
     waitlisted ──promotion──▶ pending ──▶ confirmed ──▶ checked_in
          │                      │  └────▶ declined
-         └──────────────────────┴──────────┴──▶ cancelled
+         └──────────────────────┴──────────┴──▶ cancelled   (unverified too)
 
-- *Active* states (``ACTIVE``: pending, waitlisted, confirmed, checked_in): one per email per
-  edition, enforced by the database, email compared case-insensitively.
+- *Unverified*: the public form creates the registration in this state and emails a link; it
+  holds no seat until its address is confirmed through that link (so made-up addresses cannot
+  fill a quota), and is erased after ``REGISTRATION_VERIFY_HOURS`` unconfirmed (a beat job).
+- *Active* states (``ACTIVE``: unverified, pending, waitlisted, confirmed, checked_in): one per
+  email per edition, enforced by the database, email compared case-insensitively.
 - *Seat-holding* states (``HOLDS_SEAT``: pending, confirmed, checked_in) count against the
   edition's capacity and the unit's quota. A pending registration holds its seat while the
-  province decides, so confirming never overbooks; waitlisted, declined and cancelled ones do not.
+  province decides, so confirming never overbooks; unverified, waitlisted, declined and cancelled
+  ones do not.
 """
 
 from __future__ import annotations
@@ -164,6 +169,7 @@ class RegistrationStatus(models.TextChoices):
     """``Registration.Status``: defined before the model so that its constraints can name the
     sets of states below."""
 
+    UNVERIFIED = "unverified", _("Email address not confirmed yet")
     PENDING = "pending", _("Awaiting confirmation")
     CONFIRMED = "confirmed", _("Confirmed")
     DECLINED = "declined", _("Declined")
@@ -176,6 +182,7 @@ class RegistrationStatus(models.TextChoices):
 # constraints, the services, the badges and the counts use these. Tuples, so that the
 # constraints' conditions keep one order in migrations.
 ACTIVE_STATES = (
+    RegistrationStatus.UNVERIFIED,
     RegistrationStatus.PENDING,
     RegistrationStatus.WAITLISTED,
     RegistrationStatus.CONFIRMED,
@@ -195,6 +202,7 @@ class Registration(models.Model):
     Status = RegistrationStatus
 
     TRANSITIONS: dict[str, frozenset[str]] = {
+        Status.UNVERIFIED: frozenset({Status.PENDING, Status.WAITLISTED, Status.CANCELLED}),
         Status.PENDING: frozenset({Status.CONFIRMED, Status.DECLINED, Status.CANCELLED}),
         Status.CONFIRMED: frozenset({Status.CHECKED_IN, Status.CANCELLED}),
         Status.WAITLISTED: frozenset({Status.PENDING, Status.CANCELLED}),
@@ -206,7 +214,9 @@ class Registration(models.Model):
     HOLDS_SEAT = SEAT_STATES
     GETS_BADGE = BADGE_STATES
     # States in which the details may still be changed (by the delegate until the deadline).
-    EDITABLE_STATES = frozenset({Status.PENDING, Status.WAITLISTED, Status.CONFIRMED})
+    EDITABLE_STATES = frozenset(
+        {Status.UNVERIFIED, Status.PENDING, Status.WAITLISTED, Status.CONFIRMED}
+    )
 
     class OrganisationKind(models.TextChoices):
         DOIT = "doit", _("Provincial Department of Industry and Trade")

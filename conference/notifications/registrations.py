@@ -7,6 +7,7 @@ prepared here in that language.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
@@ -15,6 +16,7 @@ from conference.outbox import notification_queue, register_kind
 from conference.signing import link_put_in, manage_url
 
 KINDS = {
+    "registration_verify": _("Please confirm your email address"),
     "registration_received": _("We have received your registration"),
     "registration_waitlisted": _("You are on the waiting list"),
     "registration_promoted": _("A seat is free: your registration moves forward"),
@@ -28,6 +30,7 @@ KINDS = {
 
 # The short nouns the email delivery log shows for each kind.
 LABELS = {
+    "registration_verify": _("Email address to confirm"),
     "registration_received": _("Registration received"),
     "registration_waitlisted": _("Put on the waiting list"),
     "registration_promoted": _("Moved up from the waiting list"),
@@ -59,6 +62,7 @@ def registration_context(registration, *, reason: str = "") -> dict:
             "manage_url": manage_url(registration, stored=True),
             "changes_until": dates.deadline_text(deadline) if deadline else "",
             "reason": reason,
+            "verify_hours": settings.REGISTRATION_VERIFY_HOURS,
             # Cancelled and declined registrations can only be viewed through the link.
             "can_change": registration.is_active,
             # A sample edition's emails say so (the line in emails/base.txt and base.html).

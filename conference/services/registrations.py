@@ -18,6 +18,7 @@ import datetime
 from collections.abc import Iterable
 from typing import Any
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
@@ -81,9 +82,13 @@ AUDIT_ACTIONS = {
     "registration.erase": pgettext_lazy("audit action", "erased with its personal data"),
     "registration.decision_reversed": pgettext_lazy("audit action", "decision reversed"),
     "registration.correct": pgettext_lazy("audit action", "corrected by the organizers"),
+    "registration.verified": pgettext_lazy("audit action", "email address confirmed"),
 }
 DECISION_REVERSED = "registration.decision_reversed"
 CORRECTED = "registration.correct"
+
+# How long a registration may wait for its email address to be confirmed before it is erased.
+VERIFY_HOURS = settings.REGISTRATION_VERIFY_HOURS
 
 
 # ---------------------------------------------------------------------------------------------
@@ -163,10 +168,12 @@ def _registration_set_status(
     actor=None,
     reason: str = "",
     now: datetime.datetime | None = None,
+    action: str = "",
 ) -> Registration:
     """The one place where a registration's state changes (pretalx's ``set_submission_state``).
 
     The caller holds the row lock. Refuses transitions outside ``Registration.TRANSITIONS``.
+    ``action``: the audit action, when not ``registration.<new state>``.
     """
     now = now or timezone.now()
     from_state = registration.status
@@ -181,10 +188,13 @@ def _registration_set_status(
     if to == Status.CHECKED_IN:
         registration.checked_in_at = now
         fields.append("checked_in_at")
+    if to == Status.WAITLISTED and registration.waitlisted_at is None:
+        registration.waitlisted_at = now
+        fields.append("waitlisted_at")
     registration.save(update_fields=fields)
     _audit(
         registration,
-        action=f"registration.{to}",
+        action=action or f"registration.{to}",
         actor=actor,
         from_state=from_state,
         to_state=to,
@@ -418,9 +428,9 @@ def delegate_register(
         _notify(existing, "registration_manage_link", key=_manage_link_key(now))
         return existing, False
 
-    if problem:
-        registration.status = Status.WAITLISTED
-        registration.waitlisted_at = now
+    # No seat yet, full or not: the seat (or the place on the waiting list) is taken when the
+    # address is confirmed through the emailed link (registration_verify_email).
+    registration.status = Status.UNVERIFIED
     try:
         with transaction.atomic():
             registration.save()
@@ -437,11 +447,55 @@ def delegate_register(
         to_state=registration.status,
         data={"consent_version": CONSENT_VERSION, "full": problem},
     )
-    _notify(
-        registration,
-        "registration_waitlisted" if problem else "registration_received",
-    )
+    _notify(registration, "registration_verify")
     return registration, True
+
+
+@transaction.atomic
+def registration_verify_email(
+    *, registration: Registration, now: datetime.datetime | None = None, lock_rows: bool = True
+) -> Registration:
+    """The delegate confirmed their address through the emailed link: the registration takes a
+    seat (pending) if one is free, else a place on the waiting list, and says so by email. Does
+    nothing to a registration already confirmed (a second click). Locks edition → participant →
+    registration like every path that takes a seat, so two confirmations never share one.
+    ``lock_rows=False`` exists only for the race test."""
+    now = now or timezone.now()
+    edition = _lock_edition(registration.edition, lock=lock_rows)
+    participant = _lock_participant(edition, registration.unit, lock=lock_rows)
+    rows = Registration.objects.select_for_update() if lock_rows else Registration.objects
+    registration = rows.get(pk=registration.pk)
+    if registration.status != Status.UNVERIFIED:
+        return registration
+    problem = _seat_problem(edition, participant)
+    _registration_set_status(
+        registration,
+        Status.WAITLISTED if problem else Status.PENDING,
+        now=now,
+        action="registration.verified",
+    )
+    _notify(registration, "registration_waitlisted" if problem else "registration_received")
+    return registration
+
+
+@transaction.atomic
+def registrations_expire_unverified(*, now: datetime.datetime | None = None) -> int:
+    """The periodic job: erase the registrations whose address was not confirmed within
+    ``VERIFY_HOURS`` (they never held a seat). Returns how many."""
+    now = now or timezone.now()
+    stale = Registration.objects.filter(
+        status=Status.UNVERIFIED, created_at__lt=now - datetime.timedelta(hours=VERIFY_HOURS)
+    ).select_related("edition")
+    count = 0
+    for registration in stale.select_for_update(of=("self",)).iterator(chunk_size=500):
+        _erase(
+            registration,
+            actor=AuditEntry.VERIFICATION_JOB,
+            reason=gettext("The email address was not confirmed within %(hours)s hours.")
+            % {"hours": VERIFY_HOURS},
+        )
+        count += 1
+    return count
 
 
 def registration_can_edit(
@@ -834,6 +888,7 @@ def registration_check_in(
         return registration, True
     if registration.status != Status.CONFIRMED:
         messages = {
+            Status.UNVERIFIED: gettext("This delegate has not confirmed their email address."),
             Status.CANCELLED: gettext("This registration was cancelled."),
             Status.DECLINED: gettext("This registration was declined."),
             Status.WAITLISTED: gettext("This delegate is on the waiting list, without a seat."),

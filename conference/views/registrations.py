@@ -96,6 +96,7 @@ def registration_create(request, number: int):
             "form": form,
             "availability": services.seats_availability(edition),
             "closes_at": edition.registration_closes_at,
+            "verify_hours": services.VERIFY_HOURS,
         },
     )
 
@@ -105,7 +106,11 @@ def registration_sent(request, number: int):
     return render_edition(
         request,
         "conference/registration_sent.html",
-        {"edition": edition, "sent_to": request.session.get(SENT_SESSION_KEY, "")},
+        {
+            "edition": edition,
+            "sent_to": request.session.get(SENT_SESSION_KEY, ""),
+            "verify_hours": services.VERIFY_HOURS,
+        },
     )
 
 
@@ -213,6 +218,25 @@ def registration_cancel(request, registration: Registration, token: str):
         "conference/registration_cancel.html",
         {"registration": registration, "token": token},
     )
+
+
+@require_http_methods(["POST"])
+@with_registration_link
+def registration_verify(request, registration: Registration, token: str):
+    """The delegate confirms their address (the button on the page their emailed link opens):
+    the registration takes a seat, or a place on the waiting list."""
+    registration = services.registration_verify_email(registration=registration)
+    if registration.status == Registration.Status.WAITLISTED:
+        messages.warning(
+            request,
+            _(
+                "Thank you: your email address is confirmed. All seats are taken for now, so "
+                "your registration is on the waiting list."
+            ),
+        )
+    else:
+        messages.success(request, _("Thank you: your email address is confirmed."))
+    return redirect("conference:registration_manage", token=token)
 
 
 @require_http_methods(["GET", "POST"])

@@ -17,6 +17,7 @@ from conference import badges, exports
 from conference.models import Edition, EditionParticipant, Registration
 from conference.permissions import can, department_of, is_organizer, require
 from conference.services import venue
+from conference.text_input import clean_text
 from conference.views.shared import (
     edition_or_404,
     registration_filters,
@@ -204,8 +205,9 @@ def _filename(edition: Edition, extension: str) -> str:
 
 
 def _filters_recorded(request) -> dict:
+    # As the filters read them: without control characters (PostgreSQL refuses NUL in JSON).
     return {
-        key: request.GET.get(key, "")
+        key: clean_text(request.GET.get(key, ""))[:100]
         for key in ("edition", "unit", "status", "organisation_kind", "q")
         if request.GET.get(key)
     }

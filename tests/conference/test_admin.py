@@ -116,3 +116,20 @@ def test_edition_admin_lists_ordinals_and_years_as_written(staff_client):
     assert ">VIII<" in page
     response = staff_client.get(reverse("admin:conference_edition_changelist"), {"q": "2025"})
     assert [e.number for e in response.context["cl"].result_list] == [11]
+
+
+def test_edition_admin_actions_go_through_the_services(staff_client):
+    xi = Edition.objects.get(number=11)
+
+    response = staff_client.post(
+        reverse("admin:conference_edition_changelist"),
+        {"action": "close", "_selected_action": [xi.pk]},
+        follow=True,
+    )
+
+    assert [str(m) for m in response.context["messages"]] == [
+        "Hội nghị lần thứ XI chưa thể kết thúc khi chưa trao cờ đăng cai, trừ khi được đánh dấu là "
+        "kỳ cuối cùng."
+    ]
+    xi.refresh_from_db()
+    assert xi.lifecycle == "held"

@@ -48,6 +48,9 @@ def test_erasure_leaves_no_trace_anywhere(
             form_post(full_name=NAME, email=EMAIL, phone="0912 345 678"),
         )
     registration = Registration.objects.get()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(_url("registration_verify", token=manage_token(registration)))
+    registration.refresh_from_db()
     # A liaison declines with a reason naming the person; an organizer searches for them and
     # exports the result (the audit log keeps the filters).
     with django_capture_on_commit_callbacks(execute=True):

@@ -9,21 +9,21 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def proposal_rule():
+def example_rule():
     """A rule another app adds in its AppConfig.ready(); taken away afterwards."""
-    RULES.add_rule("proposal.view", is_organizer | is_liaison_of)
-    yield "proposal.view"
-    RULES.remove_rule("proposal.view")
+    RULES.add_rule("example.view", is_organizer | is_liaison_of)
+    yield "example.view"
+    RULES.remove_rule("example.view")
 
 
-def test_another_app_adds_a_rule_that_can_answers(proposal_rule):
+def test_another_app_adds_a_rule_that_can_answers(example_rule):
     liaison = LiaisonFactory(username="lia")
     registration = RegistrationFactory(unit=current_unit("01"))
     assert [
-        can(liaison, proposal_rule, registration),
-        can(liaison, proposal_rule, current_unit("31")),
-        can(UserFactory(username="org", roles=["organizer"]), proposal_rule, current_unit("31")),
-        can(UserFactory(username="rev", roles=["reviewer"]), proposal_rule, current_unit("01")),
+        can(liaison, example_rule, registration),
+        can(liaison, example_rule, current_unit("31")),
+        can(UserFactory(username="org", roles=["organizer"]), example_rule, current_unit("31")),
+        can(UserFactory(username="rev", roles=["reviewer"]), example_rule, current_unit("01")),
     ] == [True, False, True, False]
 
 

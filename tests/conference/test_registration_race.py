@@ -1,8 +1,10 @@
 """No overbooking under concurrency, on PostgreSQL (SQLite serialises writers anyway).
 
-Many threads, each with its own database connection, register at the same instant for the last
-seats. First the same test runs with the row locks switched off (``lock_rows=False``) to show
-that the race exists; then with the locks, where exactly the free seats are taken.
+Many delegates have registered (a registration takes no seat until its email address is
+confirmed); many threads, each with its own database connection, then confirm at the same instant
+for the last seats. First the same test runs with the row locks switched off
+(``lock_rows=False``) to show that the race exists; then with the locks, where exactly the free
+seats are taken.
 
 Run: DATABASE_URL=postgres://… pytest -m postgres tests/conference/test_registration_race.py
 """
@@ -10,7 +12,7 @@ Run: DATABASE_URL=postgres://… pytest -m postgres tests/conference/test_regist
 import pytest
 
 from conference.models import EditionParticipant, Registration
-from conference.services.registrations import Full, delegate_register
+from conference.services.registrations import delegate_register, registration_verify_email
 from tests.concurrency import at_once
 from tests.factories import RegistrationFactory, current_unit, delegate_data
 
@@ -23,18 +25,32 @@ THREADS = 24
 
 
 def _race(edition, *, lock_rows: bool, unit_code: str, prefix: str) -> dict[str, int]:
-    """Fire THREADS registrations at once; returns how many were created and refused."""
-    tally = at_once(
-        THREADS,
-        lambda n: delegate_register(
+    """THREADS registrations (addresses not yet confirmed) confirm at once; returns how many got
+    a seat ("created") and how many went to the waiting list ("full")."""
+    registrations = [
+        delegate_register(
             edition=edition,
             data=delegate_data(email=f"{prefix}{n}@example.vn", unit=current_unit(unit_code)),
             consent=True,
-            lock_rows=lock_rows,
-        ),
-        {Full: "full"},
+            join_waitlist=True,
+        )[0]
+        for n in range(THREADS)
+    ]
+    tally = at_once(
+        THREADS,
+        lambda n: registration_verify_email(registration=registrations[n], lock_rows=lock_rows),
+        {},
     )
-    return {"created": tally["ok"], "full": tally["full"], "error": tally["error"]}
+    statuses = list(
+        Registration.objects.filter(pk__in=[r.pk for r in registrations]).values_list(
+            "status", flat=True
+        )
+    )
+    return {
+        "created": statuses.count("pending"),
+        "full": statuses.count("waitlisted"),
+        "error": tally["error"],
+    }
 
 
 def _seats(edition, unit_code=None) -> int:

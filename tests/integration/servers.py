@@ -260,6 +260,63 @@ class CeleryWorker:
         self.process = None
 
 
+class CeleryBeat:
+    """``celery -A conference beat``: the periodic jobs, as its own process (as in production)."""
+
+    def __init__(self, workdir: Path, env: dict[str, str]) -> None:
+        self.workdir = workdir
+        self.env = env
+        self.process: subprocess.Popen | None = None
+        self.log_path = workdir / f"beat-{uuid.uuid4().hex[:8]}.log"
+
+    def start(self, *, timeout: float = 60) -> CeleryBeat:
+        self.workdir.mkdir(parents=True, exist_ok=True)
+        log = open(self.log_path, "ab")  # noqa: SIM115 (closed below; the child keeps its copy)
+        self.process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "conference",
+                "beat",
+                "--loglevel=INFO",
+                "--schedule",
+                str(self.workdir / "celerybeat-schedule"),
+            ],
+            cwd=BASE_DIR,
+            env=self.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        log.close()
+        wait_for(
+            lambda: "beat: Starting" in self.log() or self.process.poll() is not None,
+            timeout=timeout,
+            message="Celery beat did not start",
+        )
+        if self.process.poll() is not None:
+            raise RuntimeError(f"Celery beat exited:\n{self.log()}")
+        return self
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
+
+    def stop(self) -> None:
+        if self.process is None:
+            return
+        try:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            self.process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait(timeout=10)
+        except ProcessLookupError:
+            pass
+        self.process = None
+
+
 def worker_env(*, database_url: str, broker_url: str, email_url: str, data_dir: Path, **extra):
     env = {
         key: value

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime
 import os
-import re
 import signal
 import threading
 import time
@@ -43,14 +42,14 @@ def open_edition(capacity: int = 500):
     return edition
 
 
-def delegate(edition, n: int, *, tag: str = "dai-bieu") -> dict:
+def delegate(n: int, *, unit: int, tag: str = "dai-bieu") -> dict:
     return {
         "salutation": "ba",
         "full_name": "Trần Thị Phương Lan",
         "position": "Phó Giám đốc Sở",
         "organisation_kind": "doit",
         "organisation_name": "Sở Công Thương Hà Nội",
-        "unit": current_unit("01").pk,
+        "unit": unit,
         "email": f"{tag}-{n}@example.vn",
         "phone": "0912 345 678",
         "accommodation_needs": "",
@@ -88,7 +87,7 @@ def test_site_with_redis_stopped_answers_pages_and_forms_and_delivers_later(
     organizer_user.password = PBKDF2PasswordHasher().encode(PASSWORD, "muoi", iterations=1000)
     organizer_user.save(update_fields=["password"])
     site = start_site()
-    number = edition.number
+    number, unit = edition.number, current_unit("01").pk
     redis_server.stop()
 
     visitor, organizer = Browser(site.port), Browser(site.port)
@@ -96,8 +95,8 @@ def test_site_with_redis_stopped_answers_pages_and_forms_and_delivers_later(
         "home": visitor.get("/")[0],
         "edition": visitor.get(f"/editions/{number}/")[0],
         "form": visitor.get(f"/editions/{number}/register/")[0],
-        "register 1": visitor.post(f"/editions/{number}/register/", delegate(edition, 1))[0],
-        "register 2": visitor.post(f"/editions/{number}/register/", delegate(edition, 2))[0],
+        "register 1": visitor.post(f"/editions/{number}/register/", delegate(1, unit=unit))[0],
+        "register 2": visitor.post(f"/editions/{number}/register/", delegate(2, unit=unit))[0],
         "link form": visitor.get(f"/editions/{number}/register/link/")[0],
         "link request": visitor.post(
             f"/editions/{number}/register/link/", {"email": "dai-bieu-1@example.vn", "website": ""}
@@ -199,25 +198,26 @@ def test_worker_redis_killed_during_an_unacknowledged_delivery_outbox_drains_aft
 
 
 class Registrar(threading.Thread):
-    """Registers delegates over HTTP, one every ``every`` seconds, recording every answer."""
+    """Registers delegates over HTTP, one every ``every`` seconds, recording every answer. No
+    database access in this thread (its connection would outlive the test)."""
 
     def __init__(self, port: int, edition, *, count: int, every: float) -> None:
         super().__init__(daemon=True)
         self.browser = Browser(port)
-        self.edition = edition
+        self.path = f"/editions/{edition.number}/register/"
+        self.unit = current_unit("01").pk
         self.count = count
         self.every = every
         self.answers: list[int] = []
         self.errors: list[str] = []
 
     def run(self) -> None:
-        path = f"/editions/{self.edition.number}/register/"
         started = time.monotonic()
         for n in range(self.count):
             time.sleep(max(0.0, started + n * self.every - time.monotonic()))
             try:
                 status, _location, _body = self.browser.post(
-                    path, delegate(self.edition, n, tag="hon-loan")
+                    self.path, delegate(n, unit=self.unit, tag="hon-loan")
                 )
             except OSError as error:
                 self.errors.append(repr(error))
@@ -229,13 +229,15 @@ def test_outbox_redis_smtp_and_worker_fail_while_delegates_register_nothing_lost
     start_site, start_worker, redis_server, smtp_server
 ):
     """With the site's default delays (requeue job every 30 s, rows overdue after 60 s, a
-    delivery whose worker died requeued after 90 s): 60 delegates register over 45 s while
-    Redis stops for 15 s, SMTP answers 451 and then is down, a pool process and then the whole
-    worker are SIGKILLed mid-send. No server error, no email lost, at most 5 % sent twice, all
-    delivered within 3 minutes of the last fault."""
+    delivery whose worker died requeued after 90 s) and the worker and beat as separate
+    processes: 60 delegates register over 45 s while Redis stops for 15 s, SMTP answers 451 and
+    then is down, a pool process and then the whole worker are SIGKILLed mid-send. No server
+    error, no email lost, at most 5 % sent twice, all delivered within 3 minutes of the last
+    fault."""
     edition = open_edition()
     site = start_site(RATELIMIT_POSTS=1000)  # one office address registers everyone
-    worker = start_worker(outbox={})
+    start_worker(beat="only", outbox={})  # beat on its own, as systemd runs it
+    worker = start_worker(beat=False, outbox={})
     registrar = Registrar(site.port, edition, count=60, every=0.75)
     handler = smtp_server.handler
     registrar.start()
@@ -258,10 +260,10 @@ def test_outbox_redis_smtp_and_worker_fail_while_delegates_register_nothing_lost
     handler.holding.clear()
     assert handler.holding.wait(timeout=60), worker.log()
     handler.hold = 0
-    worker.kill()  # the whole worker (and its beat) dies mid-send …
-    time.sleep(5)
-    start_worker(outbox={})  # … and comes back as systemd's Restart=always brings it back
+    worker.kill()  # the whole worker dies mid-send …
     last_fault = time.monotonic()
+    time.sleep(5)
+    start_worker(beat=False, outbox={})  # … and comes back, as Restart=always brings it back
     registrar.join(timeout=60)
 
     def drained() -> bool:
@@ -279,5 +281,5 @@ def test_outbox_redis_smtp_and_worker_fail_while_delegates_register_nothing_lost
     assert Registration.objects.count() == 60
     assert sorted(set(received)) == expected  # none lost
     assert doubles <= 0.05 * len(expected), received
-    assert not re.search(r"Internal Server Error|Traceback", site.log()), site.log()
+    assert "Internal Server Error" not in site.log(), site.log()
     print(f"{len(expected)} emails, {doubles} doubles, drained {healed:.0f} s after the last fault")

@@ -5,7 +5,8 @@ import io
 
 import openpyxl
 import pytest
-from django.db import connection
+from django.core.signals import request_finished
+from django.db import close_old_connections, connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -52,6 +53,16 @@ def world(edition, people):
     }
 
 
+def _close(response) -> None:
+    """Close a response (a download holds its file open until then) as the test client does:
+    without the end-of-request signal, which would close the test's database connection."""
+    request_finished.disconnect(close_old_connections)
+    try:
+        response.close()
+    finally:
+        request_finished.connect(close_old_connections)
+
+
 def _client(client, people, role):
     if role != "anonymous":
         client.force_login(getattr(people, role))
@@ -60,7 +71,7 @@ def _client(client, people, role):
 
 def _status(client, people, role, url):
     response = _client(client, people, role).get(url)
-    response.close()  # a file download holds the file open until closed
+    _close(response)
     client.logout()
     if response.status_code == 302 and "/accounts/login/" in response["Location"]:
         return "login"
@@ -198,7 +209,7 @@ def test_attachment_download_is_an_attachment_with_nosniff(client, people, world
         response["X-Content-Type-Options"],
         b"".join(response.streaming_content),
     ) == ("application/pdf", 'attachment; filename="kn.pdf"', "nosniff", pdf_bytes())
-    response.close()
+    _close(response)
 
 
 # --- query counts: constant in the number of rows ----------------------------------------------

@@ -17,7 +17,7 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-migration = import_module("provinces.migrations.0003_reorganisations_and_continuing_units")
+migration = import_module("provinces.migrations.0004_unchanged_units_continue")
 
 
 def _duplicate_as_loaded_before_the_fix(unit: ProvincialUnit) -> ProvincialUnit:

@@ -11,18 +11,18 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def proposal_actions():
+def example_actions():
     """Actions another app registers in its AppConfig.ready(); taken away afterwards."""
-    actions = {"proposal.submit": _("submitted")}
+    actions = {"example.submit": _("submitted")}
     register_audit_actions(actions)
     yield actions
     for code in actions:
         del AuditEntry.ACTIONS[code]
 
 
-def test_audit_record_of_another_apps_action_shows_its_label(proposal_actions):
+def test_audit_record_of_another_apps_action_shows_its_label(example_actions):
     user = UserFactory(username="lan", full_name="Phạm Ngọc Lan")
-    entry = audit_record(subject=EditionFactory(), action="proposal.submit", actor=user)
+    entry = audit_record(subject=EditionFactory(), action="example.submit", actor=user)
     entry.refresh_from_db()
     with translation.override("en"):
         assert (entry.actor, entry.actor_label, entry.get_action_display(), str(entry)) == (
@@ -53,8 +53,9 @@ def test_audit_record_refuses_unregistered_actions_and_unknown_actor_codes():
     assert AuditEntry.objects.count() == 0
 
 
-def test_register_audit_actions_refuses_a_code_claimed_twice(proposal_actions):
-    with pytest.raises(ImproperlyConfigured, match=r"'proposal\.submit' is already registered"):
-        register_audit_actions({"proposal.submit": _("sent")})
-    register_audit_actions(proposal_actions)  # the same registration again is harmless
-    assert str(AuditEntry.ACTIONS["proposal.submit"]) == "submitted"
+def test_register_audit_actions_refuses_a_code_claimed_twice(example_actions):
+    with pytest.raises(ImproperlyConfigured, match=r"'example\.submit' is already registered"):
+        register_audit_actions({"example.submit": _("sent")})
+    register_audit_actions(example_actions)  # the same registration again is harmless
+    with translation.override("en"):
+        assert str(AuditEntry.ACTIONS["example.submit"]) == "submitted"

@@ -19,7 +19,9 @@ from conference.services.registrations import (
     registration_promote_next,
     registration_send_manage_link,
     registration_update,
+    registration_verify_email,
     registrations_confirm,
+    registrations_expire_unverified,
     registrations_purge,
     registrations_send_reminders,
 )
@@ -37,14 +39,18 @@ Status = Registration.Status
 
 
 def register(edition, **overrides):
+    """Register through the public form's service, then confirm the address through the link
+    (what a real delegate does): the registration then holds a seat or waits."""
     join = overrides.pop("join_waitlist", False)
-    registration, _created = delegate_register(
+    registration, created = delegate_register(
         edition=edition, data=delegate_data(**overrides), consent=True, join_waitlist=join
     )
+    if created:
+        registration = registration_verify_email(registration=registration)
     return registration
 
 
-def test_delegate_register_creates_pending_with_audit_and_email(
+def test_delegate_register_creates_unverified_with_audit_and_email(
     open_edition, mailoutbox, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
@@ -54,7 +60,7 @@ def test_delegate_register_creates_pending_with_audit_and_email(
     registration.refresh_from_db()
     assert created is True
     assert (registration.status, registration.email, registration.phone) == (
-        "pending",
+        "unverified",
         "hien@example.vn",
         "+84912345678",
     )
@@ -63,14 +69,86 @@ def test_delegate_register_creates_pending_with_audit_and_email(
     assert (entry.action, entry.from_state, entry.to_state, entry.actor) == (
         "registration.create",
         "",
-        "pending",
+        "unverified",
         None,
     )
     assert [m.to for m in mailoutbox] == [["hien@example.vn"]]
-    assert mailoutbox[0].body.startswith("Dear Ms Nguyễn Thị Hiền,") or mailoutbox[
-        0
-    ].body.startswith("Kính gửi bà Nguyễn Thị Hiền,")
+    assert mailoutbox[0].body.startswith("Kính gửi bà Nguyễn Thị Hiền,")
     assert "/registration/manage/" in mailoutbox[0].body
+    assert Notification.objects.get().kind == "registration_verify"
+
+
+# --- Seats only for confirmed addresses (issue 10, defect 4) ------------------------------------
+
+
+def test_unverified_registrations_hold_no_seat(open_edition):
+    """From one address, made-up emails fill nothing: Hà Nội's quota (2) stays free."""
+    for n in range(15):
+        delegate_register(
+            edition=open_edition, data=delegate_data(email=f"gia{n}@example.vn"), consent=True
+        )
+    assert Registration.objects.filter(status="unverified").count() == 15
+    real = register(open_edition, email="that@example.vn")
+    assert real.status == "pending"
+
+
+def test_registration_verify_email_takes_a_seat_or_the_waiting_list(
+    open_edition, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        first = delegate_register(
+            edition=open_edition, data=delegate_data(email="a@example.vn"), consent=True
+        )[0]
+        second = delegate_register(
+            edition=open_edition, data=delegate_data(email="b@example.vn"), consent=True
+        )[0]
+        third = delegate_register(
+            edition=open_edition, data=delegate_data(email="c@example.vn"), consent=True
+        )[0]
+        for registration in (first, second, third):
+            registration_verify_email(registration=registration)
+        registration_verify_email(registration=first)  # a second click changes nothing
+    statuses = list(
+        Registration.objects.order_by("email").values_list("email", "status", "waitlisted_at")
+    )
+    assert [(email, status) for email, status, _at in statuses] == [
+        ("a@example.vn", "pending"),
+        ("b@example.vn", "pending"),
+        ("c@example.vn", "waitlisted"),
+    ]
+    assert statuses[2][2] is not None
+    assert [(m.to[0], m.subject) for m in mailoutbox][3:] == [
+        ("a@example.vn", "Ban Tổ chức đã nhận được đăng ký của Quý đại biểu"),
+        ("b@example.vn", "Ban Tổ chức đã nhận được đăng ký của Quý đại biểu"),
+        ("c@example.vn", "Đăng ký của Quý đại biểu đang trong danh sách chờ"),
+    ]
+    entry = AuditEntry.objects.filter(action="registration.verified").order_by("id").first()
+    assert (entry.from_state, entry.to_state, entry.actor_label) == (
+        "unverified",
+        "pending",
+        AuditEntry.DELEGATE,
+    )
+
+
+def test_registrations_expire_unverified_after_the_set_time(open_edition, settings):
+    stale = delegate_register(
+        edition=open_edition, data=delegate_data(email="cu@example.vn"), consent=True
+    )[0]
+    fresh = delegate_register(
+        edition=open_edition, data=delegate_data(email="moi@example.vn"), consent=True
+    )[0]
+    confirmed = register(open_edition, email="that@example.vn")
+    Registration.objects.filter(pk__in=[stale.pk, confirmed.pk]).update(
+        created_at=timezone.now() - datetime.timedelta(hours=25)
+    )
+    assert registrations_expire_unverified() == 1
+    assert sorted(Registration.objects.values_list("email", flat=True)) == [
+        "moi@example.vn",
+        "that@example.vn",
+    ]
+    entry = AuditEntry.objects.get(action="registration.erase")
+    assert (entry.object_id, entry.actor_label) == (str(stale.pk), AuditEntry.VERIFICATION_JOB)
+    assert fresh.pk in Registration.objects.values_list("pk", flat=True)
 
 
 def test_delegate_register_without_consent_refused(open_edition):
@@ -415,7 +493,8 @@ def test_registration_erase_deletes_row_and_emails_promotes_next(
         a = register(open_edition, email="a@example.vn")
         register(open_edition, email="b@example.vn")
         waiting = register(open_edition, email="c@example.vn", join_waitlist=True)
-    assert Notification.objects.filter(recipient="a@example.vn").count() == 1
+    # The email asking to confirm the address, then "received".
+    assert Notification.objects.filter(recipient="a@example.vn").count() == 2
     registration_erase(registration=a)
     assert not Registration.objects.filter(pk=a.pk).exists()
     assert Notification.objects.filter(recipient="a@example.vn").count() == 0

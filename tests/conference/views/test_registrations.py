@@ -90,11 +90,11 @@ def test_registration_post_creates_and_emails_in_page_language(
     registration = Registration.objects.get()
     assert (registration.language, registration.status, registration.phone) == (
         "en",
-        "pending",
+        "unverified",
         "+84912345678",
     )
     assert [m.to for m in mailoutbox] == [["hien@example.vn"]]
-    assert mailoutbox[0].subject == "We have received your registration"
+    assert mailoutbox[0].subject == "Please confirm your email address"
     link = re.search(r"http://\S+/registration/manage/\S+/", mailoutbox[0].body).group(0)
     assert link.startswith("http://127.0.0.1:8000/en/registration/manage/")
     page = client.get(response.url)
@@ -143,7 +143,35 @@ def test_registration_post_full_offers_waitlist_then_waitlists(client, open_edit
         url("registration_create", open_edition.number), {**form_post(), "join_waitlist": "on"}
     )
     assert response.status_code == 302
-    assert Registration.objects.get(email="hien@example.vn").status == "waitlisted"
+    registration = Registration.objects.get(email="hien@example.vn")
+    assert registration.status == "unverified"
+    confirmed = client.post(manage_url(registration, "registration_verify"), follow=True)
+    assert [str(m) for m in confirmed.context["messages"]] == [
+        "Cảm ơn Quý đại biểu: địa chỉ thư điện tử đã được xác nhận. Hiện đã hết chỗ nên đăng ký "
+        "của Quý đại biểu được đưa vào danh sách chờ."
+    ]
+    registration.refresh_from_db()
+    assert registration.status == "waitlisted"
+
+
+def test_registration_form_says_a_seat_needs_a_confirmed_address(client, open_edition):
+    page = client.get(url("registration_create", open_edition.number, lang="en"))
+    assert texts(page, "alert-info") == [
+        "After you send this form we email you a link. Your registration holds a seat only once "
+        "you open it and confirm your email address, within 24 hours; until then the last seats "
+        "may go to others."
+    ]
+
+
+def test_registration_unverified_manage_page_confirms_and_takes_a_seat(client, open_edition):
+    registration = RegistrationFactory(edition=open_edition, status="unverified")
+    page = client.get(manage_url(registration, lang="en"))
+    assert "Confirm my email address" in page_text(page)
+    confirmed = client.post(manage_url(registration, "registration_verify", lang="en"))
+    assert confirmed.status_code == 302
+    registration.refresh_from_db()
+    assert registration.status == "pending"
+    assert client.get(manage_url(registration, "registration_verify")).status_code == 405
 
 
 def test_registration_post_honeypot_neutral_nothing_saved(client, open_edition, mailoutbox):
