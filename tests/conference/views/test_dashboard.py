@@ -66,6 +66,7 @@ def test_dashboard_counts_states_seats_decisions_emails_and_dates(client, open_e
     assert [texts(page, "dash-figure")] == [["3 / 5", "2", "1", "4"]]
     rows = {row["status"]: row["count"] for row in page.context["by_state"]}
     assert rows == {
+        "unverified": 0,
         "pending": 2,
         "confirmed": 1,
         "declined": 0,
