@@ -3,7 +3,7 @@ by the site's ``conference/urls.py`` under the language prefix."""
 
 from django.urls import path
 
-from conference.views import editions, public, registrations, venue
+from conference.views import backoffice, dashboard, editions, public, registrations, venue
 
 app_name = "conference"
 urlpatterns = [
@@ -75,6 +75,20 @@ urlpatterns = [
         name="delegation_unit",
     ),
     path("registrations/", registrations.registration_list, name="registration_list"),
+    # The back office: each role's workspace, the dashboard, one registration, reversing a decision
+    path("workspace/", dashboard.workspace, name="workspace"),
+    path("dashboard/", dashboard.dashboard, name="dashboard"),
+    path("registrations/<int:pk>/", backoffice.registration_detail, name="registration_detail"),
+    path(
+        "registrations/<int:pk>/correct/",
+        backoffice.registration_correct,
+        name="registration_correct",
+    ),
+    path(
+        "registrations/<int:pk>/reverse/",
+        backoffice.registration_reverse,
+        name="registration_reverse",
+    ),
     # At the venue: badges, the check-in desk and the organizers' exports
     path("editions/<int:number>/badges/", venue.badge_index, name="badge_index"),
     path(

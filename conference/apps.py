@@ -1,3 +1,4 @@
+from axes import apps as axes_apps
 from django.apps import AppConfig
 from django.contrib.admin import apps as admin_apps
 from django.utils.translation import gettext_lazy as _
@@ -10,6 +11,8 @@ class ConferenceConfig(AppConfig):
     def ready(self) -> None:
         import importlib
         import pkgutil
+
+        from django.db.models.signals import post_migrate
 
         from conference import (
             checks,  # noqa: F401 (registers the system checks)
@@ -32,9 +35,21 @@ class ConferenceConfig(AppConfig):
         for module in pkgutil.iter_modules(notifications.__path__):
             importlib.import_module(f"{notifications.__name__}.{module.name}")
 
+        from conference.permissions import sync_role_permissions
+
+        # Every app's post_migrate (after Django created that app's permissions).
+        post_migrate.connect(sync_role_permissions, dispatch_uid="conference_role_permissions")
+
 
 class ConferenceAdminConfig(admin_apps.AdminConfig):
     """``django.contrib.admin`` with the conference's admin site (Vietnamese ordering)."""
 
     default = False  # conference.apps's default config stays ConferenceConfig
     default_site = "conference.admin_site.ConferenceAdminSite"
+
+
+class AxesConfig(axes_apps.AppConfig):
+    """django-axes with a translated name in the admin (it ships none in Vietnamese)."""
+
+    default = False  # conference.apps's default config stays ConferenceConfig
+    verbose_name = _("Login protection")

@@ -44,7 +44,7 @@ def with_badges(queryset):
 
 def display_code(code: str) -> str:
     """ "7K3M9QXD2P" → "7K3M9-QXD2P": two groups of five are easier to type from the badge."""
-    return "-".join(code[i : i + 5] for i in range(0, len(code), 5))
+    return Registration(badge_code=code).badge_code_display
 
 
 def qr_code(code: str) -> segno.QRCode:

@@ -19,6 +19,7 @@ from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 
 from conference.predicates import (
+    ORGANIZER,
     department_of,
     is_liaison_of,
     is_organizer,
@@ -60,3 +61,59 @@ def require(user, action: str, obj: Any = None) -> None:
     """Raise PermissionDenied (HTTP 403) unless :func:`can` allows it."""
     if not can(user, action, obj):
         raise PermissionDenied(_("You are not allowed to do this."))
+
+
+# The Django admin permissions of the organizer group: exactly what their job needs, never more
+# (no accounts, no groups, no deletion of editions or of the provincial units' history). Kept
+# in sync with the group after every ``migrate`` (:func:`sync_role_permissions`, connected to
+# ``post_migrate``); a test compares the group with this list. Organizer accounts also need
+# *staff status* to open the admin (the demo account has it).
+ORGANIZER_ADMIN_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
+    "conference": {
+        # editions: dates, registration window, capacity, contact; the next edition is theirs
+        "edition": ("view", "add", "change"),
+        "editionparticipant": ("view", "add", "change", "delete"),  # units taking part, quotas
+        "programmepart": ("view", "add", "change", "delete"),
+        "agendaitem": ("view", "add", "change", "delete"),
+        "chair": ("view", "add", "change", "delete"),
+        # registrations: changes and erasure go through the services (the admin calls them)
+        "registration": ("view", "change", "delete"),
+        "notification": ("view", "change"),  # the email delivery log: read, retry, resend
+        "auditentry": ("view",),
+        "user": ("view",),  # to pick an account when naming a department's liaison
+    },
+    "provinces": {
+        "provincialunit": ("view",),
+        "department": ("view", "change"),
+        "departmentmember": ("view", "add", "change", "delete"),  # who is a province's liaison
+    },
+}
+
+
+def organizer_permission_codes() -> set[tuple[str, str]]:
+    """``{(app_label, codename)}`` of :data:`ORGANIZER_ADMIN_PERMISSIONS`."""
+    return {
+        (app_label, f"{action}_{model}")
+        for app_label, models in ORGANIZER_ADMIN_PERMISSIONS.items()
+        for model, actions in models.items()
+        for action in actions
+    }
+
+
+def sync_role_permissions(*, using: str = "default", **kwargs) -> None:
+    """Give the organizer group exactly :data:`ORGANIZER_ADMIN_PERMISSIONS` (a ``post_migrate``
+    receiver: runs after Django has created the permissions of each migrated app, so a model
+    added later gets its permissions on the next ``migrate``). Does nothing before the group
+    exists (the data migration ``0004_roles`` creates it)."""
+    from django.contrib.auth.models import Group, Permission
+    from django.db.models import Q
+
+    group = Group.objects.using(using).filter(name=ORGANIZER).first()
+    if group is None:
+        return
+    wanted = Q(pk__in=[])
+    for app_label, codename in organizer_permission_codes():
+        wanted |= Q(content_type__app_label=app_label, codename=codename)
+    permissions = Permission.objects.using(using).filter(wanted)
+    if set(group.permissions.values_list("pk", flat=True)) != {p.pk for p in permissions}:
+        group.permissions.set(permissions)

@@ -51,7 +51,7 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "bootstrap",
-    "axes",
+    "conference.apps.AxesConfig",
     "conference",
     "provinces",
     "proposals",
@@ -120,7 +120,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "conference:home"
+LOGIN_REDIRECT_URL = "conference:workspace"
 LOGOUT_REDIRECT_URL = "conference:home"
 
 # Login protection (django-axes): lock a username+IP pair after repeated failures.

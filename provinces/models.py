@@ -121,10 +121,14 @@ class ProvincialUnit(models.Model):
                 | models.Q(valid_from__isnull=True)
                 | models.Q(valid_until__gte=models.F("valid_from")),
                 name="unit_validity_ordered",
+                violation_error_message=_("The end of the period cannot be before its start."),
             ),
             models.CheckConstraint(
                 condition=models.Q(successor__isnull=True) | models.Q(valid_until__isnull=False),
                 name="unit_successor_only_when_ended",
+                violation_error_message=_(
+                    "Only a unit that has ended (with a last day) has a successor."
+                ),
             ),
             models.CheckConstraint(
                 condition=models.Q(ended_by__isnull=True) | models.Q(valid_until__isnull=False),

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _l
 from conference.admin.search import FoldedSearchMixin
 from conference.models import AgendaItem, Chair, Edition, EditionParticipant, Handover
 from conference.services import editions as edition_services
+from conference.services import registrations as registration_services
 from conference.services.editions import edition_fill_free_seats
 
 
@@ -33,6 +34,12 @@ def _promote_after_raise(modeladmin, request, edition) -> None:
             _("Moved from the waiting list: %(count)s.") % {"count": len(promoted)},
             messages.SUCCESS,
         )
+
+
+def _warn(modeladmin, request, edition) -> None:
+    """Settings that are possible but probably wrong, said after saving."""
+    for warning in registration_services.edition_warnings(edition):
+        modeladmin.message_user(request, warning, messages.WARNING)
 
 
 class ParticipantInline(admin.TabularInline):
@@ -114,6 +121,7 @@ class EditionAdmin(FoldedSearchMixin, admin.ModelAdmin):
         )
         if change and ("capacity" in form.changed_data or quotas_changed):
             _promote_after_raise(self, request, form.instance)
+        _warn(self, request, form.instance)
 
 
 @admin.register(EditionParticipant)
@@ -132,6 +140,7 @@ class EditionParticipantAdmin(FoldedSearchMixin, admin.ModelAdmin):
         super().save_model(request, obj, form, change)
         if change and "quota" in form.changed_data:
             _promote_after_raise(self, request, obj.edition)
+            _warn(self, request, obj.edition)
 
 
 @admin.register(Chair)

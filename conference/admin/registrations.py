@@ -286,6 +286,14 @@ class RegistrationAdmin(FoldedSearchMixin, admin.ModelAdmin):
     def phone_display(self, obj):
         return obj.phone_display
 
+    def get_search_results(self, request, queryset, search_term):
+        """Also the registrations' own search: a badge code as printed ("7K3M9-QXD2P"), a phone
+        written in groups ("0912 345 678")."""
+        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        if search_term.strip():
+            results = results | queryset.search(search_term)
+        return results, may_have_duplicates
+
     def has_add_permission(self, request):
         # Registrations come through the public form (and its rules); staff register someone
         # by filling it in for them.

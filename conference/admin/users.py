@@ -1,13 +1,16 @@
 from django.contrib import admin
+from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy as _
 
+from conference.admin.accounts_text import TranslatedPermissionsMixin
 from conference.admin.search import FoldedSearchMixin
 from conference.models import User
 
 
 @admin.register(User)
-class UserAdmin(FoldedSearchMixin, DjangoUserAdmin):
+class UserAdmin(TranslatedPermissionsMixin, FoldedSearchMixin, DjangoUserAdmin):
     list_display = ["username", "full_name", "email", "is_staff", "is_active"]
     search_fields = ["username", "email"]
     folded_search_fields = ("search_text",)
@@ -29,3 +32,11 @@ class UserAdmin(FoldedSearchMixin, DjangoUserAdmin):
             },
         ),
     )
+
+
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class GroupAdmin(TranslatedPermissionsMixin, DjangoGroupAdmin):
+    pass

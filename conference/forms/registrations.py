@@ -251,6 +251,51 @@ class RegistrationEditForm(DelegateDetailsForm):
         return {key: value for key, value in self.cleaned_data.items() if key != "parts"}
 
 
+class RegistrationCorrectionForm(DelegateDetailsForm):
+    """An organizer's correction: everything the delegate may change, plus the email, the
+    province and the kind of organisation (``services.registration_correct`` re-checks the
+    quota and the email)."""
+
+    class Meta:
+        model = Registration
+        fields = [
+            "salutation",
+            "full_name",
+            "position",
+            "organisation_kind",
+            "organisation_name",
+            "unit",
+            "email",
+            "phone",
+            "parts",
+            "accommodation_needs",
+            "dietary_needs",
+            "language",
+        ]
+        labels = LABELS
+        widgets = WIDGETS
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        edition = self.instance.edition
+        self.setup_delegate_fields(edition)
+        self.fields["unit"] = UnitChoiceField(
+            label=_("Province or city"),
+            queryset=ProvincialUnit.objects.filter(participations__edition=edition).order_by(
+                "sort_key"
+            ),
+            required=False,
+            empty_label=_("— none (Ministry unit, enterprise, press, guest) —"),
+            help_text=_("Moving a seated delegate to another province uses that province's quota."),
+        )
+        self.fields["email"].help_text = _("The link to the registration is sent to a new address.")
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+    def service_data(self) -> dict:
+        return {key: value for key, value in self.cleaned_data.items() if key != "parts"}
+
+
 class ManageLinkForm(CleanInputMixin, forms.Form):
     email = forms.EmailField(
         label=_("The email address you registered with"),
@@ -284,7 +329,11 @@ class DecisionForm(CleanInputMixin, forms.Form):
         queryset=Registration.objects.none(),
         error_messages={"required": _("Tick at least one delegate.")},
     )
-    action = forms.ChoiceField(choices=ACTIONS)
+    # No default: a form sent with Enter from its reason box must not confirm anybody.
+    action = forms.ChoiceField(
+        choices=ACTIONS,
+        error_messages={"required": _("Choose what to do with the ticked delegates.")},
+    )
     reason = forms.CharField(
         label=_("Reason (optional, sent to the delegate when declining or cancelling)"),
         required=False,
@@ -294,7 +343,28 @@ class DecisionForm(CleanInputMixin, forms.Form):
     def __init__(self, *args, queryset, actions=("confirm", "decline"), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["registrations"].queryset = queryset
-        self.fields["action"].choices = [c for c in self.ACTIONS if c[0] in actions]
+        self.fields["action"].choices = [("", _("— choose —"))] + [
+            c for c in self.ACTIONS if c[0] in actions
+        ]
+
+
+class ReverseDecisionForm(CleanInputMixin, forms.Form):
+    """An organizer takes back a confirmation or a decline (with a reason for the delegate)."""
+
+    to = forms.ChoiceField(
+        label=_("Move the registration to"),
+        choices=[
+            (Registration.Status.PENDING, Registration.Status.PENDING.label),
+            (Registration.Status.DECLINED, Registration.Status.DECLINED.label),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose the state to move the registration to.")},
+    )
+    reason = forms.CharField(
+        label=_("Reason, sent to the delegate (required)"),
+        max_length=500,
+        error_messages={"required": _("Give the reason: it is sent to the delegate.")},
+    )
 
 
 def validation_error_to_form(form: forms.Form, error: ValidationError) -> None:

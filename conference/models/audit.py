@@ -70,6 +70,26 @@ class AuditEntry(models.Model):
         return str(self.get_action_display())
 
     @property
+    def from_state_display(self) -> str:
+        return state_label(self.from_state)
+
+    @property
+    def to_state_display(self) -> str:
+        return state_label(self.to_state)
+
+    @property
     def actor_display(self) -> str:
         """Who, in the reader's language: an account's name, or the label of a code."""
         return str(self.ACTORS.get(self.actor_label, self.actor_label))
+
+
+def state_label(code: str) -> str:
+    """A state code as people read it (a registration's "confirmed" → "Đã xác nhận"); the code
+    itself when no model names it."""
+    from conference.models.outbox import Notification
+    from conference.models.registrations import Registration
+
+    for choices in (Registration.Status, Notification.Status):
+        if code in choices.values:
+            return str(choices(code).label)
+    return code

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -78,6 +79,10 @@ class LocalizedTextMixin:
         if (get_language() or "vi").startswith("en"):
             return getattr(self, f"{field}_en", "") or value
         return value
+
+
+END_BEFORE_START = _("The last day cannot be before the first day.")
+CLOSES_BEFORE_OPENS = _("Registration must close after it opens.")
 
 
 class Edition(LocalizedTextMixin, models.Model):
@@ -171,6 +176,21 @@ class Edition(LocalizedTextMixin, models.Model):
     is_demo = models.BooleanField(
         _("sample data"), default=False, help_text=_("Demonstration data, not a real edition.")
     )
+    # The organizers' contact for delegates and liaisons, shown on the edition's pages and in
+    # the emails ("contact the organizers" must say how).
+    contact_email = models.EmailField(_("organizers' contact email"), blank=True)
+    contact_phone = models.CharField(
+        _("organizers' contact phone"),
+        max_length=40,
+        blank=True,
+        help_text=_("As it should be shown, e.g. 024 3825 1234 (ext. 12)."),
+    )
+    contact_name = models.CharField(
+        _("contact person or office"),
+        max_length=200,
+        blank=True,
+        help_text=_("For example: Văn phòng Ban Tổ chức, Sở Công Thương Phú Thọ."),
+    )
 
     objects = EditionQuerySet.as_manager()
 
@@ -190,18 +210,22 @@ class Edition(LocalizedTextMixin, models.Model):
                 ]
             ),
             models.CheckConstraint(
-                condition=models.Q(number__gte=1), name="edition_number_positive"
+                condition=models.Q(number__gte=1),
+                name="edition_number_positive",
+                violation_error_message=_("The ordinal is 1 or more."),
             ),
             models.CheckConstraint(
                 condition=models.Q(end_date__isnull=True)
                 | models.Q(end_date__gte=models.F("date")),
                 name="edition_end_after_start",
+                violation_error_message=END_BEFORE_START,
             ),
             models.CheckConstraint(
                 condition=models.Q(registration_closes_at__isnull=True)
                 | models.Q(registration_opens_at__isnull=True)
                 | models.Q(registration_closes_at__gt=models.F("registration_opens_at")),
                 name="edition_registration_window_ordered",
+                violation_error_message=CLOSES_BEFORE_OPENS,
             ),
             models.CheckConstraint(
                 condition=models.Q(
@@ -230,6 +254,21 @@ class Edition(LocalizedTextMixin, models.Model):
         from django.urls import reverse
 
         return reverse("conference:edition_detail", kwargs={"number": self.number})
+
+    def clean(self) -> None:
+        """The constraints' checks, on the field they are about (the admin shows them there)."""
+        super().clean()
+        errors = {}
+        if self.date and self.end_date and self.end_date < self.date:
+            errors["end_date"] = END_BEFORE_START
+        if (
+            self.registration_opens_at
+            and self.registration_closes_at
+            and self.registration_closes_at <= self.registration_opens_at
+        ):
+            errors["registration_closes_at"] = CLOSES_BEFORE_OPENS
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def ordinal(self) -> str:
@@ -388,6 +427,9 @@ class Chair(models.Model):
         return position_title(self.position, self.unit, self.organisation)
 
 
+ENDS_BEFORE_STARTS = _("It must end after it starts.")
+
+
 class AgendaItem(LocalizedTextMixin, models.Model):
     class Kind(models.TextChoices):
         OPENING = "opening", _("Opening")
@@ -431,11 +473,17 @@ class AgendaItem(LocalizedTextMixin, models.Model):
                 | models.Q(starts_at__isnull=True)
                 | models.Q(ends_at__gt=models.F("starts_at")),
                 name="agenda_item_ends_after_start",
+                violation_error_message=ENDS_BEFORE_STARTS,
             ),
         ]
 
     def __str__(self) -> str:
         return self.title
+
+    def clean(self) -> None:
+        super().clean()
+        if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
+            raise ValidationError({"ends_at": ENDS_BEFORE_STARTS})
 
     @property
     def speaker_title(self) -> str:

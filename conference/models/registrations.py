@@ -375,6 +375,12 @@ class Registration(models.Model):
         )
 
     @property
+    def badge_code_display(self) -> str:
+        """The code as printed on the badge: "7K3M9-QXD2P"."""
+        code = self.badge_code
+        return "-".join(code[i : i + 5] for i in range(0, len(code), 5))
+
+    @property
     def phone_display(self) -> str:
         return format_phone(self.phone)
 

@@ -23,6 +23,7 @@ KINDS = {
     "registration_confirmed": _("Your registration is confirmed"),
     "registration_declined": _("Your registration was declined"),
     "registration_cancelled": _("Your registration is cancelled"),
+    "registration_reopened": _("Your registration awaits confirmation again"),
     "registration_manage_link": _("The link to your registration"),
     "registration_reminder": _("See you tomorrow at the conference"),
 }
@@ -36,6 +37,7 @@ LABELS = {
     "registration_confirmed": _("Registration confirmed"),
     "registration_declined": _("Registration declined"),
     "registration_cancelled": _("Registration cancelled"),
+    "registration_reopened": _("Decision reversed: awaiting confirmation again"),
     "registration_manage_link": _("Registration link"),
     "registration_reminder": _("Reminder the day before"),
 }
@@ -65,6 +67,10 @@ def registration_context(registration, *, reason: str = "") -> dict:
             "can_change": registration.is_active,
             # A sample edition's emails say so (the line in emails/base.txt and base.html).
             "is_demo": edition.is_demo,
+            # "Contact the organizers" says how (edition data, editable in the admin).
+            "contact_name": edition.contact_name,
+            "contact_email": edition.contact_email,
+            "contact_phone": edition.contact_phone,
         }
 
 

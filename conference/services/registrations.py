@@ -80,8 +80,12 @@ AUDIT_ACTIONS = {
     "registration.cancelled": pgettext_lazy("audit action", "cancelled"),
     "registration.checked_in": pgettext_lazy("audit action", "checked in"),
     "registration.erase": pgettext_lazy("audit action", "erased with its personal data"),
+    "registration.decision_reversed": pgettext_lazy("audit action", "decision reversed"),
+    "registration.correct": pgettext_lazy("audit action", "corrected by the organizers"),
     "registration.verified": pgettext_lazy("audit action", "email address confirmed"),
 }
+DECISION_REVERSED = "registration.decision_reversed"
+CORRECTED = "registration.correct"
 
 # How long a registration may wait for its email address to be confirmed before it is erased.
 VERIFY_HOURS = settings.REGISTRATION_VERIFY_HOURS
@@ -122,7 +126,8 @@ def decline_reason(registration: Registration) -> str:
         AuditEntry.objects.filter(
             content_type=ContentType.objects.get_for_model(Registration),
             object_id=str(registration.pk),
-            action=f"registration.{Status.DECLINED}",
+            action__in=[f"registration.{Status.DECLINED}", DECISION_REVERSED],
+            to_state=Status.DECLINED,
         )
         .order_by("-created_at", "-id")
         .values_list("reason", flat=True)
@@ -273,6 +278,49 @@ def seats_availability(edition: Edition) -> str:
 
 
 FEW_SEATS = 5
+
+
+def edition_warnings(edition: Edition) -> list[str]:
+    """What looks wrong in an edition's settings without being impossible (the admin shows these
+    after saving): registration closing after the event, a capacity or a quota below the seats
+    already taken (nobody loses a seat, but nobody new gets one)."""
+    warnings = []
+    starts = edition.starts_at()
+    closes = edition.registration_closes_at
+    if starts is not None and closes is not None and closes > starts:
+        warnings.append(
+            gettext("Registration closes on %(closes)s, after the conference starts (%(starts)s).")
+            % {
+                "closes": dates.date_at_time(edition.registration_closes_at),
+                "starts": dates.short_date(edition.date),
+            }
+        )
+    taken = seats_summary(edition)["taken"]
+    if edition.capacity is not None and edition.capacity < taken:
+        warnings.append(
+            gettext(
+                "The capacity (%(capacity)s) is below the seats already taken (%(taken)s): "
+                "nobody loses a seat, but nobody new gets one."
+            )
+            % {"capacity": edition.capacity, "taken": taken}
+        )
+    participants = EditionParticipant.objects.filter(
+        edition=edition, quota__isnull=False
+    ).with_seat_counts()
+    for participant in participants.select_related("unit").order_by("unit__sort_key"):
+        if participant.quota < participant.used:
+            warnings.append(
+                gettext(
+                    "The quota of %(unit)s (%(quota)s) is below the seats it already holds "
+                    "(%(used)s)."
+                )
+                % {
+                    "unit": participant.unit.name,
+                    "quota": participant.quota,
+                    "used": participant.used,
+                }
+            )
+    return warnings
 
 
 # ---------------------------------------------------------------------------------------------
@@ -518,9 +566,135 @@ def registration_update(
     return registration
 
 
+# What only an organizer may correct (the delegate cannot: they decide which quota the seat
+# counts against, or identify the registration), on top of ``EDITABLE_FIELDS``.
+CORRECTABLE_FIELDS = ("email", "unit", "organisation_kind")
+
+
+@transaction.atomic
+def registration_correct(
+    *,
+    registration: Registration,
+    actor,
+    data: dict[str, Any],
+    parts: Iterable[ProgrammePart] | None = None,
+    now: datetime.datetime | None = None,
+) -> Registration:
+    """An organizer corrects a registration: its email, province, kind of organisation, parts of
+    the programme, and any detail the delegate could change.
+
+    - A seat moved to another province is checked against that province's quota under the same
+      locks as a registration (the edition's capacity does not change); the seat freed in the
+      old province goes to its waiting list.
+    - A new email must not have another active registration for the edition; the manage link
+      is sent to the new address.
+    - One audit entry names the changed fields (not their values: the audit log outlives the
+      personal data).
+    """
+    now = now or timezone.now()
+    edition = _lock_edition(registration.edition)
+    registration = Registration.objects.select_for_update().get(pk=registration.pk)
+    if registration.status not in Registration.EDITABLE_STATES:
+        raise ValidationError(
+            gettext("A registration that is “%(status)s” can no longer be changed.")
+            % {"status": registration.get_status_display()},
+            code="not_editable",
+        )
+    cleaned = _clean_data(
+        {key: data[key] for key in (*EDITABLE_FIELDS, *CORRECTABLE_FIELDS) if key in data}
+    )
+    kind = cleaned.get("organisation_kind", registration.organisation_kind)
+    unit = cleaned.get("unit", registration.unit)
+    if kind not in Registration.KINDS_WITH_UNIT:
+        unit = cleaned["unit"] = None
+    elif unit is None:
+        raise ValidationError(
+            {"unit": gettext("Choose the province or city of your department or agency.")},
+            code="unit_required",
+        )
+    participant = _lock_participant(edition, unit)
+    if unit is not None and participant is None:
+        raise ValidationError(
+            {"unit": gettext("%(unit)s does not take part in this edition.") % {"unit": unit}}
+        )
+    changed = [key for key, value in cleaned.items() if getattr(registration, key) != value]
+    old_unit_id = registration.unit_id
+    unit_changed = "unit" in changed
+    if (
+        unit_changed
+        and registration.holds_seat
+        and participant is not None
+        and participant.quota is not None
+    ):
+        taken = Registration.objects.for_edition(edition).holding_seats().for_unit(unit)
+        if taken.count() >= participant.quota:
+            raise ValidationError(
+                {
+                    "unit": gettext(
+                        "The delegation of %(unit)s is full (%(quota)s seats): raise its "
+                        "quota first, or keep the delegate in their province."
+                    )
+                    % {"unit": unit.name, "quota": participant.quota}
+                },
+                code="quota_full",
+            )
+    if "email" in changed:
+        taken = (
+            Registration.objects.for_edition(edition)
+            .active()
+            .filter(email=cleaned["email"])
+            .exclude(pk=registration.pk)
+        )
+        if taken.exists():
+            raise ValidationError(
+                {
+                    "email": gettext(
+                        "This email address already has an active registration for this edition."
+                    )
+                },
+                code="email_taken",
+            )
+    for key in changed:
+        setattr(registration, key, cleaned[key])
+    registration.full_clean(validate_constraints=False)
+    chosen = None
+    if parts is not None:
+        chosen = _check_parts(edition, parts)
+        if {part.pk for part in chosen} != set(registration.parts.values_list("pk", flat=True)):
+            changed.append("parts")
+    if not changed:
+        return registration
+    registration.save(update_fields=[*(c for c in changed if c != "parts"), "updated_at"])
+    if chosen is not None:
+        registration.parts.set(chosen)
+    _audit(
+        registration,
+        action=CORRECTED,
+        actor=actor,
+        data={"fields": changed},
+    )
+    if "email" in changed:
+        _notify(registration, "registration_manage_link", key=_manage_link_key(now))
+    if unit_changed and registration.holds_seat and old_unit_id is not None:
+        registration_promote_next(edition=edition, actor=actor)
+    return registration
+
+
 # ---------------------------------------------------------------------------------------------
 # State changes
 # ---------------------------------------------------------------------------------------------
+
+
+def _decision_round(registration: Registration) -> str:
+    """The event-key part that tells a decision made again after a reversal from the first one
+    ("" before any reversal, so the first decision's key is unchanged): without it the outbox
+    would take the second "confirmed" email for a duplicate of the first and drop it."""
+    reversals = AuditEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(Registration),
+        object_id=str(registration.pk),
+        action=DECISION_REVERSED,
+    ).count()
+    return f"round:{reversals}" if reversals else ""
 
 
 @transaction.atomic
@@ -528,7 +702,7 @@ def registration_confirm(*, registration: Registration, actor, reason: str = "")
     """Pending → confirmed, by the unit's liaison or an organizer. The seat was already held."""
     registration = Registration.objects.select_for_update().get(pk=registration.pk)
     _registration_set_status(registration, Status.CONFIRMED, actor=actor, reason=reason)
-    _notify(registration, "registration_confirmed")
+    _notify(registration, "registration_confirmed", key=_decision_round(registration))
     return registration
 
 
@@ -538,8 +712,91 @@ def registration_decline(*, registration: Registration, actor, reason: str = "")
     _lock_edition(registration.edition)
     registration = Registration.objects.select_for_update().get(pk=registration.pk)
     _registration_set_status(registration, Status.DECLINED, actor=actor, reason=reason)
-    _notify(registration, "registration_declined", reason=reason)
+    _notify(registration, "registration_declined", reason=reason, key=_decision_round(registration))
     registration_promote_next(edition=registration.edition, actor=actor)
+    return registration
+
+
+# An organizer's reversal of a decision (not a step of the delegate's path, so not in
+# ``Registration.TRANSITIONS``): a confirmation back to "awaiting confirmation" or to "declined",
+# a decline back to "awaiting confirmation" (when a seat is free).
+REVERSIBLE: dict[str, frozenset[str]] = {
+    Status.CONFIRMED: frozenset({Status.PENDING, Status.DECLINED}),
+    Status.DECLINED: frozenset({Status.PENDING}),
+}
+
+
+def reversals_allowed(registration: Registration) -> list[str]:
+    """The states an organizer may move this registration back to now, in display order."""
+    allowed = REVERSIBLE.get(registration.status, frozenset())
+    return [state for state in (Status.PENDING, Status.DECLINED) if state in allowed]
+
+
+@transaction.atomic
+def registration_reverse_decision(
+    *, registration: Registration, actor, to: str, reason: str
+) -> Registration:
+    """An organizer takes back a decision: confirmed → pending or declined, declined → pending.
+
+    A reason is required (it is emailed to the delegate and kept in the audit log). Moving a
+    declined registration back to pending takes a seat again, so the capacity and the quota are
+    checked under the same locks as a registration; a confirmed one moved to declined frees its
+    seat for the waiting list."""
+    reason = " ".join((reason or "").split())
+    if not reason:
+        raise ValidationError(
+            {"reason": gettext("Give the reason: it is sent to the delegate.")}, code="required"
+        )
+    edition = _lock_edition(registration.edition)
+    participant = _lock_participant(edition, registration.unit)
+    registration = Registration.objects.select_for_update().get(pk=registration.pk)
+    from_state = registration.status
+    if to not in REVERSIBLE.get(from_state, frozenset()):
+        raise ValidationError(
+            gettext("A registration that is “%(from)s” cannot become “%(to)s”.")
+            % {"from": Status(from_state).label, "to": Status(to).label},
+            code="invalid_transition",
+        )
+    if not registration.holds_seat:
+        problem = _seat_problem(edition, participant)
+        if problem:
+            raise ValidationError(
+                gettext(
+                    "No seat is free for this delegate (%(why)s): raise the capacity or the "
+                    "quota first."
+                )
+                % {
+                    "why": gettext("the quota of the province is full")
+                    if problem == "quota_full"
+                    else gettext("the edition is full")
+                },
+                code=problem,
+            )
+    registration.status = to
+    registration.save(update_fields=["status", "updated_at"])
+    _audit(
+        registration,
+        action=DECISION_REVERSED,
+        actor=actor,
+        from_state=from_state,
+        to_state=to,
+        reason=reason,
+    )
+    if to == Status.DECLINED:
+        _notify(
+            registration,
+            "registration_declined",
+            reason=reason,
+            key=_decision_round(registration),
+        )
+        registration_promote_next(edition=edition, actor=actor)
+    else:
+        _notify(
+            registration,
+            "registration_reopened",
+            reason=reason,
+            key=_decision_round(registration),
+        )
     return registration
 
 

@@ -21,7 +21,7 @@ from conference.forms.registrations import (
     validation_error_to_form,
 )
 from conference.models import EditionParticipant, Registration
-from conference.permissions import department_of, require
+from conference.permissions import can, department_of, require
 from conference.ratelimit import ratelimit
 from conference.services import registrations as services
 from conference.services.editions import edition_fill_free_seats
@@ -260,7 +260,7 @@ def registration_erase(request, registration: Registration, token: str):
 # ---------------------------------------------------------------------------------------------
 
 
-def _apply_decision(request, form: DecisionForm) -> None:
+def apply_decision(request, form: DecisionForm) -> None:
     registrations = list(form.cleaned_data["registrations"])
     for registration in registrations:
         require(request.user, "delegation.manage", registration)
@@ -316,10 +316,11 @@ def delegation(request, number: int, unit_id: int | None = None):
     form = DecisionForm(request.POST or None, queryset=registrations)
     if request.method == "POST":
         if form.is_valid():
-            _apply_decision(request, form)
+            apply_decision(request, form)
             return redirect(request.get_full_path())
-        for error in form.non_field_errors() + form.errors.get("registrations", []):
-            messages.error(request, error)
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
     return render_edition(
         request,
         "conference/registration_delegation.html",
@@ -329,6 +330,7 @@ def delegation(request, number: int, unit_id: int | None = None):
             "participant": participant,
             "registrations": list(registrations),
             "form": form,
+            "is_organizer": can(request.user, "edition.manage"),
         },
     )
 
@@ -356,10 +358,11 @@ def registration_list(request):
         return redirect(request.get_full_path())
     if request.method == "POST":
         if decision.is_valid():
-            _apply_decision(request, decision)
+            apply_decision(request, decision)
             return redirect(request.get_full_path())
-        for error in decision.non_field_errors() + decision.errors.get("registrations", []):
-            messages.error(request, error)
+        for errors in decision.errors.values():
+            for error in errors:
+                messages.error(request, error)
     page = Paginator(registrations, 50).get_page(request.GET.get("page"))
     per_unit = (
         EditionParticipant.objects.filter(edition=edition)

@@ -21,7 +21,8 @@ def test_login_with_the_right_password_goes_home_with_the_name_in_the_menu(clien
         "/en/accounts/login/", {"username": "lan", "password": PASSWORD}, follow=True
     )
 
-    assert response.redirect_chain == [("/en/", 302)]
+    # A user without a role: the workspace sends them home.
+    assert response.redirect_chain == [("/en/workspace/", 302), ("/en/", 302)]
     assert response.context["user"].username == "lan"
     assert texts(response, "dropdown-toggle") == ["Phạm Ngọc Lan"]
     assert texts(response, "dropdown-item") == ["Change password", "Log out"]
@@ -257,7 +258,7 @@ def test_login_lock_behind_a_proxy_falls_on_the_visitor_not_on_the_proxy(client,
         [200, 200, 200, 200, 429],
         429,
         302,
-        "/en/",
+        "/en/workspace/",
     )
     # one record, on the attacker's address (the locked-out sixth try counts as a failure too)
     assert list(

@@ -30,7 +30,10 @@ def test_admin_index_orders_apps_and_models_in_vietnamese(superuser_client):
     response = superuser_client.get("/admin/")
 
     assert _index(response) == [
-        ("Axes", ["Access attempts", "Access failures", "Access logs"]),
+        (
+            "Bảo vệ đăng nhập",
+            ["Các lần đăng nhập sai", "Các lần thử đăng nhập", "Nhật ký đăng nhập"],
+        ),
         (
             "Hội nghị",
             [
@@ -67,7 +70,7 @@ def test_admin_index_orders_apps_and_models_in_vietnamese(superuser_client):
         ("Xác thực và ủy quyền", ["Các nhóm"]),
     ]
     # The page shows that order too (Django's own order would put "Đăng ký" last).
-    assert texts(response, tag="caption")[:2] == ["Axes", "Hội nghị"]
+    assert texts(response, tag="caption")[:2] == ["Bảo vệ đăng nhập", "Hội nghị"]
 
 
 def test_admin_app_page_orders_models_in_vietnamese(superuser_client):
@@ -86,8 +89,8 @@ def test_admin_index_in_english_is_alphabetical(superuser_client):
 
     assert [app["name"] for app in response.context["app_list"]] == [
         "Authentication and Authorization",
-        "Axes",
         "Conference",
+        "Login protection",
         "Proposals",
         "Provinces and departments",
     ]

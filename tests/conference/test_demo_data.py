@@ -78,8 +78,13 @@ def test_demo_data_creates_one_account_per_role_with_the_printed_passwords():
         User.objects.get(username=name) for name in ACCOUNTS
     )
     assert (admin.is_superuser, admin.is_staff) == (True, True)
-    assert roles(organizer) == {"organizer"}
+    # Organizers work in the admin too, with their group's permissions only.
+    assert roles(organizer) == {"organizer", "staff"}
     assert can(organizer, "edition.manage") is True
+    assert (organizer.is_staff, organizer.is_superuser) == (True, False)
+    assert organizer.has_perm("conference.change_editionparticipant") is True
+    assert organizer.has_perm("conference.view_notification") is True
+    assert organizer.has_perm("conference.change_user") is False
     assert roles(reviewer) == {"reviewer"}
     assert can(reviewer, "proposal.review") is True
     assert can(reviewer, "edition.manage") is False
@@ -93,6 +98,8 @@ def test_demo_data_creates_one_account_per_role_with_the_printed_passwords():
     assert staff.has_perm("provinces.change_department") is True
     assert staff.has_perm("conference.view_user") is True
     assert staff.has_perm("conference.change_user") is False
+    # The README: the delivery log only with its permission, which the demo staff lacks.
+    assert staff.has_perm("conference.view_notification") is False
     assert "Đăng nhập tại http://127.0.0.1:8000/accounts/login/" in output
 
 

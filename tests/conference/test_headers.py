@@ -57,6 +57,9 @@ def pages(open_edition):
     special = {
         "provinces:unit_detail": {"pk": current_unit("01").pk},
         "conference:badge_registration": {"pk": registration.pk},
+        "conference:registration_detail": {"pk": registration.pk},
+        "conference:registration_correct": {"pk": registration.pk},
+        "conference:registration_reverse": {"pk": registration.pk},
         "password_reset_confirm": {"token": default_token_generator.make_token(user)},
     }
     urls = {}

@@ -82,7 +82,10 @@ ACCOUNTS = [
         "organizer-demo-2024",
         "Trần Minh Quân",
         gettext_lazy("organizer"),
-        gettext_lazy("Manages every edition: registrations, proposals, the flag handover."),
+        gettext_lazy(
+            "Manages every edition: registrations, proposals, the flag handover, and the admin "
+            "for editions, quotas, liaisons and the email delivery log."
+        ),
     ),
     DemoAccount(
         "reviewer",
@@ -106,8 +109,8 @@ ACCOUNTS = [
         "Đỗ Văn Hùng",
         gettext_lazy("staff"),
         gettext_lazy(
-            "Uses the Django admin for the conference's data (accounts: read only); "
-            "not a superuser."
+            "Uses the Django admin for the conference's data (accounts: read only; not the "
+            "email delivery log); not a superuser."
         ),
     ),
 ]
@@ -186,6 +189,9 @@ class Command(BaseCommand):
             "registration_closes_at": at_close_of_business(date - datetime.timedelta(days=8)),
             "changes_until": at_close_of_business(date - datetime.timedelta(days=4)),
             "capacity": DEMO_CAPACITY,
+            "contact_name": "Văn phòng Ban Tổ chức (dữ liệu mẫu)",
+            "contact_email": "bantochuc@demo.example.com",
+            "contact_phone": "0210 3846 000",
             "sources": "",
         }
         edition, created = Edition.objects.update_or_create(
@@ -253,7 +259,8 @@ class Command(BaseCommand):
             user.email = demo_email(account.username)
             user.full_name = account.full_name
             user.is_active = True
-            user.is_staff = account.username in ("admin", "staff")
+            # Organizers work in the admin too (their group's permissions: see permissions.py).
+            user.is_staff = account.username in ("admin", "organizer", "staff")
             user.is_superuser = account.username == "admin"
             user.set_password(account.password)
             user.save()
@@ -284,11 +291,20 @@ class Command(BaseCommand):
         )
 
     def _role_staff(self, user: User) -> None:
-        # Every admin permission of our apps, except changing accounts: whoever may change a user
-        # may make it a superuser.
+        # Every admin permission of our apps, except changing accounts (whoever may change a user
+        # may make it a superuser) and the email delivery log (the stored emails hold personal
+        # data and the delegates' working links: organizers only, or whoever is given it).
         user.user_permissions.set(
             Permission.objects.filter(content_type__app_label__in=OUR_APPS).exclude(
-                codename__in=["add_user", "change_user", "delete_user"]
+                codename__in=[
+                    "add_user",
+                    "change_user",
+                    "delete_user",
+                    "view_notification",
+                    "add_notification",
+                    "change_notification",
+                    "delete_notification",
+                ]
             )
         )
 
