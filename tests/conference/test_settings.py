@@ -112,7 +112,9 @@ def _run(*args, **variables):
         env=_environment(**variables),
         capture_output=True,
         text=True,
-        timeout=120,
+        # collectstatic compresses every static file (brotli: about 70 s of CPU); a loaded
+        # machine needs far longer than that in wall-clock time
+        timeout=900,
         check=False,
     )
 
