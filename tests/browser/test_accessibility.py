@@ -115,6 +115,10 @@ PAGES = [
     ("organizer", "proposals:detail", {"pk": "in_review.pk"}),
     ("reviewer", "proposals:reviewer_dashboard", {}),
     ("reviewer", "proposals:review", {"pk": "in_review.pk"}),
+    ("organizer", "conference:workspace", {}, 302),  # to the dashboard
+    ("organizer", "conference:dashboard", {}),
+    ("organizer", "conference:registration_detail", {"pk": "pending.pk"}),
+    ("organizer", "conference:registration_correct", {"pk": "confirmed.pk"}),
 ]
 
 # The forms: (who, URL name, arguments[, the form's selector]). Each gets a keyboard walk, then a
@@ -128,7 +132,6 @@ FORMS = [
     ("delegate", "conference:registration_edit", {"token": "pending.token"}),
     ("liaison", "password_change", {}),
     ("liaison", "conference:delegation", {"number": "xii.number"}),
-    ("organizer", "conference:registration_list", {}, "#bulk"),
 ]
 
 # Forms walked with the keyboard but not submitted empty: submitting them has no failure to show.
@@ -137,6 +140,9 @@ FORMS_WALKED_ONLY = [
     ("delegate", "conference:registration_cancel", {"token": "pending.token"}),
     ("delegate", "conference:registration_erase", {"token": "pending.token"}),
     ("organizer", "conference:checkin", {"number": "xii.number"}),
+    # the ticked-delegates form has no default action: submitting it with nothing chosen does
+    # nothing (so Enter in it never confirms anyone)
+    ("organizer", "conference:registration_list", {}, "#bulk"),
 ]
 
 # URL names that are not pages to audit, and why.
@@ -168,6 +174,7 @@ NOT_PAGES = {
     "proposals:response": "a POST action that redirects",
     "proposals:submit": "a POST action that redirects",
     "proposals:unassign": "a POST action that redirects",
+    "conference:registration_reverse": "a POST action that redirects",
 }
 
 

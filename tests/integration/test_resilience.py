@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from conference.models import EditionParticipant, Notification, Registration
 from conference.outbox import notification_queue
+from conference.signing import manage_token
 from tests.factories import EditionFactory, UserFactory, current_unit
 from tests.integration.servers import Browser, wait_for
 
@@ -105,8 +106,13 @@ def test_site_with_redis_stopped_answers_pages_and_forms_and_delivers_later(
         "login": organizer.post(
             "/accounts/login/", {"username": "bantochuc", "password": PASSWORD}
         )[0],
-        "registrations": organizer.get(f"/registrations/?edition={number}")[0],
     }
+    # Each delegate opens the emailed link and confirms the address: only then a seat is held.
+    for n, registration in enumerate(Registration.objects.order_by("pk"), start=1):
+        manage = f"/registration/manage/{manage_token(registration)}/"
+        answers[f"manage {n}"] = visitor.get(manage)[0]
+        answers[f"verify {n}"] = visitor.post(manage + "verify/", {})[0]
+    answers["registrations"] = organizer.get(f"/registrations/?edition={number}")[0]
     registrations = list(Registration.objects.order_by("pk").values_list("pk", flat=True))
     answers["confirm"] = organizer.post(
         f"/registrations/?edition={number}",
@@ -126,6 +132,10 @@ def test_site_with_redis_stopped_answers_pages_and_forms_and_delivers_later(
         "link request": 302,
         "login form": 200,
         "login": 302,
+        "manage 1": 200,
+        "verify 1": 302,
+        "manage 2": 200,
+        "verify 2": 302,
         "registrations": 200,
         "confirm": 302,
         "badges": 200,
