@@ -13,6 +13,7 @@ import time
 import pytest
 from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.db import transaction
+from django.test import override_settings
 from django.utils import timezone
 
 from conference.models import EditionParticipant, Notification, Registration
@@ -109,7 +110,8 @@ def test_site_with_redis_stopped_answers_pages_and_forms_and_delivers_later(
     }
     # Each delegate opens the emailed link and confirms the address: only then a seat is held.
     for n, registration in enumerate(Registration.objects.order_by("pk"), start=1):
-        manage = f"/registration/manage/{manage_token(registration)}/"
+        with override_settings(SECRET_KEY=site.env["SECRET_KEY"]):  # the link the site signs
+            manage = f"/registration/manage/{manage_token(registration)}/"
         answers[f"manage {n}"] = visitor.get(manage)[0]
         answers[f"verify {n}"] = visitor.post(manage + "verify/", {})[0]
     answers["registrations"] = organizer.get(f"/registrations/?edition={number}")[0]
