@@ -131,7 +131,6 @@ FORMS = [
     ("anonymous", "password_reset_confirm", {"uidb64": "reset.uid", "token": "reset.token"}),
     ("delegate", "conference:registration_edit", {"token": "pending.token"}),
     ("liaison", "password_change", {}),
-    ("liaison", "conference:delegation", {"number": "xii.number"}),
 ]
 
 # Forms walked with the keyboard but not submitted empty: submitting them has no failure to show.
@@ -143,6 +142,8 @@ FORMS_WALKED_ONLY = [
     # the ticked-delegates form has no default action: submitting it with nothing chosen does
     # nothing (so Enter in it never confirms anyone)
     ("organizer", "conference:registration_list", {}, "#bulk"),
+    # the same on the liaison's delegation page (confirm and decline are separate forms)
+    ("liaison", "conference:delegation", {"number": "xii.number"}),
 ]
 
 # URL names that are not pages to audit, and why.
