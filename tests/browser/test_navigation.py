@@ -33,7 +33,8 @@ def _log_in(page, username):
     page.fill("#id_username", username)
     page.fill("#id_password", PASSWORD)
     page.click("main button[type=submit]")
-    page.wait_for_url("**/en/")
+    # each role lands on its own page after login (the workspace): wait until we left the form
+    page.wait_for_url(lambda url: "/accounts/login/" not in url)
 
 
 def _admin():
