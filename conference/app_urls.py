@@ -103,7 +103,10 @@ urlpatterns = [
     ),
     path("registrations/<int:pk>/badge.pdf", venue.badge_registration, name="badge_registration"),
     path("registration/manage/<str:token>/badge.pdf", venue.badge_delegate, name="badge_delegate"),
+    path("editions/<int:number>/badges/all.pdf", venue.badges_filtered, name="badges_filtered"),
     path("editions/<int:number>/checkin/", venue.checkin, name="checkin"),
+    path("editions/<int:number>/checkin/camera/", venue.checkin_camera, name="checkin_camera"),
+    path("editions/<int:number>/checkin/<int:pk>/undo/", venue.checkin_undo, name="checkin_undo"),
     path("registrations/export.csv", venue.registration_export_csv, name="registration_export_csv"),
     path(
         "registrations/export.xlsx",

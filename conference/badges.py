@@ -16,17 +16,41 @@ DejaVu Sans (Liberation Sans as fallback), which carry every Vietnamese letter a
 
 from __future__ import annotations
 
+import functools
+import unicodedata
 from collections.abc import Iterable, Iterator
+from pathlib import Path
 from typing import Any
 
 import segno
+from django.db.models import Count, Q
 from django.template.loader import render_to_string
 from django.utils.text import capfirst
 
 from conference import dates
-from conference.models import Edition, Registration
+from conference.models import Edition, EditionParticipant, Registration
 
 PER_SHEET = 8  # 2 columns × 4 rows of 95 × 69 mm on A4
+
+
+def others_of(edition: Edition):
+    """The registrations of ``edition`` outside every participating province's group: those
+    without a province (Ministry units, enterprises, the press, guests), and any whose province
+    no longer takes part (a participation removed after they registered), so that every badge
+    is on exactly one sheet of the index."""
+    participating = EditionParticipant.objects.filter(edition=edition).values("unit_id")
+    return Registration.objects.for_edition(edition).filter(
+        Q(unit__isnull=True) | ~Q(unit__in=participating)
+    )
+
+
+def others_counts(edition: Edition) -> dict[str, int]:
+    """Badges and registrations awaiting confirmation of :func:`others_of`, in one query."""
+    Status = Registration.Status
+    return others_of(edition).aggregate(
+        with_badge=Count("pk", filter=Q(status__in=Registration.GETS_BADGE)),
+        pending=Count("pk", filter=Q(status=Status.PENDING)),
+    )
 
 
 def has_badge(registration: Registration) -> bool:
@@ -89,6 +113,101 @@ def text_size(text: str, limits: tuple[int, int]) -> str:
     return ""
 
 
+# How the badge template sets the name (badge_pdf.html: ``.name``, ``.name.long``,
+# ``.name.longer``): DejaVu Sans Bold at these sizes, in a column 59.5 mm wide (the badge's 95 mm
+# less 3.5 mm on the left and 32 mm for the QR code on the right), clamped to two lines; a word
+# longer than the column breaks anywhere. A name that needs more lines is cut with "…".
+NAME_POINTS = {"": 17.0, "long": 13.5, "longer": 11.0}
+NAME_LINES = 2
+NAME_COLUMN_POINTS = 59.5 / 25.4 * 72
+NAME_FONT_FILES = (
+    "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf",
+    "/usr/share/fonts/dejavu/DejaVuSans-Bold.ttf",
+    "/usr/share/fonts/TTF/DejaVuSans-Bold.ttf",
+)
+# Without the font file: the average advance of a bold DejaVu Sans letter, in ems.
+AVERAGE_ADVANCE = 0.69
+
+
+@functools.cache
+def _name_font_advances() -> tuple[dict[int, float], float] | None:
+    """The advance of each character of DejaVu Sans Bold in ems, read once with fontTools (a
+    dependency of WeasyPrint); None when the font is not installed."""
+    from fontTools.ttLib import TTFont
+
+    for candidate in NAME_FONT_FILES:
+        if Path(candidate).exists():
+            with TTFont(candidate) as font:
+                per_em = font["head"].unitsPerEm
+                metrics = font["hmtx"].metrics
+                advances = {
+                    code: metrics[glyph][0] / per_em for code, glyph in font.getBestCmap().items()
+                }
+            return advances, advances.get(ord("n"), AVERAGE_ADVANCE)
+    return None
+
+
+def _text_width(text: str, points: float) -> float:
+    font = _name_font_advances()
+    if font is None:
+        return len(text) * AVERAGE_ADVANCE * points
+    advances, fallback = font
+    width = 0.0
+    for char in text:
+        advance = advances.get(ord(char))
+        if advance is None:  # a letter with its marks not precomposed in the font: its base
+            advance = advances.get(ord(unicodedata.normalize("NFD", char)[0]), fallback)
+        width += advance
+    return width * points
+
+
+def name_lines(full_name: str) -> int:
+    """How many lines the badge template needs for this name at the size it picks for it."""
+    points = NAME_POINTS[text_size(full_name, NAME_LIMITS)]
+    column = NAME_COLUMN_POINTS
+    space = _text_width(" ", points)
+    lines, used = 0, None
+    for word in unicodedata.normalize("NFC", full_name).split():
+        width = _text_width(word, points)
+        if used is not None and used + space + width <= column:
+            used += space + width
+            continue
+        # A new line; a word wider than the column breaks anywhere over several.
+        lines += 1
+        while width > column:
+            lines += 1
+            width -= column
+        used = width
+    return lines
+
+
+def name_is_cut(full_name: str) -> bool:
+    """Whether the badge would cut this name short ("…"): flagged before printing, so that
+    the organizers correct it (a shorter form) or write the badge by hand."""
+    return name_lines(full_name) > NAME_LINES
+
+
+def cut_names(edition: Edition, *, unit=None) -> list[Registration]:
+    """The delegates with a badge whose name the badge would cut short, in name order (of one
+    province with ``unit``). One query; the names are measured in Python."""
+    queryset = with_badges(Registration.objects.for_edition(edition))
+    if unit is not None:
+        queryset = queryset.for_unit(unit)
+    return [
+        registration
+        for registration in queryset.only(
+            "id",
+            "full_name",
+            "organisation_name",
+            "unit",
+            "unit__name",
+            "edition",
+            "edition__number",
+        )
+        if name_is_cut(registration.full_name)
+    ]
+
+
 def badge_data(registration: Registration) -> dict[str, Any]:
     """What one badge shows (in the active language)."""
     return {
@@ -127,13 +246,41 @@ def render_badges_html(*, edition: Edition, registrations: Iterable[Registration
     )
 
 
+# Badges laid out at a time: a whole edition (several hundred badges) is laid out in parts of
+# this many sheets, whose pages then make one document, so that the HTML and the layout of the
+# whole edition are never held at once.
+CHUNK = PER_SHEET * 25
+
+
+def _chunks(registrations: Iterable[Registration]) -> Iterator[list[Registration]]:
+    chunk: list[Registration] = []
+    for registration in registrations:
+        chunk.append(registration)
+        if len(chunk) == CHUNK:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
 def render_badges_pdf(
     *, edition: Edition, registrations: Iterable[Registration], title: str
 ) -> bytes:
-    """The PDF of the badges of ``registrations`` (the caller picks those with a badge)."""
+    """The PDF of the badges of ``registrations`` (the caller picks those with a badge): one
+    document, laid out :data:`CHUNK` badges at a time."""
     from weasyprint import HTML  # imported here: loading Pango takes a moment
 
-    html = render_badges_html(edition=edition, registrations=registrations, title=title)
+    document = None
+    pages = []
+    for chunk in _chunks(registrations):
+        html = render_badges_html(edition=edition, registrations=chunk, title=title)
+        part = HTML(string=html).render()
+        document = document or part
+        pages.extend(part.pages)
+    if document is None:
+        html = render_badges_html(edition=edition, registrations=[], title=title)
+        document = HTML(string=html).render()
+        pages = document.pages
     # PDF/UA-1: tagged, with the <title> shown by viewers and the <html lang> as the document's
     # language (WCAG 2.4.2 and 3.1.1 for PDF).
-    return HTML(string=html).write_pdf(pdf_variant="pdf/ua-1")
+    return document.copy(pages).write_pdf(pdf_variant="pdf/ua-1")

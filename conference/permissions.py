@@ -42,6 +42,8 @@ RULES.add_rule("proposal.review", is_organizer | is_reviewer)
 RULES.add_rule("proposal.decide", is_organizer)
 # venue: the check-in desk is staffed by volunteers with a staff account
 RULES.add_rule("checkin.perform", is_organizer | is_staff_member)
+# taking back a check-in made by mistake: the same people (audited, with an optional reason)
+RULES.add_rule("checkin.undo", is_organizer | is_staff_member)
 # the email delivery log: the stored emails hold personal data and the delegates' working
 # self-service links, so organizers only (and superusers); other staff need Django's model
 # permissions (conference.view_notification to read, change_notification to retry/resend)

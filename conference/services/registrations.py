@@ -83,9 +83,11 @@ AUDIT_ACTIONS = {
     "registration.decision_reversed": pgettext_lazy("audit action", "decision reversed"),
     "registration.correct": pgettext_lazy("audit action", "corrected by the organizers"),
     "registration.verified": pgettext_lazy("audit action", "email address confirmed"),
+    "registration.check_in_undone": pgettext_lazy("audit action", "check-in undone"),
 }
 DECISION_REVERSED = "registration.decision_reversed"
 CORRECTED = "registration.correct"
+CHECK_IN_UNDONE = "registration.check_in_undone"
 
 # How long a registration may wait for its email address to be confirmed before it is erased.
 VERIFY_HOURS = settings.REGISTRATION_VERIFY_HOURS
@@ -899,6 +901,37 @@ def registration_check_in(
         raise ValidationError(messages[registration.status], code=f"refused_{registration.status}")
     _registration_set_status(registration, Status.CHECKED_IN, actor=actor, now=now)
     return registration, False
+
+
+@transaction.atomic
+def registration_check_in_undo(
+    *, registration: Registration, actor, reason: str = ""
+) -> Registration:
+    """Take back a check-in made by mistake (the wrong name picked at the desk, a badge scanned
+    for a colleague): checked in → confirmed, the time of the check-in forgotten. Not a step of
+    the delegate's path, so not in ``Registration.TRANSITIONS`` (like a reversed decision); the
+    audit entry keeps who undid it, when the check-in had been made and the reason if given."""
+    registration = Registration.objects.select_for_update().get(pk=registration.pk)
+    if registration.status != Status.CHECKED_IN:
+        raise ValidationError(
+            gettext("%(name)s is not checked in: there is nothing to undo.")
+            % {"name": registration.full_name},
+            code="not_checked_in",
+        )
+    checked_in_at = registration.checked_in_at
+    registration.status = Status.CONFIRMED
+    registration.checked_in_at = None
+    registration.save(update_fields=["status", "checked_in_at", "updated_at"])
+    _audit(
+        registration,
+        action=CHECK_IN_UNDONE,
+        actor=actor,
+        from_state=Status.CHECKED_IN,
+        to_state=Status.CONFIRMED,
+        reason=" ".join((reason or "").split()),
+        data={"checked_in_at": checked_in_at.isoformat() if checked_in_at else None},
+    )
+    return registration
 
 
 # ---------------------------------------------------------------------------------------------

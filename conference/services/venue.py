@@ -5,7 +5,9 @@ The check-in itself is ``conference.services.registrations.registration_check_in
 normalises the code, refuses unknown, cancelled, declined, waitlisted and unconfirmed
 registrations and moves a confirmed one to checked in through the one state-change function,
 with its audit entry, and refuses a badge of another edition). This module turns its answer
-into what the desk shows.
+into what the desk shows, finds delegates by name or phone for those who come without their
+badge, asks for an explicit confirmation before checking in on a day the edition is not held,
+and takes back a check-in made by mistake.
 """
 
 from __future__ import annotations
@@ -16,13 +18,19 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Q
+from django.utils import timezone
 from django.utils.translation import gettext, pgettext_lazy
 
 from conference import dates
 from conference.models import AuditEntry, Edition, Registration
-from conference.models.registrations import normalize_badge_code
+from conference.models.registrations import (
+    BADGE_ALPHABET,
+    BADGE_CODE_LENGTH,
+    normalize_badge_code,
+)
 from conference.services import registrations as services
 from conference.services.audit import audit_record
+from conference.vietnamese import fold
 
 AUDIT_ACTIONS = {"registration.export": pgettext_lazy("audit action", "registrations exported")}
 
@@ -31,7 +39,9 @@ AUDIT_ACTIONS = {"registration.export": pgettext_lazy("audit action", "registrat
 class CheckIn:
     """The desk's answer to one scan."""
 
-    outcome: str  # "checked_in", "already" or "refused"
+    # "checked_in", "already", "refused", "undone", or "confirm" (outside the edition's days:
+    # the desk must confirm before the check-in is made)
+    outcome: str
     headline: str
     person: str = ""  # whose badge it is, when the code is known
     detail: str = ""
@@ -59,15 +69,84 @@ def who(registration: Registration) -> str:
     }
 
 
+def looks_like_badge_code(text: str) -> bool:
+    """Whether what was typed could be a badge code (ten letters and digits of the badge
+    alphabet, dashes and spaces aside), rather than a name or a phone number."""
+    code = normalize_badge_code(text)
+    return len(code) == BADGE_CODE_LENGTH and all(c in BADGE_ALPHABET for c in code)
+
+
+def badge_code_exists(text: str) -> bool:
+    code = normalize_badge_code(text)
+    return bool(code) and Registration.objects.filter(badge_code=code).exists()
+
+
+def outside_days_message(edition: Edition, now: datetime.datetime | None = None) -> str:
+    """ "" on a day of the edition (or when its date is not known); otherwise the warning the
+    desk reads before checking anyone in."""
+    if edition.date is None:
+        return ""
+    today = timezone.localdate(now or timezone.now())
+    if edition.date <= today <= (edition.end_date or edition.date):
+        return ""
+    return gettext(
+        "Today (%(today)s) is not a day of this edition (%(days)s). Check in anyway?"
+    ) % {
+        "today": dates.short_date(today),
+        "days": dates.date_range(edition.date, edition.end_date),
+    }
+
+
+DESK_SEARCH_LIMIT = 20
+
+
+def desk_search(*, edition: Edition, query: str) -> list[Registration]:
+    """The delegates of ``edition`` whose name, phone, organisation or badge code matches
+    ``query`` (accent-free: "nguyen thi hien" finds "Nguyễn Thị Hiền"; "0912 345 678" and
+    "+84912345678" find the same phone), in name order, at most ``DESK_SEARCH_LIMIT``; every
+    state, so the desk sees why someone cannot be checked in. One query."""
+    if not fold(query).strip():
+        return []
+    return list(
+        Registration.objects.for_edition(edition)
+        .search(query)
+        .select_related("unit")
+        .ordered()[:DESK_SEARCH_LIMIT]
+    )
+
+
 @transaction.atomic
 def venue_check_in(
-    *, edition: Edition, badge_code: str, actor, now: datetime.datetime | None = None
+    *,
+    edition: Edition,
+    badge_code: str,
+    actor,
+    now: datetime.datetime | None = None,
+    outside_days_confirmed: bool = False,
 ) -> CheckIn:
     """Check in the holder of ``badge_code`` at ``edition``'s desk; never raises for bad input,
-    the answer says what happened."""
+    the answer says what happened. On a day the edition is not held, a delegate who could be
+    checked in is not, until the desk confirms (``outside_days_confirmed``): a test scan the
+    day before, or the wrong edition's desk, must not check anyone in by accident."""
     code = normalize_badge_code(badge_code)
     if not code:
         return CheckIn("refused", gettext("Type or scan the code on the badge."))
+    warning = "" if outside_days_confirmed else outside_days_message(edition, now)
+    if warning:
+        holder = (
+            Registration.objects.for_edition(edition)
+            .select_related("unit")
+            .filter(badge_code=code, status=Registration.Status.CONFIRMED)
+            .first()
+        )
+        if holder is not None:
+            return CheckIn(
+                "confirm",
+                warning,
+                person=who(holder),
+                code=code,
+                registration_id=holder.pk,
+            )
     try:
         registration, already = services.registration_check_in(
             badge_code=code, actor=actor, edition=edition, now=now
@@ -97,6 +176,30 @@ def venue_check_in(
         gettext("Checked in: %(who)s") % {"who": who(registration)},
         detail=registration.position,
         code=code,
+        registration_id=registration.pk,
+    )
+
+
+def venue_check_in_undo(*, registration: Registration, actor, reason: str = "") -> CheckIn:
+    """Take back a check-in; the answer the desk shows (refused if it was not checked in)."""
+    try:
+        registration = services.registration_check_in_undo(
+            registration=registration, actor=actor, reason=reason
+        )
+    except ValidationError as error:
+        return CheckIn(
+            "refused",
+            gettext("Nothing undone"),
+            person=who(registration),
+            detail=" ".join(error.messages),
+            code=registration.badge_code,
+            registration_id=registration.pk,
+        )
+    return CheckIn(
+        "undone",
+        gettext("Check-in undone: %(who)s") % {"who": who(registration)},
+        detail=gettext("The delegate is confirmed again and may be checked in later."),
+        code=registration.badge_code,
         registration_id=registration.pk,
     )
 

@@ -9,11 +9,15 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from conference import badges, exports
+from conference.filters import RegistrationFilter
+from conference.forms.venue import CheckInUndoForm
 from conference.models import Edition, EditionParticipant, Registration
 from conference.permissions import can, department_of, is_organizer, require
 from conference.services import venue
@@ -63,28 +67,71 @@ def _badge_pdf(request, registration: Registration, *, token: str = ""):
 
 @login_required
 def badge_index(request, number: int):
-    """The badge sheets of an edition: every province for organizers, one's own for a liaison."""
+    """The badge sheets of an edition: every province for organizers, one's own for a liaison;
+    for organizers also one PDF of every badge or of a filtered set (the filters of the
+    registration list), and the names too long for the badge, before anything is printed."""
     edition = edition_or_404(number)
     organizer = is_organizer(request.user)
     participants = EditionParticipant.objects.filter(edition=edition).select_related("unit")
+    unit = None
     if not organizer:
         department = department_of(request.user)
         if department is None or not can(request.user, "delegation.view", department.unit):
             raise PermissionDenied(_("You are not allowed to do this."))
+        unit = department.unit
         participants = participants.filter(unit_id=department.unit_id)
     participants = participants.with_seat_counts().order_by("unit__sort_key")
-    others = None
+    context = {
+        "edition": edition,
+        "participants": participants,
+        "others": None,
+        "cut_names": badges.cut_names(edition, unit=unit),
+    }
     if organizer:
-        others = (
-            Registration.objects.for_edition(edition)
-            .filter(unit__isnull=True, status__in=Registration.GETS_BADGE)
-            .count()
+        filters = _badge_filters(request, edition)
+        data = filters.data.copy()
+        data.pop("page", None)
+        context.update(
+            {
+                "others": badges.others_counts(edition),
+                "filters": filters.form,
+                "filtered": any(
+                    request.GET.get(key) for key in ("unit", "status", "organisation_kind", "q")
+                ),
+                "selected": badges.with_badges(filters.qs).count(),
+                "query": data.urlencode(),
+            }
         )
-    return render_edition(
-        request,
-        "conference/badge_index.html",
-        {"edition": edition, "participants": participants, "others": others},
+    return render_edition(request, "conference/badge_index.html", context)
+
+
+def _badge_filters(request, edition: Edition) -> RegistrationFilter:
+    """The filters of the organizers' registration list, for the edition of the URL."""
+    data = request.GET.copy()
+    data["edition"] = str(edition.number)
+    return RegistrationFilter(data, queryset=Registration.objects.all(), edition=edition)
+
+
+@login_required
+def badges_filtered(request, number: int):
+    """One PDF of the badges of every registration the organizers' list filters select (the
+    whole edition without filters): one document, however many provinces."""
+    edition = edition_or_404(number)
+    require(request.user, "edition.manage")
+    registrations = badges.with_badges(_badge_filters(request, edition).qs)
+    if not registrations.exists():
+        return render_edition(
+            request,
+            "conference/badge_none.html",
+            {"edition": edition, "unit": None, "filtered": True},
+            status=404,
+        )
+    content = badges.render_badges_pdf(
+        edition=edition,
+        registrations=registrations.iterator(chunk_size=500),
+        title=_("Badges — %(edition)s") % {"edition": edition.title},
     )
+    return _pdf(content, f"badges-{edition.ordinal}.pdf")
 
 
 @login_required
@@ -118,9 +165,7 @@ def badge_sheet_others(request, number: int):
     """A4 sheets of the badges of delegates without a province (Ministry, press, guests)."""
     edition = edition_or_404(number)
     require(request.user, "edition.manage")
-    registrations = list(
-        badges.with_badges(Registration.objects.for_edition(edition).filter(unit__isnull=True))
-    )
+    registrations = list(badges.with_badges(badges.others_of(edition)))
     if not registrations:
         return render_edition(
             request, "conference/badge_none.html", {"edition": edition, "unit": None}, status=404
@@ -155,34 +200,102 @@ def badge_delegate(request, registration: Registration, token: str):
 # ---------------------------------------------------------------------------------------------
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def checkin(request, number: int):
-    """The check-in desk: one field for the badge code, typed or typed by a scanner (which
-    ends with Enter). POST → check in → redirect → the answer in big letters above the field."""
-    edition = edition_or_404(number)
-    require(request.user, "checkin.perform", edition)
-    if request.method == "POST":
-        result = venue.venue_check_in(
-            edition=edition, badge_code=request.POST.get("code", "")[:100], actor=request.user
-        )
-        request.session[CHECKIN_SESSION_KEY] = result.as_dict()
-        return redirect("conference:checkin", number=edition.number)
-    result = request.session.pop(CHECKIN_SESSION_KEY, None)
+DESK_PAGES = {"desk": "conference:checkin", "camera": "conference:checkin_camera"}
+
+
+def _desk_context(request, edition: Edition) -> dict:
+    """What both desk pages show: the answer to the last scan (once), the counts, the last five
+    checked in (with a link to undo)."""
     recent = (
         Registration.objects.for_edition(edition)
         .filter(status=Registration.Status.CHECKED_IN)
         .select_related("unit")
         .order_by("-checked_in_at", "-id")[:5]
     )
+    return {
+        "edition": edition,
+        "result": request.session.pop(CHECKIN_SESSION_KEY, None),
+        "counts": venue.checkin_counts(edition),
+        "recent": recent,
+        "can_undo": can(request.user, "checkin.undo", edition),
+    }
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def checkin(request, number: int):
+    """The check-in desk: one field for the badge code (typed, or typed by a scanner, which ends
+    with Enter), a name or a phone number.
+
+    POST a code → check in → redirect → the answer in big letters above the field (on the day
+    before or after the edition: a warning to confirm first). POST a name or a phone → redirect
+    to ``?q=…``: the delegates who match, each with its own "Check in" button."""
+    edition = edition_or_404(number)
+    require(request.user, "checkin.perform", edition)
+    if request.method == "POST":
+        page = DESK_PAGES.get(request.POST.get("page", ""), DESK_PAGES["desk"])
+        typed = clean_text(request.POST.get("code", ""))[:100].strip()
+        if typed and not venue.looks_like_badge_code(typed) and not venue.badge_code_exists(typed):
+            url = reverse("conference:checkin", kwargs={"number": edition.number})
+            return redirect(f"{url}?{urlencode({'q': typed})}")
+        result = venue.venue_check_in(
+            edition=edition,
+            badge_code=typed,
+            actor=request.user,
+            outside_days_confirmed=request.POST.get("outside_days") == "confirmed",
+        )
+        request.session[CHECKIN_SESSION_KEY] = result.as_dict()
+        return redirect(page, number=edition.number)
+    query = clean_text(request.GET.get("q", ""))[:100].strip()
     return render_edition(
         request,
         "conference/checkin.html",
         {
+            **_desk_context(request, edition),
+            "query": query,
+            "matches": venue.desk_search(edition=edition, query=query) if query else None,
+            "search_limit": venue.DESK_SEARCH_LIMIT,
+        },
+    )
+
+
+@login_required
+def checkin_camera(request, number: int):
+    """The desk on a phone: the browser's camera reads the QR code of the badge (where the
+    browser can: BarcodeDetector) and sends it as if typed; the field to type the code is there
+    either way (no camera, no permission, no JavaScript)."""
+    edition = edition_or_404(number)
+    require(request.user, "checkin.perform", edition)
+    return render_edition(
+        request, "conference/checkin_camera.html", _desk_context(request, edition)
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def checkin_undo(request, number: int, pk: int):
+    """Take back a check-in made by mistake: a page that says whose, an optional reason, and a
+    button (a second scan of the right badge then checks the right delegate in)."""
+    edition = edition_or_404(number)
+    require(request.user, "checkin.undo", edition)
+    registration = get_object_or_404(
+        Registration.objects.select_related("unit"), pk=pk, edition=edition
+    )
+    form = CheckInUndoForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        result = venue.venue_check_in_undo(
+            registration=registration, actor=request.user, reason=form.cleaned_data["reason"]
+        )
+        request.session[CHECKIN_SESSION_KEY] = result.as_dict()
+        return redirect("conference:checkin", number=edition.number)
+    return render_edition(
+        request,
+        "conference/checkin_undo.html",
+        {
             "edition": edition,
-            "result": result,
-            "counts": venue.checkin_counts(edition),
-            "recent": recent,
+            "registration": registration,
+            "who": venue.who(registration),
+            "form": form,
         },
     )
 

@@ -100,6 +100,9 @@ PAGES = [
     ),
     ("organizer", "conference:checkin_current", {}, 302),
     ("organizer", "conference:checkin", {"number": "xii.number"}),
+    ("organizer", "conference:checkin?q=nguyen", {"number": "xii.number"}),
+    ("organizer", "conference:checkin_camera", {"number": "xii.number"}),
+    ("organizer", "conference:checkin_undo", {"number": "xii.number", "pk": "checked_in.pk"}),
     ("admin", "conference:home", {}),
     ("admin", "conference:edition_detail", {"number": "xii.number"}),
     ("anonymous", "conference:edition_detail", {"number": 99}, 404),
@@ -139,6 +142,9 @@ FORMS_WALKED_ONLY = [
     ("delegate", "conference:registration_cancel", {"token": "pending.token"}),
     ("delegate", "conference:registration_erase", {"token": "pending.token"}),
     ("organizer", "conference:checkin", {"number": "xii.number"}),
+    ("organizer", "conference:checkin_camera", {"number": "xii.number"}),
+    # an optional reason: submitting it empty undoes the check-in
+    ("organizer", "conference:checkin_undo", {"number": "xii.number", "pk": "checked_in.pk"}),
     # the ticked-delegates form has no default action: submitting it with nothing chosen does
     # nothing (so Enter in it never confirms anyone)
     ("organizer", "conference:registration_list", {}, "#bulk"),
@@ -154,6 +160,7 @@ NOT_PAGES = {
     "logout": "a POST action that redirects",
     "conference:badge_sheet_others": "a PDF (its 'nobody to print' page is badge_sheet_unit's)",
     "conference:badge_registration": "a PDF",
+    "conference:badges_filtered": "a PDF (its 'nobody to print' page is badge_sheet_unit's)",
     "conference:registration_export_csv": "a CSV file",
     "conference:registration_export_xlsx": "an Excel file",
     "conference:edition_step": "a POST action that redirects",

@@ -26,7 +26,9 @@ FIRST_SCAN = datetime.datetime(2024, 5, 17, 1, 42, tzinfo=datetime.UTC)  # 08:42
 
 @pytest.fixture
 def edition():
-    edition = EditionFactory(number=30, year=2026)
+    """An edition held today: the desk checks in without asking (see the outside-days tests)."""
+    today = timezone.localdate()
+    edition = EditionFactory(number=30, year=today.year, date=today)
     EditionParticipantFactory(edition=edition, unit=current_unit("01"))
     return edition
 

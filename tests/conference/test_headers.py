@@ -60,6 +60,7 @@ def pages(open_edition):
         "conference:registration_detail": {"pk": registration.pk},
         "conference:registration_correct": {"pk": registration.pk},
         "conference:registration_reverse": {"pk": registration.pk},
+        "conference:checkin_undo": {"pk": registration.pk},
         "password_reset_confirm": {"token": default_token_generator.make_token(user)},
     }
     urls = {}
