@@ -9,7 +9,7 @@ Forms check input; the rules (window, seats, duplicates, states) live in
 from __future__ import annotations
 
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Div, Field, Fieldset, Layout
+from crispy_forms.layout import HTML, Div, Field, Fieldset, Layout
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -62,6 +62,45 @@ class PhoneField(forms.CharField):
 class UnitChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: ProvincialUnit) -> str:
         return obj.name
+
+
+# What the public form says about the seats of each choice of province, in words only (numbers
+# would tell a visitor whether an address was already registered: see seats_availability).
+SEATS_SUFFIX = {
+    "few": _("%(unit)s (few seats left)"),
+    "full": _("%(unit)s (full: waiting list)"),
+}
+SEATS_HINT = {
+    "available": _("%(unit)s: seats are available."),
+    "few": _("%(unit)s: few seats are left."),
+    "full": _(
+        "%(unit)s: all seats are taken. You can still register on the waiting list: tick the box "
+        "below."
+    ),
+}
+NO_UNIT = _("Delegates without a province")
+
+
+class SeatsSelect(forms.Select):
+    """The province select of the public form: each option says, in its label and in a
+    ``data-seats-hint`` attribute (for progressive enhancement: registration.js shows it
+    under the select when the choice changes), whether that province still has seats."""
+
+    def __init__(self, *args, seats: dict | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.seats = seats or {}
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        unit_id = getattr(value, "value", value) or None
+        word = self.seats.get(unit_id, "")
+        unit = str(label) if unit_id else str(NO_UNIT)
+        if word in SEATS_SUFFIX:
+            option["label"] = SEATS_SUFFIX[word] % {"unit": label}
+        if word:
+            option["attrs"]["data-seats"] = word
+            option["attrs"]["data-seats-hint"] = SEATS_HINT[word] % {"unit": unit}
+        return option
 
 
 def _edition_parts(edition: Edition) -> list[ProgrammePart]:
@@ -125,6 +164,11 @@ class RegistrationForm(DelegateDetailsForm):
     join_waitlist = forms.BooleanField(
         label=_("Put me on the waiting list if no seat is free"),
         required=False,
+        help_text=_(
+            "If all seats of your province (or of the conference) are taken, you are registered "
+            "on the waiting list instead of being turned away, and told by email as soon as a "
+            "seat frees up."
+        ),
     )
     # Honeypot: hidden from people by CSS, filled in by bots that fill in every field.
     website = forms.CharField(label=_("Leave this field empty"), required=False)
@@ -155,7 +199,9 @@ class RegistrationForm(DelegateDetailsForm):
         }
         widgets = WIDGETS
 
-    def __init__(self, *args, edition: Edition, full: bool = False, **kwargs):
+    def __init__(
+        self, *args, edition: Edition, full: bool = False, seats: dict | None = None, **kwargs
+    ):
         super().__init__(*args, **kwargs)
         self.edition = edition
         self.setup_delegate_fields(edition)
@@ -170,9 +216,8 @@ class RegistrationForm(DelegateDetailsForm):
                 "Only delegates of a Department of Industry and Trade or another provincial "
                 "agency choose their province; its quota applies. Other delegates leave it empty."
             ),
+            widget=SeatsSelect(seats=seats, attrs={"data-seats-select": ""}),
         )
-        if not full:
-            self.fields["join_waitlist"].widget = forms.HiddenInput()
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(
@@ -187,6 +232,14 @@ class RegistrationForm(DelegateDetailsForm):
                 "organisation_kind",
                 "organisation_name",
                 "unit",
+                HTML(
+                    '<p class="seats-hint fw-semibold" id="seats-hint" aria-live="polite" '
+                    "data-seats-hint>{{ seats_hint }}</p>"
+                ),
+                Div(
+                    "join_waitlist",
+                    css_class="alert alert-warning pb-0" if full else "waitlist-choice",
+                ),
             ),
             Fieldset(_("How to reach you"), "email", "phone"),
             Fieldset(
@@ -197,8 +250,20 @@ class RegistrationForm(DelegateDetailsForm):
             ),
             Div(Field("website", tabindex="-1", autocomplete="off"), css_class="reg-hp"),
             Fieldset(_("Personal data"), "consent"),
-            Div("join_waitlist", css_class="alert alert-warning" if full else ""),
         )
+        self.seats = seats or {}
+
+    def seats_hint(self) -> str:
+        """The sentence under the province select for the province chosen (when the form is
+        shown again), as registration.js writes it when the choice changes."""
+        value = self["unit"].value()
+        unit = None
+        if value not in (None, ""):
+            unit = next((u for u in self.fields["unit"].queryset if str(u.pk) == str(value)), None)
+        word = self.seats.get(unit.pk if unit else None, "")
+        if not word or (unit is None and not self.data):
+            return ""
+        return SEATS_HINT[word] % {"unit": unit.name if unit else NO_UNIT}
 
     def clean(self):
         cleaned = super().clean()

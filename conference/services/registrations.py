@@ -269,17 +269,38 @@ def seats_availability(edition: Edition) -> str:
     """What the public form says about seats, without numbers: "" (no capacity), "available",
     "few" or "full". Exact numbers would tell a visitor whether the address they just sent was
     new (the count moves) or already registered (it does not); organizers see the numbers."""
-    left = seats_summary(edition)["left"]
-    if left is None:
+    return _availability(seats_summary(edition)["left"], edition.capacity)
+
+
+FEW_SEATS = 5
+
+
+def _availability(left: int | None, limit: int | None) -> str:
+    if left is None or limit is None:
         return ""
-    if left == 0:
+    if left <= 0:
         return "full"
-    if left <= max(FEW_SEATS, edition.capacity // 10):
+    if left <= max(FEW_SEATS, limit // 10):
         return "few"
     return "available"
 
 
-FEW_SEATS = 5
+def seats_availability_by_unit(edition: Edition) -> dict[int | None, str]:
+    """What the public form says about seats for each choice of province (``None``: no
+    province), in the words of :func:`seats_availability` ("", "available", "few", "full"):
+    the tighter of the edition's capacity and the province's quota. Two queries, no lock."""
+    summary = seats_summary(edition)
+    edition_word = _availability(summary["left"], edition.capacity)
+    result: dict[int | None, str] = {None: edition_word}
+    participants = EditionParticipant.objects.filter(edition=edition).with_seat_counts()
+    for participant in participants:
+        unit_word = _availability(participant.seats_left, participant.quota)
+        words = [word for word in (edition_word, unit_word) if word]
+        result[participant.unit_id] = max(words, key=AVAILABILITY_ORDER.index, default="")
+    return result
+
+
+AVAILABILITY_ORDER = ["", "available", "few", "full"]
 
 
 def edition_warnings(edition: Edition) -> list[str]:

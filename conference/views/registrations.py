@@ -32,14 +32,10 @@ from conference.views.shared import (
     with_registration_link,
 )
 
-SENT_SESSION_KEY = "registration_sent_to"
-
-
-def _mask(email: str) -> str:
-    """ "hien.nguyen@example.vn" → "h…n@example.vn": enough to recognise one's own address."""
-    local, _sep, domain = email.partition("@")
-    shown = local[0] + "…" + local[-1] if len(local) > 2 else local[:1] + "…"
-    return f"{shown}@{domain}"
+# What the page after the form shows to the one who sent it (in their own session only): the
+# address as they typed it, in full (nobody else sees it), and whether the seats of the province
+# they chose were all taken, so that the registration goes on the waiting list.
+SENT_SESSION_KEY = "registration_sent"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -60,11 +56,12 @@ def registration_create(request, number: int):
         )
     # The waiting-list box shows once the service said "full" (and stays while it is ticked).
     full = request.method == "POST" and request.POST.get("join_waitlist") in ("on", "True")
-    form = RegistrationForm(request.POST or None, edition=edition, full=full)
+    seats = services.seats_availability_by_unit(edition)
+    form = RegistrationForm(request.POST or None, edition=edition, full=full, seats=seats)
     if request.method == "POST":
         if form.is_bot:
             # A neutral answer and nothing saved: the bot learns nothing.
-            request.session[SENT_SESSION_KEY] = ""
+            request.session[SENT_SESSION_KEY] = {}
             return redirect("conference:registration_sent", number=edition.number)
         if form.is_valid():
             try:
@@ -79,14 +76,23 @@ def registration_create(request, number: int):
                     join_waitlist=form.cleaned_data.get("join_waitlist", False),
                 )
             except services.Full as error:
-                form = RegistrationForm(request.POST, edition=edition, full=True)
+                form = RegistrationForm(request.POST, edition=edition, full=True, seats=seats)
                 form.is_valid()
                 form.add_error(None, error)
             except ValidationError as error:
                 validation_error_to_form(form, error)
             else:
-                # The same page whether the address was new or already registered.
-                request.session[SENT_SESSION_KEY] = _mask(registration.email)
+                # The same page whether the address was new or already registered: the waiting
+                # list is said from the seats of the province chosen, not from the registration.
+                unit = form.cleaned_data.get("unit")
+                request.session[SENT_SESSION_KEY] = {
+                    "email": registration.email,
+                    "waitlist": services.seats_availability_by_unit(edition).get(
+                        unit.pk if unit else None
+                    )
+                    == "full",
+                    "unit": unit.name if unit else "",
+                }
                 return redirect("conference:registration_sent", number=edition.number)
     return render_edition(
         request,
@@ -94,6 +100,7 @@ def registration_create(request, number: int):
         {
             "edition": edition,
             "form": form,
+            "seats_hint": form.seats_hint(),
             "availability": services.seats_availability(edition),
             "closes_at": edition.registration_closes_at,
             "verify_hours": services.VERIFY_HOURS,
@@ -108,7 +115,7 @@ def registration_sent(request, number: int):
         "conference/registration_sent.html",
         {
             "edition": edition,
-            "sent_to": request.session.get(SENT_SESSION_KEY, ""),
+            "sent": request.session.get(SENT_SESSION_KEY) or {},
             "verify_hours": services.VERIFY_HOURS,
         },
     )

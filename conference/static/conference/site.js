@@ -19,3 +19,15 @@ document.addEventListener("change", (event) => {
     summary.focus();
   }
 })();
+
+// The registration form: under the province select, whether the chosen province still has seats
+// (the server writes the same sentence in each option's data-seats-hint, and in the options'
+// labels, so that the form says it without this script too).
+document.addEventListener("change", (event) => {
+  const select = event.target.closest("[data-seats-select]");
+  if (!select) return;
+  const hint = document.querySelector("[data-seats-hint]:not(option)");
+  if (!hint) return;
+  const option = select.options[select.selectedIndex];
+  hint.textContent = (option && option.dataset.seatsHint) || "";
+});
