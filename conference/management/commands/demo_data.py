@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from conference.models import AgendaItem, Edition, EditionParticipant, User
+from conference.models import AgendaItem, Edition, EditionParticipant, Registration, User
 from provinces.models import Department, DepartmentMember, ProvincialUnit
 
 DEMO_NUMBER = 12
@@ -27,6 +27,28 @@ DEMO_VENUE = "Trung tâm Hội nghị (dữ liệu mẫu)"
 DEMO_QUOTA = 15
 DEMO_CAPACITY = 300
 OUR_APPS = ("conference", "provinces", "proposals")
+
+# Sample delegates, so that the desk, the badges and the lists have someone to show: (email
+# name, salutation, full name, position, organisation, kind, unit code or None, status). One name
+# is too long for the badge (flagged on the badge index).
+S = Registration.Status
+DEMO_DELEGATES = [
+    ("hien", "ba", "Nguyễn Thị Hiền", "Phó Giám đốc Sở", "Sở Công Thương Hà Nội", "doit", "01",
+     S.CHECKED_IN),
+    ("minh", "ong", "Trần Văn Minh", "Trưởng phòng Quản lý Công nghiệp", "Sở Công Thương Hà Nội",
+     "doit", "01", S.CHECKED_IN),
+    ("huong", "ba", "Lê Thị Thu Hương", "Chuyên viên", "Sở Công Thương Phú Thọ", "doit", "25",
+     S.CHECKED_IN),
+    ("hung", "ong", "Phạm Quốc Hùng", "Giám đốc Sở", "Sở Công Thương Quảng Ninh", "doit", "22",
+     S.CONFIRMED),
+    ("mai-anh", "ba", "Đặng Thị Mai Anh", "Phó Trưởng phòng Kế hoạch", "Sở Công Thương Thanh Hóa",
+     "doit", "38", S.CONFIRMED),
+    ("duc", "ong", "Hoàng Minh Đức", "Phó Cục trưởng", "Cục Công Thương địa phương", "ministry",
+     None, S.CONFIRMED),
+    ("phuong-anh", "ba", "Công Tằng Tôn Nữ Thị Bảo Ngọc Hoàng Phương Anh Kim Chi", "Phóng viên",
+     "Báo Công Thương", "press", None, S.CONFIRMED),
+    ("lan", "ba", "Vũ Thị Lan", "Chuyên viên", "Sở Công Thương Hà Nội", "doit", "01", S.PENDING),
+]  # fmt: skip
 
 # order, starts, ends, kind, title (vi), title (en)
 DEMO_AGENDA = [
@@ -222,6 +244,8 @@ class Command(BaseCommand):
                 edition=edition, unit=unit, defaults={"quota": DEMO_QUOTA}
             )
 
+        self._delegates(edition, now)
+
         message = (
             _("Sample edition %(ordinal)s created: %(date)s in %(host)s, registration open.")
             if created
@@ -237,6 +261,33 @@ class Command(BaseCommand):
                 }
             )
         )
+
+    def _delegates(self, edition: Edition, now: datetime.datetime) -> None:
+        """A few sample delegates: three already checked in (the desk's counts, its "last checked
+        in" and undo), confirmed ones to check in, one awaiting the liaison's decision. Written
+        as they are (sample data, like the edition), each kept by its address on a new run."""
+        units = {unit.code: unit for unit in ProvincialUnit.objects.current()}
+        for index, (key, salutation, name, position, organisation, kind, code, status) in enumerate(
+            DEMO_DELEGATES, start=1
+        ):
+            checked_in = status == Registration.Status.CHECKED_IN
+            email = f"{key}@demo.example.com"
+            registration = Registration.objects.filter(
+                edition=edition, email=email
+            ).first() or Registration(edition=edition, email=email, consent_given_at=now)
+            registration.salutation = salutation
+            registration.full_name = name
+            registration.position = position
+            registration.organisation_name = organisation
+            registration.organisation_kind = kind
+            registration.unit = units[code] if code else None
+            registration.phone = f"+8491234{index:04d}"
+            registration.status = status
+            registration.checked_in_at = (
+                now - datetime.timedelta(minutes=10 * index) if checked_in else None
+            )
+            registration.full_clean(exclude=["edition"], validate_constraints=False)
+            registration.save()
 
     # The sample accounts ------------------------------------------------------------------------
 
