@@ -246,17 +246,17 @@ def render_badges_html(*, edition: Edition, registrations: Iterable[Registration
     )
 
 
-# Badges laid out at a time: a whole edition (several hundred badges) is laid out in parts of
-# this many sheets, whose pages then make one document, so that the HTML and the layout of the
-# whole edition are never held at once.
-CHUNK = PER_SHEET * 25
+# Sheets laid out at a time: a whole edition (several hundred badges) is laid out in parts of
+# this many sheets, whose pages then make one document, so that the HTML of the whole edition is
+# never held at once.
+SHEETS_PER_PART = 25
 
 
-def _chunks(registrations: Iterable[Registration]) -> Iterator[list[Registration]]:
+def _chunks(registrations: Iterable[Registration], size: int) -> Iterator[list[Registration]]:
     chunk: list[Registration] = []
     for registration in registrations:
         chunk.append(registration)
-        if len(chunk) == CHUNK:
+        if len(chunk) == size:
             yield chunk
             chunk = []
     if chunk:
@@ -264,16 +264,20 @@ def _chunks(registrations: Iterable[Registration]) -> Iterator[list[Registration
 
 
 def render_badges_pdf(
-    *, edition: Edition, registrations: Iterable[Registration], title: str
+    *,
+    edition: Edition,
+    registrations: Iterable[Registration],
+    title: str,
+    sheets_per_part: int = SHEETS_PER_PART,
 ) -> bytes:
     """The PDF of the badges of ``registrations`` (the caller picks those with a badge): one
-    document, laid out :data:`CHUNK` badges at a time."""
+    document, laid out ``sheets_per_part`` full sheets at a time."""
     from weasyprint import HTML  # imported here: loading Pango takes a moment
 
     document = None
     pages = []
-    for chunk in _chunks(registrations):
-        html = render_badges_html(edition=edition, registrations=chunk, title=title)
+    for part_of in _chunks(registrations, sheets_per_part * PER_SHEET):
+        html = render_badges_html(edition=edition, registrations=part_of, title=title)
         part = HTML(string=html).render()
         document = document or part
         pages.extend(part.pages)

@@ -21,3 +21,13 @@ def pdf_text(content: bytes, *layout: str) -> str:
         check=True,
     )
     return result.stdout.decode()
+
+
+def pdf_page_count(content: bytes) -> int:
+    """How many pages a PDF has (it must be one: pypdf refuses anything else)."""
+    import io
+
+    import pypdf
+
+    assert content.startswith(b"%PDF-"), content[:20]
+    return len(pypdf.PdfReader(io.BytesIO(content)).pages)

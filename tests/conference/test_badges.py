@@ -20,8 +20,8 @@ from tests.factories import (
     UserFactory,
     current_unit,
 )
-from tests.html import url
-from tests.pdf import pdf_text
+from tests.html import texts, url
+from tests.pdf import pdf_page_count, pdf_text
 
 pytestmark = pytest.mark.django_db
 
@@ -185,6 +185,160 @@ def test_badge_sheet_of_others_for_organizers(client, edition, organizer):
     response = client.get(url("badge_sheet_others", edition.number))
     assert response.status_code == 200
     assert "Đỗ Thị Phóng Viên" in " ".join(pdf_text(response.content).split())
+
+
+# --- one PDF for the whole edition, or for the list's filters -------------------------------------
+
+
+def _delegates(edition, count, **kwargs):
+    return [
+        RegistrationFactory(
+            edition=edition,
+            full_name=f"Trần Văn Đức {index:02d}",
+            status=Status.CONFIRMED,
+            **kwargs,
+        )
+        for index in range(count)
+    ]
+
+
+@pytest.mark.pdf
+def test_badges_filtered_whole_edition_is_one_pdf_of_every_badge(client, edition, organizer):
+    _delegates(edition, 9)  # Hà Nội
+    _delegates(edition, 3, unit=current_unit("31"))
+    RegistrationFactory(edition=edition, unit=None, organisation_kind="press", status="checked_in")
+    RegistrationFactory(edition=edition, full_name="Lê Chờ Duyệt", status=Status.PENDING)
+    client.force_login(organizer)
+    response = client.get(url("badges_filtered", edition.number))
+    assert (response.status_code, response["Content-Type"]) == (200, "application/pdf")
+    assert response["Content-Disposition"] == 'inline; filename="badges-XXX.pdf"'
+    assert pdf_page_count(response.content) == 2  # 13 badges, eight a sheet
+    text = " ".join(pdf_text(response.content).split())
+    assert text.count("Trần Văn Đức") == 12
+    assert "Lê Chờ Duyệt" not in text
+
+
+@pytest.mark.pdf
+def test_badges_filtered_uses_the_filters_of_the_registration_list(client, edition, organizer):
+    _delegates(edition, 2)
+    RegistrationFactory(
+        edition=edition, unit=current_unit("31"), full_name="Phạm Hải Phòng", status="confirmed"
+    )
+    client.force_login(organizer)
+    path = url("badges_filtered", edition.number)
+    by_unit = client.get(f"{path}?unit={current_unit('31').pk}")
+    by_search = client.get(f"{path}?q=tran van duc 01")
+    assert " ".join(pdf_text(by_unit.content).split()).count("Phạm Hải Phòng") == 1
+    assert "Trần Văn Đức" not in pdf_text(by_unit.content)
+    assert "Trần Văn Đức 01" in " ".join(pdf_text(by_search.content).split())
+    assert "Trần Văn Đức 00" not in " ".join(pdf_text(by_search.content).split())
+
+
+@pytest.mark.pdf
+def test_badges_pdf_laid_out_in_chunks_keeps_every_badge_in_order(edition):
+    registrations = _delegates(edition, 11)
+    content = badges.render_badges_pdf(
+        edition=edition, registrations=registrations, title="Thẻ", sheets_per_part=1
+    )
+    text = " ".join(pdf_text(content).split())
+    assert pdf_page_count(content) == 2
+    found = [text.index(f"Trần Văn Đức {index:02d}") for index in range(11)]
+    assert found == sorted(found)
+
+
+def test_badges_filtered_without_badges_explains(client, edition, organizer):
+    RegistrationFactory(edition=edition, status=Status.PENDING)
+    client.force_login(organizer)
+    response = client.get(url("badges_filtered", edition.number, lang="en") + "?status=pending")
+    assert response.status_code == 404
+    assert (
+        "No confirmed delegate matches these filters. Badges are issued only for confirmed "
+        "registrations." in " ".join(response.content.decode().split())
+    )
+
+
+def test_badges_filtered_refused_to_liaisons(client, hien):
+    client.force_login(LiaisonFactory())
+    assert client.get(url("badges_filtered", hien.edition.number)).status_code == 403
+
+
+def test_badge_index_counts_every_badge_outside_the_provinces_as_others(client, edition, organizer):
+    press = {"unit": None, "organisation_kind": "press"}
+    RegistrationFactory(edition=edition, status=Status.CONFIRMED, **press)
+    RegistrationFactory(edition=edition, status=Status.CHECKED_IN, **press)
+    RegistrationFactory(edition=edition, status=Status.PENDING, **press)
+    RegistrationFactory(edition=edition, status=Status.CANCELLED, **press)
+    # a province that no longer takes part: its badges belong to no province's sheet
+    EditionParticipantFactory(edition=edition, unit=current_unit("04"))
+    left = RegistrationFactory(edition=edition, unit=current_unit("04"), status="confirmed")
+    edition.participants.filter(unit=current_unit("04")).delete()
+    client.force_login(organizer)
+    response = client.get(url("badge_index", edition.number))
+    assert response.context["others"] == {"with_badge": 3, "pending": 1}
+    assert left in badges.with_badges(badges.others_of(edition))
+
+
+def test_badge_index_filters_count_the_badges_they_select(client, edition, organizer):
+    _delegates(edition, 3)
+    _delegates(edition, 2, unit=current_unit("31"))
+    client.force_login(organizer)
+    path = url("badge_index", edition.number, lang="en")
+    whole = client.get(path)
+    haiphong = client.get(f"{path}?unit={current_unit('31').pk}")
+    assert (whole.context["selected"], haiphong.context["selected"]) == (5, 2)
+    assert texts(haiphong, "all-badges") == ["Download these badges (PDF)"]
+    assert haiphong.context["query"] == f"unit={current_unit('31').pk}&edition=30"
+
+
+# --- names too long for the badge -----------------------------------------------------------------
+
+CUT = "Công Tằng Tôn Nữ Thị Bảo Ngọc Hoàng Phương Anh Kim Chi"
+
+
+@pytest.mark.parametrize(
+    ("name", "lines"),
+    [
+        ("Nguyễn Thị Hiền", 1),
+        ("Nguyễn Thị Minh Khai", 2),  # 17 pt: two lines
+        ("Tôn Nữ Hoàng Thị Phương Thảo", 2),  # 13.5 pt
+        ("Lê Văn Trường Giang Nguyễn Hoàng Phú", 2),  # 11 pt
+        (CUT, 3),
+        ("A" * 60, 4),  # one word longer than the column breaks anywhere
+    ],
+)
+def test_badge_name_lines_as_the_template_sets_them(name, lines):
+    assert badges.name_lines(name) == lines
+    assert badges.name_is_cut(name) is (lines > 2)
+
+
+@pytest.mark.pdf
+@pytest.mark.parametrize("name", ["Lê Văn Trường Giang Nguyễn Hoàng Phú", CUT])
+def test_badge_name_flagged_exactly_when_the_pdf_cuts_it(edition, name):
+    registration = RegistrationFactory(edition=edition, full_name=name, status="confirmed")
+    text = " ".join(
+        pdf_text(
+            badges.render_badges_pdf(edition=edition, registrations=[registration], title="T")
+        ).split()
+    )
+    shown = text[: text.index(registration.position)]
+    assert ("…" in shown) is badges.name_is_cut(name)
+
+
+def test_badge_index_flags_names_too_long_before_printing(client, edition, organizer):
+    long = RegistrationFactory(edition=edition, full_name=CUT, status=Status.CONFIRMED)
+    RegistrationFactory(edition=edition, full_name=CUT + " Hai", status=Status.PENDING)  # no badge
+    RegistrationFactory(edition=edition, full_name="Nguyễn Thị Hiền", status=Status.CONFIRMED)
+    client.force_login(organizer)
+    response = client.get(url("badge_index", edition.number, lang="en"))
+    assert response.context["cut_names"] == [long]
+    assert texts(response, "cut-names-title") == ["1 name is too long for the badge"]
+
+
+def test_badge_index_liaison_sees_only_own_cut_names(client, edition):
+    RegistrationFactory(edition=edition, full_name=CUT, status=Status.CONFIRMED)
+    client.force_login(haiphong_liaison())
+    response = client.get(url("badge_index", edition.number))
+    assert response.context["cut_names"] == []
 
 
 # --- who may download -----------------------------------------------------------------------------

@@ -17,6 +17,7 @@ from tests.factories import (
     UserFactory,
     current_unit,
 )
+from tests.html import texts
 
 pytestmark = pytest.mark.django_db
 
@@ -297,3 +298,232 @@ def test_checkin_scan_query_count(client, edition, staff, count, django_assert_n
     with django_assert_num_queries(15):
         client.post(desk_url(edition), {"code": "ZZABCDEFGH"})
     assert Registration.objects.get(badge_code="ZZABCDEFGH").status == Status.CHECKED_IN
+
+
+# --- search by name or phone ----------------------------------------------------------------------
+
+
+def search(client, edition, text, lang="en"):
+    """POST a name or phone as typed in the desk's field; follow to the list of matches."""
+    response = client.post(desk_url(edition, lang), {"code": text})
+    assert (response.status_code, response["Location"]) == (
+        302,
+        f"{desk_url(edition, lang)}?q={quote(text).replace('%20', '+')}",
+    )
+    return client.get(response["Location"])
+
+
+def test_checkin_name_without_accents_lists_the_delegates_who_match(client, edition, staff):
+    hien = delegate(edition)
+    hieu = delegate(
+        edition, full_name="Nguyễn Thị Hiếu", badge_code="22222AAAAA", email="hieu@example.vn"
+    )
+    delegate(edition, full_name="Trần Văn Minh", badge_code="33333AAAAA", email="m@example.vn")
+    client.force_login(staff)
+    page = search(client, edition, "nguyen thi hi")
+    assert page.context["matches"] == [hien, hieu]  # name order: Hiền before Hiếu
+    assert page.context["query"] == "nguyen thi hi"
+    assert Registration.objects.filter(status=Status.CHECKED_IN).count() == 0  # nobody yet
+
+
+@pytest.mark.parametrize("typed", ["0912 345 678", "+84 912 345 678", "0912.345.678"])
+def test_checkin_phone_in_any_writing_finds_the_delegate(client, edition, staff, typed):
+    hien = delegate(edition, phone="+84912345678")
+    delegate(edition, phone="+84987654321", badge_code="33333AAAAA", email="m@example.vn")
+    client.force_login(staff)
+    assert search(client, edition, typed).context["matches"] == [hien]
+
+
+def test_checkin_search_shows_only_this_edition(client, edition, staff):
+    other = EditionFactory(number=31)
+    delegate(other)
+    client.force_login(staff)
+    page = search(client, edition, "hien")
+    assert page.context["matches"] == []
+    assert texts(page, "alert-secondary") == [
+        "No delegate of this edition matches. Check the spelling, or search by phone number."
+    ]
+
+
+def test_checkin_pick_from_the_list_checks_in(client, edition, staff):
+    hien = delegate(edition)
+    client.force_login(staff)
+    page = search(client, edition, "hien")
+    assert b'name="code" value="7K3M9QXD2P"' in page.content
+    assert scan(client, edition, hien.badge_code).context["result"]["outcome"] == "checked_in"
+
+
+def test_checkin_search_with_nul_is_no_error(client, edition, staff):
+    client.force_login(staff)
+    page = client.get(desk_url(edition) + "?q=ngu%00yen")
+    assert (page.status_code, page.context["query"]) == (200, "nguyen")
+
+
+@pytest.mark.parametrize("count", [1, 8])
+def test_checkin_search_query_count(client, edition, staff, count, django_assert_num_queries):
+    for index in range(count):
+        delegate(
+            edition,
+            badge_code=f"{index:02d}ABCDEFGH".replace("0", "Z").replace("1", "Y"),
+            email=f"d{index}@example.vn",
+            status=Status.CHECKED_IN if index % 2 else Status.CONFIRMED,
+            checked_in_at=FIRST_SCAN if index % 2 else None,
+        )
+    client.force_login(staff)
+    client.get(desk_url(edition))
+    # session, user, groups, department, edition, counts, last checked in, the matches
+    with django_assert_num_queries(8):
+        page = client.get(desk_url(edition) + "?q=nguyen")
+    assert len(page.context["matches"]) == count
+
+
+# --- outside the edition's days -------------------------------------------------------------------
+
+
+def test_checkin_outside_the_days_asks_first_then_checks_in(client, edition, staff):
+    edition.date, edition.end_date = datetime.date(2024, 5, 17), datetime.date(2024, 5, 18)
+    edition.save()
+    registration = delegate(edition)
+    client.force_login(staff)
+    page = scan(client, edition, "7K3M9QXD2P")
+    today = timezone.localdate().strftime("%d/%m/%Y")
+    assert page.context["result"] == {
+        "outcome": "confirm",
+        "headline": (
+            f"Today ({today}) is not a day of this edition (17/05–18/05/2024). Check in anyway?"
+        ),
+        "person": "Ms Nguyễn Thị Hiền, Hà Nội",
+        "detail": "",
+        "code": "7K3M9QXD2P",
+        "registration_id": registration.pk,
+    }
+    assert b'name="outside_days" value="confirmed"' in page.content
+    registration.refresh_from_db()
+    assert (registration.status, audit_of(registration)) == (Status.CONFIRMED, [])
+
+    response = client.post(desk_url(edition), {"code": "7K3M9QXD2P", "outside_days": "confirmed"})
+    assert response.status_code == 302
+    registration.refresh_from_db()
+    assert registration.status == Status.CHECKED_IN
+
+
+def test_checkin_outside_the_days_refusal_is_not_asked_about(client, edition, staff):
+    edition.date = timezone.localdate() - datetime.timedelta(days=3)
+    edition.save()
+    delegate(edition, status=Status.PENDING)
+    client.force_login(staff)
+    assert scan(client, edition, "7K3M9QXD2P").context["result"]["outcome"] == "refused"
+
+
+def test_checkin_edition_without_a_date_does_not_ask(client, edition, staff):
+    edition.date = None
+    edition.save()
+    delegate(edition)
+    client.force_login(staff)
+    assert scan(client, edition, "7K3M9QXD2P").context["result"]["outcome"] == "checked_in"
+
+
+# --- undo ---------------------------------------------------------------------------------------
+
+
+def undo_url(edition, registration, lang="en"):
+    with translation.override(lang):
+        return reverse("conference:checkin_undo", args=[edition.number, registration.pk])
+
+
+def test_checkin_undo_makes_the_delegate_confirmed_again_and_audits(client, edition, staff):
+    registration = delegate(edition, status=Status.CHECKED_IN, checked_in_at=FIRST_SCAN)
+    client.force_login(staff)
+    form = client.get(undo_url(edition, registration))
+    assert texts(form, "fs-5") == ["Ms Nguyễn Thị Hiền, Hà Nội was checked in at 08:42."]
+    response = client.post(undo_url(edition, registration), {"reason": "  Chọn nhầm  người "})
+    assert (response.status_code, response["Location"]) == (302, desk_url(edition))
+    registration.refresh_from_db()
+    assert (registration.status, registration.checked_in_at) == (Status.CONFIRMED, None)
+    entry = AuditEntry.objects.get(object_id=str(registration.pk))
+    assert (entry.action, entry.actor_label, entry.from_state, entry.to_state, entry.reason) == (
+        "registration.check_in_undone",
+        "Lê Tân",
+        "checked_in",
+        "confirmed",
+        "Chọn nhầm người",
+    )
+    assert entry.data == {"checked_in_at": FIRST_SCAN.isoformat()}
+    page = client.get(desk_url(edition))
+    assert page.context["result"]["outcome"] == "undone"
+    assert page.context["result"]["headline"] == "Check-in undone: Ms Nguyễn Thị Hiền, Hà Nội"
+    # and the right delegate can be checked in again
+    assert scan(client, edition, "7K3M9QXD2P").context["result"]["outcome"] == "checked_in"
+
+
+def test_checkin_undo_without_a_reason(client, edition, staff):
+    registration = delegate(edition, status=Status.CHECKED_IN, checked_in_at=FIRST_SCAN)
+    client.force_login(staff)
+    client.post(undo_url(edition, registration), {"reason": ""})
+    registration.refresh_from_db()
+    assert registration.status == Status.CONFIRMED
+    assert AuditEntry.objects.get(object_id=str(registration.pk)).reason == ""
+
+
+def test_checkin_undo_of_a_delegate_not_checked_in_changes_nothing(client, edition, staff):
+    registration = delegate(edition)
+    client.force_login(staff)
+    client.post(undo_url(edition, registration), {"reason": ""})
+    page = client.get(desk_url(edition))
+    assert page.context["result"]["outcome"] == "refused"
+    assert page.context["result"]["detail"] == (
+        "Nguyễn Thị Hiền is not checked in: there is nothing to undo."
+    )
+    registration.refresh_from_db()
+    assert (registration.status, audit_of(registration)) == (Status.CONFIRMED, [])
+
+
+def test_checkin_undo_reason_too_long_is_refused(client, edition, staff):
+    registration = delegate(edition, status=Status.CHECKED_IN, checked_in_at=FIRST_SCAN)
+    client.force_login(staff)
+    page = client.post(undo_url(edition, registration), {"reason": "x" * 501})
+    assert list(page.context["form"].errors) == ["reason"]
+    registration.refresh_from_db()
+    assert registration.status == Status.CHECKED_IN
+
+
+def test_checkin_undo_refused_to_a_liaison_and_of_another_edition(client, edition, staff):
+    registration = delegate(edition, status=Status.CHECKED_IN, checked_in_at=FIRST_SCAN)
+    client.force_login(LiaisonFactory())
+    assert client.post(undo_url(edition, registration)).status_code == 403
+    other = EditionFactory(number=31)
+    client.force_login(staff)
+    assert client.post(undo_url(other, registration)).status_code == 404
+    registration.refresh_from_db()
+    assert registration.status == Status.CHECKED_IN
+
+
+def test_checkin_undo_link_after_a_check_in(client, edition, staff):
+    registration = delegate(edition)
+    client.force_login(staff)
+    page = scan(client, edition, "7K3M9QXD2P")
+    assert undo_url(edition, registration).encode() in page.content
+
+
+# --- the camera page ------------------------------------------------------------------------------
+
+
+def test_checkin_camera_page_falls_back_to_the_typed_code(client, edition, staff):
+    delegate(edition)
+    client.force_login(staff)
+    with translation.override("en"):
+        path = reverse("conference:checkin_camera", args=[edition.number])
+    page = client.get(path)
+    content = page.content.decode()
+    assert '<script src="/static/conference/checkin-camera.js"></script>' in content
+    assert 'name="page" value="camera"' in content
+    response = client.post(desk_url(edition), {"code": "7K3M9QXD2P", "page": "camera"})
+    assert response["Location"] == path
+    assert client.get(path).context["result"]["outcome"] == "checked_in"
+
+
+def test_checkin_camera_page_refused_to_a_liaison(client, edition):
+    client.force_login(LiaisonFactory())
+    with translation.override("en"):
+        path = reverse("conference:checkin_camera", args=[edition.number])
+    assert client.get(path).status_code == 403

@@ -618,3 +618,89 @@ def test_delegation_summary_counts_checked_in_delegates(client, open_edition):
     client.force_login(LiaisonFactory())
     page = client.get(url("delegation", open_edition.number, lang="en")).content.decode()
     assert "1 awaiting confirmation, 0 confirmed, 1 checked in. Seats used count all three." in page
+
+
+# --- seats of each province, before sending -------------------------------------------------------
+
+
+def unit_options(page) -> list[tuple[str, str, str]]:
+    """(label, data-seats, data-seats-hint) of each option of the province select."""
+    select = re.search(r'<select name="unit".*?</select>', page.content.decode(), re.S).group(0)
+    options = []
+    for attrs, label in re.findall(r"<option([^>]*)>(.*?)</option>", select, re.S):
+        seats = re.search(r'data-seats="([^"]*)"', attrs)
+        hint = re.search(r'data-seats-hint="([^"]*)"', attrs)
+        options.append(
+            (label.strip(), seats.group(1) if seats else "", hint.group(1) if hint else "")
+        )
+    return options
+
+
+def test_registration_form_options_say_which_province_has_seats(client, open_edition):
+    # capacity 5: one seat taken leaves 4 ("few"); Hà Nội (quota 2) is full, Hải Phòng has none
+    RegistrationFactory(edition=open_edition, status="confirmed")
+    RegistrationFactory(edition=open_edition, status="pending")
+    page = client.get(url("registration_create", open_edition.number, lang="en"))
+    assert unit_options(page) == [
+        (
+            "— none (Ministry unit, enterprise, press, guest) — (few seats left)",
+            "few",
+            "Delegates without a province: few seats are left.",
+        ),
+        (
+            "Hà Nội (full: waiting list)",
+            "full",
+            "Hà Nội: all seats are taken. You can still register on the waiting list: tick the "
+            "box below.",
+        ),
+        ("Hải Phòng (few seats left)", "few", "Hải Phòng: few seats are left."),
+    ]
+
+
+def test_registration_form_without_limits_says_nothing_about_seats(client, open_edition):
+    open_edition.capacity = None
+    open_edition.save()
+    EditionParticipant.objects.filter(edition=open_edition).update(quota=None)
+    page = client.get(url("registration_create", open_edition.number, lang="en"))
+    assert [seats for _label, seats, _hint in unit_options(page)] == ["", "", ""]
+
+
+def test_registration_form_sent_again_says_the_chosen_province_is_full(client, open_edition):
+    RegistrationFactory.create_batch(2, edition=open_edition, status="confirmed")
+    page = client.post(url("registration_create", open_edition.number, lang="en"), form_post())
+    assert texts(page, "seats-hint") == [
+        "Hà Nội: all seats are taken. You can still register on the waiting list: tick the box "
+        "below."
+    ]
+    # the waiting-list box sits right under the province, highlighted
+    content = page.content.decode()
+    assert content.index('name="unit"') < content.index('name="join_waitlist"')
+    assert content.index('name="join_waitlist"') < content.index('name="email"')
+
+
+def test_registration_form_waiting_list_choice_is_always_offered(client, open_edition):
+    page = client.get(url("registration_create", open_edition.number, lang="en"))
+    assert 'type="checkbox" name="join_waitlist"' in page.content.decode()
+
+
+def test_registration_sent_says_plainly_on_the_waiting_list(client, open_edition):
+    RegistrationFactory.create_batch(2, edition=open_edition, status="confirmed")
+    response = client.post(
+        url("registration_create", open_edition.number, lang="en"),
+        {**form_post(), "join_waitlist": "on"},
+    )
+    page = client.get(response.url)
+    assert page.context["sent"] == {"email": "hien@example.vn", "waitlist": True, "unit": "Hà Nội"}
+    assert texts(page, tag="h1") == ["Your registration goes on the waiting list"]
+    assert texts(page, "alert-warning") == [
+        "All seats of the delegation of Hà Nội are taken. Once you confirm your email address, "
+        "your registration is on the waiting list: it does not hold a seat yet. We email you as "
+        "soon as a seat frees up for you."
+    ]
+
+
+def test_registration_sent_with_seats_free_does_not_mention_the_waiting_list(client, open_edition):
+    response = client.post(url("registration_create", open_edition.number, lang="en"), form_post())
+    page = client.get(response.url)
+    assert texts(page, tag="h1") == ["Thank you — please check your email"]
+    assert "waiting list" not in page_text(page)
