@@ -136,7 +136,13 @@ class ProposalAdmin(FoldedSearchMixin, admin.ModelAdmin):
         "created_at",
         "submitted_at",
     ]
-    inlines = [AttachmentInline, ReviewInline, DecisionInline, ResponseInline, RelatedDocumentInline]
+    inlines = [
+        AttachmentInline,
+        ReviewInline,
+        DecisionInline,
+        ResponseInline,
+        RelatedDocumentInline,
+    ]
     actions = ["forward", "publish_decisions"]
 
     def has_add_permission(self, request):
