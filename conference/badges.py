@@ -247,9 +247,10 @@ def render_badges_html(*, edition: Edition, registrations: Iterable[Registration
 
 
 # Sheets laid out at a time: a whole edition (several hundred badges) is laid out in parts of
-# this many sheets, whose pages then make one document, so that the HTML of the whole edition is
-# never held at once.
-SHEETS_PER_PART = 25
+# this many sheets, whose pages then make one document. WeasyPrint's layout time grows faster
+# than the number of badges in one document (measured: 120 badges in one part ~55 s, in parts of
+# five sheets ~35 s, on a loaded 2-core machine), and the HTML of the edition is never held whole.
+SHEETS_PER_PART = 5
 
 
 def _chunks(registrations: Iterable[Registration], size: int) -> Iterator[list[Registration]]:
