@@ -15,8 +15,8 @@ from tests.factories import (
     RegistrationFactory,
     UserFactory,
     current_unit,
-    department,
     delegate_data,
+    department,
 )
 
 # Messages compared in English (the source language).
