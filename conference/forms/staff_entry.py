@@ -44,8 +44,12 @@ MAX_ROWS = 300
 MAX_COLUMNS = 30
 
 STAFF_CONSENT = _(
-    "The delegate (each delegate of the file) agreed that the organizers process these personal "
-    "data to organise the conference, as the public form explains (Decree 13/2023/NĐ-CP)."
+    "The delegate agreed that the organizers process these personal data to organise the "
+    "conference, as the public form explains (Decree 13/2023/NĐ-CP)."
+)
+STAFF_CONSENT_FILE = _(
+    "Each delegate of the file agreed that the organizers process these personal data to "
+    "organise the conference, as the public form explains (Decree 13/2023/NĐ-CP)."
 )
 STAFF_CONSENT_REQUIRED = _("Confirm that the delegates agreed to the processing of their data.")
 WAITLIST_LABEL = _("Put a delegate on the waiting list when no seat is free")
@@ -81,7 +85,11 @@ class StaffEntryForm(DelegateDetailsForm):
             "dietary_needs",
             "language",
         ]
-        labels = {**LABELS, "language": _("Language of the emails")}
+        labels = {
+            **LABELS,
+            "organisation_name": _("Name of the organisation"),
+            "language": _("Language of the emails"),
+        }
         widgets = WIDGETS
 
     def __init__(self, *args, edition: Edition, unit: ProvincialUnit | None = None, **kwargs):
@@ -494,12 +502,12 @@ def delegation_rows(
 class DelegationImportForm(CleanInputMixin, forms.Form):
     file = forms.FileField(
         label=_("Delegation file (XLSX or CSV)"),
-        help_text=_("At most %(rows)s delegates and %(size)s KB.")
-        % {"rows": MAX_ROWS, "size": MAX_FILE_BYTES // 1024},
+        help_text=_("At most %(rows)s delegates and %(size)s MB.")
+        % {"rows": MAX_ROWS, "size": MAX_FILE_BYTES // (1024 * 1024)},
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
     )
     consent = forms.BooleanField(
-        label=STAFF_CONSENT, error_messages={"required": STAFF_CONSENT_REQUIRED}
+        label=STAFF_CONSENT_FILE, error_messages={"required": STAFF_CONSENT_REQUIRED}
     )
     join_waitlist = forms.BooleanField(
         label=_("Put the delegates over the quota on the waiting list (else they are reported)"),

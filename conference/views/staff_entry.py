@@ -198,7 +198,7 @@ def delegation_import(request, number: int):
             "preview_token": preview_token,
             "columns": COLUMNS,
             "max_rows": MAX_ROWS,
-            "max_kb": MAX_FILE_BYTES // 1024,
+            "max_mb": MAX_FILE_BYTES // (1024 * 1024),
         },
     )
 

@@ -168,8 +168,7 @@ def test_demo_data_has_staff_entered_delegates_without_email_once():
 
     delegates = Registration.objects.filter(edition__number=12).order_by("full_name")
     assert [
-        (r.full_name, r.email, r.status, r.phone_display, r.unit and r.unit.code)
-        for r in delegates
+        (r.full_name, r.email, r.status, r.phone_display, r.unit and r.unit.code) for r in delegates
     ] == [
         ("Claire Martin (sample data)", "", "confirmed", "+33 1 23 45 67 89", None),
         ("Phạm Văn Thành (dữ liệu mẫu)", "", "confirmed", "024 3825 1234 máy lẻ 12", "01"),
