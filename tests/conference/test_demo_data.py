@@ -166,7 +166,11 @@ def test_demo_data_has_staff_entered_delegates_without_email_once():
     run_demo_data()
     from conference.models import AuditEntry, Registration
 
-    delegates = Registration.objects.filter(edition__number=12).order_by("full_name")
+    delegates = (
+        Registration.objects.filter(edition__number=12)
+        .exclude(email__endswith="@demo.example.com")  # the sample delegates with an address
+        .order_by("full_name")
+    )
     assert [
         (r.full_name, r.email, r.status, r.phone_display, r.unit and r.unit.code) for r in delegates
     ] == [
@@ -178,3 +182,22 @@ def test_demo_data_has_staff_entered_delegates_without_email_once():
             "actor__username", flat=True
         )
     ) == ["liaison", "organizer"]
+
+
+def test_demo_data_has_checked_in_delegates_for_the_desk_once():
+    run_demo_data()
+    run_demo_data()
+    from conference import badges
+    from conference.models import Registration
+
+    delegates = Registration.objects.filter(edition__number=12, email__endswith="@demo.example.com")
+    assert sorted(delegates.values_list("status", flat=True)) == [
+        "checked_in", "checked_in", "checked_in",
+        "confirmed", "confirmed", "confirmed", "confirmed",
+        "pending",
+    ]  # fmt: skip
+    assert all(r.checked_in_at for r in delegates.filter(status="checked_in"))
+    edition = Edition.objects.get(number=12)
+    assert [r.full_name for r in badges.cut_names(edition)] == [
+        "Công Tằng Tôn Nữ Thị Bảo Ngọc Hoàng Phương Anh Kim Chi"
+    ]
