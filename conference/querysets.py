@@ -68,7 +68,8 @@ class EditionParticipantQuerySet(models.QuerySet):
     def with_seat_counts(self) -> EditionParticipantQuerySet:
         """Each participating unit with its delegates *of that edition* counted by state, in the
         same query: ``used`` (holding a seat: what the quota limits), ``waiting``, ``pending``,
-        ``confirmed``, ``checked_in`` and ``with_badge`` (confirmed or checked in). The one place
+        ``confirmed``, ``checked_in``, ``with_badge`` (confirmed or checked in) and ``registered``
+        (in any state). The one place
         the delegation page, the organizers' list and the badge index count seats."""
         from conference.models import Registration
 
@@ -87,6 +88,7 @@ class EditionParticipantQuerySet(models.QuerySet):
             return models.Count("of_edition", filter=models.Q(of_edition__status__in=statuses))
 
         return joined.annotate(
+            registered=models.Count("of_edition"),
             used=count(*Registration.HOLDS_SEAT),
             waiting=count(Status.WAITLISTED),
             pending=count(Status.PENDING),

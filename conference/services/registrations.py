@@ -261,10 +261,24 @@ def _full_error(code: str, participant: EditionParticipant | None) -> Full:
 
 
 def seats_summary(edition: Edition) -> dict[str, int | None]:
-    """Seats taken and left for the edition (no lock: for display)."""
-    taken = Registration.objects.for_edition(edition).holding_seats().count()
+    """Seats taken and left for the edition (no lock: for display), and the edition's
+    registrations in any state (``registered``), in one query."""
+    counts = (
+        Registration.objects.for_edition(edition)
+        .order_by()
+        .aggregate(
+            registered=models.Count("pk"),
+            taken=models.Count("pk", filter=models.Q(status__in=Registration.HOLDS_SEAT)),
+        )
+    )
+    taken = counts["taken"]
     left = None if edition.capacity is None else max(edition.capacity - taken, 0)
-    return {"capacity": edition.capacity, "taken": taken, "left": left}
+    return {
+        "capacity": edition.capacity,
+        "taken": taken,
+        "left": left,
+        "registered": counts["registered"],
+    }
 
 
 def seats_availability(edition: Edition) -> str:
