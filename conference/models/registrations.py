@@ -94,7 +94,7 @@ _PHONE_IN_GROUPS = re.compile(r"\+?\d[\d .-]{6,}\d")
 
 # Formatting a phone through ``phonenumbers`` costs more than the rest of a list row: each worker
 # keeps the display form of the numbers it has shown (a few MB at 50,000 numbers).
-_phone_display = functools.lru_cache(maxsize=50_000)(format_phone)
+display_phone = functools.lru_cache(maxsize=50_000)(format_phone)
 
 
 class RegistrationQuerySet(models.QuerySet):
@@ -388,7 +388,7 @@ class Registration(models.Model):
 
     @property
     def phone_display(self) -> str:
-        return _phone_display(self.phone)
+        return display_phone(self.phone)
 
     @property
     def holds_seat(self) -> bool:

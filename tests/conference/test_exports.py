@@ -96,7 +96,7 @@ def csv_rows(response) -> list[list[str]]:
 
 
 def xlsx_sheet(response):
-    return openpyxl.load_workbook(io.BytesIO(response.content)).active
+    return openpyxl.load_workbook(io.BytesIO(response.getvalue())).active
 
 
 def test_export_csv_whole_content(client, organizer, hien):
@@ -206,7 +206,7 @@ def test_export_text_is_never_a_formula(client, organizer, edition):
 
 
 def test_export_is_recorded_in_the_audit_log(client, organizer, hien):
-    client.get(export_url("xlsx", edition=30, status="checked_in"))
+    client.get(export_url("xlsx", edition=30, status="checked_in")).close()
     entry = AuditEntry.objects.get(action="registration.export")
     assert (
         entry.actor,
