@@ -350,6 +350,11 @@ class Registration(models.Model):
         indexes = [
             models.Index(fields=["edition", "status"], name="registration_edition_status"),
             models.Index(fields=["edition", "unit", "status"], name="registration_unit_status"),
+            # The organizers' list: an edition's first page in name order without sorting it all.
+            models.Index(fields=["edition", "sort_key", "id"], name="registration_edition_sorted"),
+            # The admin's date hierarchy (and its "registered at" ordering).
+            models.Index(fields=["created_at"], name="registration_created_at"),
+            # On PostgreSQL also a trigram index on search_text (migration 0018): see search().
         ]
 
     def __str__(self) -> str:
