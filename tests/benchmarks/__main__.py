@@ -740,9 +740,8 @@ def main() -> None:
         django.setup()
         from django.core.management import call_command
 
-        if not (static_root / "staticfiles.json").exists():
-            print("Collecting static files (once) …", flush=True)
-            call_command("collectstatic", interactive=False, verbosity=0)
+        print("Collecting static files …", flush=True)  # kept between runs: only what changed
+        call_command("collectstatic", interactive=False, verbosity=0)
         seeded = seed(args)
         from django.core.cache import cache
 
