@@ -25,7 +25,7 @@ from django.conf import settings
 from django.contrib.messages import get_messages
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import post_delete, post_save
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
 
@@ -45,11 +45,14 @@ _TOKEN = re.compile(rb'(name="csrfmiddlewaretoken" value=")[^"]*(")')
 _PLACEHOLDER = rb"\1__CSRF_TOKEN__\2"
 
 
-def _seconds() -> int:
+def lifetime() -> int:
     return getattr(settings, "PUBLIC_CACHE_SECONDS", 60)
 
 
-def _version() -> int:
+def version() -> int:
+    """The public pages' version (0: no caching: turned off, or the cache is down)."""
+    if lifetime() <= 0:
+        return 0
     try:
         return cache.get_or_set(VERSION_KEY, 1, timeout=None)
     except Exception:  # the cache is down: no caching, never an error page
@@ -76,28 +79,27 @@ def connect_invalidation() -> None:
         uid = f"public-pages:{label}"
         post_save.connect(public_pages_changed, sender=model, dispatch_uid=uid + ":save")
         post_delete.connect(public_pages_changed, sender=model, dispatch_uid=uid + ":delete")
-    m2m_changed.connect(public_pages_changed, dispatch_uid="public-pages:m2m")
 
 
 def public_page(view):
     @functools.wraps(view)
     def cached_view(request, *args, **kwargs):
-        version = _version() if _seconds() > 0 else 0
+        current = version()
         if (
-            not version
+            not current
             or request.method != "GET"
             or request.user.is_authenticated
             or len(get_messages(request))
         ):
             return view(request, *args, **kwargs)
-        key = f"public-pages:{version}:{request.LANGUAGE_CODE}:{request.get_full_path()}"
+        key = f"public-pages:{current}:{request.LANGUAGE_CODE}:{request.get_full_path()}"
         body = cache.get(key)
         if body is not None:
             token = get_token(request).encode()
             return HttpResponse(body.replace(b"__CSRF_TOKEN__", token))
         response = view(request, *args, **kwargs)
         if response.status_code == 200 and not response.streaming and not response.cookies:
-            cache.set(key, _TOKEN.sub(_PLACEHOLDER, response.content), _seconds())
+            cache.set(key, _TOKEN.sub(_PLACEHOLDER, response.content), lifetime())
         return response
 
     return cached_view

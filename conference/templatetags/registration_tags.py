@@ -37,3 +37,31 @@ def organisation_kind_label(registration: Registration) -> str:
     """``get_organisation_kind_display`` without building the choices' dict on every call."""
     kind = registration.organisation_kind
     return _KIND_LABEL.get(kind, kind)
+
+
+@register.simple_tag(takes_context=True)
+def crispy_cached(context, form, *key) -> str:
+    """``{% crispy form %}``, but an unbound form's HTML (the same for every visitor: crispy
+    renders no CSRF token here, the page's ``<form>`` does) is kept in the cache per form class,
+    ``key`` (e.g. the edition), language and public-pages version, so it moves with every change
+    to editions, their programme parts and participants. Rendering it through crispy's templates
+    was two thirds of the registration form's time."""
+    from crispy_forms.utils import render_crispy_form
+    from django.core.cache import cache
+    from django.utils.safestring import mark_safe
+    from django.utils.translation import get_language
+
+    from conference import public_cache
+
+    version = public_cache.version()
+    if form.is_bound or not version:
+        return render_crispy_form(form, context=context.flatten())
+    cache_key = ":".join(
+        ["crispy", str(version), get_language(), type(form).__name__, *map(str, key)]
+    )
+    html = cache.get(cache_key)
+    if html is None:
+        html = render_crispy_form(form, context=context.flatten())
+        if "csrfmiddlewaretoken" not in html:
+            cache.set(cache_key, str(html), public_cache.lifetime())
+    return mark_safe(html)

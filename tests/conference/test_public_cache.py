@@ -9,8 +9,8 @@ from django.core.cache import cache
 from django.test import override_settings
 from django.urls import reverse
 
-from conference.models import Edition
-from tests.factories import UserFactory
+from conference.models import Edition, EditionParticipant
+from tests.factories import UserFactory, current_unit
 
 pytestmark = pytest.mark.django_db
 
@@ -63,3 +63,15 @@ def test_public_page_not_cached_for_a_signed_in_user(client):
     signed_in = client.get("/editions/").content.decode()
     logout = f'action="{reverse("logout")}"'
     assert (logout in anonymous, logout in signed_in) == (False, True)
+
+
+def test_registration_form_fields_cached_until_the_edition_changes(
+    client, open_edition, django_capture_on_commit_callbacks
+):
+    path = reverse("conference:registration_create", args=[open_edition.number])
+    option = f'<option value="{current_unit("04").pk}">'
+    first = client.get(path).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        EditionParticipant.objects.create(edition=open_edition, unit=current_unit("04"))
+    second = client.get(path).content.decode()
+    assert (option in first, option in second) == (False, True)
