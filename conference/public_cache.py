@@ -17,6 +17,7 @@ A leaf helper: no model imports (``provinces`` uses it too); the signals are con
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import re
 
@@ -59,6 +60,19 @@ def version() -> int:
         return 0
 
 
+def cache_get(key: str):
+    """The cached value, or None (also when the cache is down: the page is simply rendered)."""
+    try:
+        return cache.get(key)
+    except Exception:
+        return None
+
+
+def cache_set(key: str, value) -> None:
+    with contextlib.suppress(Exception):  # the cache is down: nothing kept, nothing broken
+        cache.set(key, value, lifetime())
+
+
 def public_pages_changed(**_kwargs) -> None:
     """Every cached public page is stale (after the current transaction commits)."""
 
@@ -93,13 +107,13 @@ def public_page(view):
         ):
             return view(request, *args, **kwargs)
         key = f"public-pages:{current}:{request.LANGUAGE_CODE}:{request.get_full_path()}"
-        body = cache.get(key)
+        body = cache_get(key)
         if body is not None:
             token = get_token(request).encode()
             return HttpResponse(body.replace(b"__CSRF_TOKEN__", token))
         response = view(request, *args, **kwargs)
         if response.status_code == 200 and not response.streaming and not response.cookies:
-            cache.set(key, _TOKEN.sub(_PLACEHOLDER, response.content), lifetime())
+            cache_set(key, _TOKEN.sub(_PLACEHOLDER, response.content))
         return response
 
     return cached_view

@@ -47,7 +47,6 @@ def crispy_cached(context, form, *key) -> str:
     to editions, their programme parts and participants. Rendering it through crispy's templates
     was two thirds of the registration form's time."""
     from crispy_forms.utils import render_crispy_form
-    from django.core.cache import cache
     from django.utils.safestring import mark_safe
     from django.utils.translation import get_language
 
@@ -59,9 +58,9 @@ def crispy_cached(context, form, *key) -> str:
     cache_key = ":".join(
         ["crispy", str(version), get_language(), type(form).__name__, *map(str, key)]
     )
-    html = cache.get(cache_key)
+    html = public_cache.cache_get(cache_key)
     if html is None:
         html = render_crispy_form(form, context=context.flatten())
         if "csrfmiddlewaretoken" not in html:
-            cache.set(cache_key, str(html), public_cache.lifetime())
+            public_cache.cache_set(cache_key, str(html))
     return mark_safe(html)

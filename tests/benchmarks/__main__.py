@@ -36,6 +36,7 @@ import random
 import re
 import secrets
 import shutil
+import signal
 import socket
 import statistics
 import subprocess
@@ -695,6 +696,8 @@ def exports(port: int, session: str, number: int, rounds: int) -> dict:
 
 def main() -> None:
     args = parse_args()
+    # Stopped with SIGTERM or Ctrl-C: the finally below still stops gunicorn and Redis.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     folder = Path(tempfile.mkdtemp(prefix="perf_bench_"))
     (folder / "bench_settings.py").write_text(SETTINGS)
     (folder / "bench_urls.py").write_text(URLS)
