@@ -119,6 +119,10 @@ PAGES = [
     ("organizer", "conference:dashboard", {}),
     ("organizer", "conference:registration_detail", {"pk": "pending.pk"}),
     ("organizer", "conference:registration_correct", {"pk": "confirmed.pk"}),
+    ("organizer", "conference:staff_entry", {"number": "xii.number"}),
+    ("organizer", "conference:delegation_import", {"number": "xii.number"}),
+    ("liaison", "conference:staff_entry", {"number": "xii.number"}),
+    ("liaison", "conference:delegation_import", {"number": "xii.number"}),
 ]
 
 # The forms: (who, URL name, arguments[, the form's selector]). Each gets a keyboard walk, then a
@@ -131,6 +135,8 @@ FORMS = [
     ("anonymous", "password_reset_confirm", {"uidb64": "reset.uid", "token": "reset.token"}),
     ("delegate", "conference:registration_edit", {"token": "pending.token"}),
     ("liaison", "password_change", {}),
+    ("liaison", "conference:staff_entry", {"number": "xii.number"}),
+    ("organizer", "conference:delegation_import", {"number": "xii.number"}),
 ]
 
 # Forms walked with the keyboard but not submitted empty: submitting them has no failure to show.
@@ -176,6 +182,7 @@ NOT_PAGES = {
     "proposals:submit": "a POST action that redirects",
     "proposals:unassign": "a POST action that redirects",
     "conference:registration_reverse": "a POST action that redirects",
+    "conference:delegation_import_template": "an Excel or CSV file",
 }
 
 
