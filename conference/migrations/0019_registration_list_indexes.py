@@ -27,7 +27,7 @@ def drop_trigram_index(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('conference', '0017_backoffice'),
+        ('conference', '0018_staff_entry_and_phones'),
         ('provinces', '0005_constraint_messages'),
     ]
 
