@@ -19,8 +19,8 @@ from __future__ import annotations
 import codecs
 import csv
 import datetime
+import io
 import itertools
-import tempfile
 import unicodedata
 from collections.abc import Iterator
 
@@ -183,10 +183,10 @@ def csv_lines(queryset) -> Iterator[bytes]:
         yield writer.writerow([_safe(cell if cell is not None else "") for cell in cells]).encode()
 
 
-def xlsx_file(queryset, *, sheet_title: str) -> tempfile.SpooledTemporaryFile:
-    """The XLSX file, built in a write-only workbook (rows go to a temporary file as they come)
-    and zipped into a temporary file, returned open at its start: memory stays flat however many
-    rows (a zip's directory comes last, so the file cannot leave before its last row)."""
+def xlsx_bytes(queryset, *, sheet_title: str) -> bytes:
+    """The XLSX file, built in a write-only workbook (rows go to openpyxl's temporary file as they
+    come, never all in memory); a zip's directory comes last, so the file cannot leave before its
+    last row: what stays in memory is the zipped file (some 1.7 MB for 20,000 rows)."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -236,8 +236,6 @@ def xlsx_file(queryset, *, sheet_title: str) -> tempfile.SpooledTemporaryFile:
                 for index, value in enumerate(row)
             ]
         )
-    # In memory up to 16 MB (some 200,000 rows zipped), on disk beyond; the response closes it.
-    output = tempfile.SpooledTemporaryFile(max_size=16 * 2**20)  # noqa: SIM115
+    output = io.BytesIO()
     workbook.save(output)
-    output.seek(0)
-    return output
+    return output.getvalue()

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, HttpResponse, StreamingHttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -231,10 +231,10 @@ def registration_export_xlsx(request):
     venue.export_record(
         edition=edition, actor=request.user, file_format="xlsx", filters=_filters_recorded(request)
     )
-    content = exports.xlsx_file(
+    content = exports.xlsx_bytes(
         queryset, sheet_title=_("Registrations %(ordinal)s") % {"ordinal": edition.ordinal}
     )
-    response = FileResponse(
+    response = HttpResponse(
         content,
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
