@@ -206,7 +206,7 @@ def test_export_text_is_never_a_formula(client, organizer, edition):
 
 
 def test_export_is_recorded_in_the_audit_log(client, organizer, hien):
-    client.get(export_url("xlsx", edition=30, status="checked_in")).close()
+    client.get(export_url("xlsx", edition=30, status="checked_in"))
     entry = AuditEntry.objects.get(action="registration.export")
     assert (
         entry.actor,
