@@ -3,7 +3,15 @@ by the site's ``conference/urls.py`` under the language prefix."""
 
 from django.urls import path
 
-from conference.views import backoffice, dashboard, editions, public, registrations, venue
+from conference.views import (
+    backoffice,
+    dashboard,
+    editions,
+    messages,
+    public,
+    registrations,
+    venue,
+)
 
 app_name = "conference"
 urlpatterns = [
@@ -78,6 +86,9 @@ urlpatterns = [
     # The back office: each role's workspace, the dashboard, one registration, reversing a decision
     path("workspace/", dashboard.workspace, name="workspace"),
     path("dashboard/", dashboard.dashboard, name="dashboard"),
+    path("messages/", messages.message_list, name="message_list"),
+    path("messages/new/", messages.message_compose, name="message_compose"),
+    path("messages/<int:pk>/", messages.message_detail, name="message_detail"),
     path("registrations/<int:pk>/", backoffice.registration_detail, name="registration_detail"),
     path(
         "registrations/<int:pk>/correct/",
