@@ -79,7 +79,8 @@ def ics_filename(edition) -> str:
 def day_details(edition) -> dict[str, str]:
     """What a delegate needs on the day, as text in the active language: ``when`` ("08:00,
     17/10/2025", or the dates alone without a start time), ``venue``, ``address`` and ``unit``
-    (the province or city it is held in). The confirmation email and the manage page show it."""
+    (the province or city it is held in, when the address does not name it). The confirmation
+    email and the manage page show it."""
     when = ""
     if edition.date is not None:
         days = dates.date_range(edition.date, edition.end_date)
@@ -90,9 +91,12 @@ def day_details(edition) -> dict[str, str]:
             else days
         )
     unit = edition.held_in or edition.host
+    unit_name = unit.name if unit is not None else ""
+    if unit_name and any(unit_name in text for text in (edition.venue, edition.venue_address)):
+        unit_name = ""  # the address names it already
     return {
         "when": when,
         "venue": edition.venue,
         "address": edition.venue_address,
-        "unit": unit.name if unit is not None else "",
+        "unit": unit_name,
     }

@@ -36,7 +36,18 @@ class MessageForm(CleanInputMixin, forms.Form):
             "receives the Vietnamese message."
         ),
     )
-    key = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4)
+    # A UUID made when the form is first shown (a CharField: the site's input cleaning applies).
+    key = forms.CharField(
+        widget=forms.HiddenInput, initial=lambda: str(uuid.uuid4()), max_length=36
+    )
+
+    def clean_key(self) -> uuid.UUID:
+        try:
+            return uuid.UUID(self.cleaned_data["key"])
+        except ValueError:
+            raise forms.ValidationError(
+                _("The form has expired; please write the message again."), code="bad_key"
+            ) from None
 
     def clean(self):
         data = super().clean()

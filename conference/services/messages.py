@@ -67,16 +67,19 @@ def has_address(registration: Registration) -> bool:
 
 
 def message_preview(
-    *, edition: Edition, registration: Registration | None, texts: dict[str, str]
+    *, edition: Edition, registrations: list[Registration], texts: dict[str, str]
 ) -> dict[str, Rendered]:
-    """The email as ``registration`` (the first recipient) will receive it, in Vietnamese and,
+    """The email as the first delegate of each language will receive it: in Vietnamese and,
     when an English text is given, in English; the self-service link shown as "…"."""
     message = DelegateMessage(edition=edition, **texts)
-    sample = registration or Registration(
-        edition=edition, full_name=gettext("Nguyễn Văn A"), email="", language="vi"
-    )
+    with_address = [r for r in registrations if has_address(r)] or registrations
+    fallback = Registration(edition=edition, full_name="Nguyễn Văn A", email="", language="vi")
     previews = {}
     for language in ["vi", "en"] if message.has_english else ["vi"]:
+        sample = next(
+            (r for r in with_address if emails.message_language(message, r) == language),
+            with_address[0] if with_address else fallback,
+        )
         rendered = notification_render(
             kind=emails.MESSAGE,
             language=language,
@@ -89,6 +92,34 @@ def message_preview(
             body_html=mask_manage_links(rendered.body_html),
         )
     return previews
+
+
+def criteria_text(criteria: dict[str, Any]) -> str:
+    """The filters a message was sent with, as a person reads them in the active language:
+    "Edition XII (2027) · Province or city: Hà Nội · Status: Confirmed"."""
+    from provinces.models import ProvincialUnit
+
+    parts = []
+    edition = Edition.objects.filter(number=criteria.get("edition") or 0).first()
+    if edition is not None:
+        parts.append(str(edition))
+    if criteria.get("unit"):
+        unit = ProvincialUnit.objects.filter(pk=criteria["unit"]).first()
+        if unit is not None:
+            parts.append(f"{gettext('Province or city')}: {unit.name}")
+    labels = {
+        "status": (gettext("Status"), dict(Registration.Status.choices)),
+        "organisation_kind": (
+            gettext("Kind of organisation"),
+            dict(Registration.OrganisationKind.choices),
+        ),
+    }
+    for name, (label, choices) in labels.items():
+        if criteria.get(name):
+            parts.append(f"{label}: {choices.get(criteria[name], criteria[name])}")
+    if criteria.get("q"):
+        parts.append(f"{gettext('Search')}: “{criteria['q']}”")
+    return " · ".join(parts)
 
 
 @transaction.atomic

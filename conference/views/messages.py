@@ -128,9 +128,8 @@ def message_compose(request):
                     flash.info(request, _("This message was sent already; nothing was sent twice."))
                 return redirect("conference:message_detail", pk=message.pk)
         else:
-            with_address = next((r for r in recipients if services.has_address(r)), None)
             context["previews"] = services.message_preview(
-                edition=edition, registration=with_address or recipients[0], texts=form.texts()
+                edition=edition, registrations=recipients, texts=form.texts()
             )
             return render_edition(request, "conference/message_preview.html", context)
     return render_edition(request, "conference/message_form.html", context)
@@ -151,6 +150,7 @@ def message_detail(request, pk: int):
             "rows": rows,
             "counts": counts,
             "labels": services.STATE_LABELS,
+            "criteria": services.criteria_text(message.criteria) or message.criteria_label,
             "compose_url": reverse("conference:message_compose")
             + f"?edition={message.edition.number}",
         },

@@ -24,6 +24,17 @@ from conference.services import registrations as services
 from tests.factories import LiaisonFactory, RegistrationFactory, UserFactory, current_unit
 from tests.html import form_data, page_text, texts
 
+
+def prefixed(edition, subject: str, language: str = "vi") -> str:
+    """``subject`` as sent: after the conference and edition (``outbox.subject_prefix``)."""
+    from django.utils import translation
+
+    from conference.outbox import subject_prefix
+
+    with translation.override(language):
+        return f"{subject_prefix(edition)} {subject}"
+
+
 pytestmark = pytest.mark.django_db
 
 
@@ -143,7 +154,10 @@ def test_reverse_confirmed_to_pending_is_audited_and_emailed(
     )
     reopened = [m for m in mailoutbox if "again" in m.subject]
     assert [(m.to, m.subject) for m in reopened] == [
-        ([registration.email], "Your registration awaits confirmation again")
+        (
+            [registration.email],
+            prefixed(registration.edition, "Your registration awaits confirmation again", "en"),
+        )
     ]
     assert "Reason: Confirmed by mistake" in reopened[0].body
     # Confirmed again: the delegate is told again (not taken for a duplicate email).

@@ -195,15 +195,20 @@ def test_message_report_counts_a_failed_email(edition, organizer):
 
 
 def test_message_preview_shows_both_languages_with_the_link_masked(edition):
-    registration = confirmed(edition, full_name="Nguyễn Thị Hiền")
+    vietnamese = confirmed(edition, full_name="Nguyễn Thị Hiền")
+    english = confirmed(edition, full_name="Trần Văn Bình", language="en")
 
-    previews = services.message_preview(edition=edition, registration=registration, texts=TEXTS)
+    previews = services.message_preview(
+        edition=edition, registrations=[english, vietnamese], texts=TEXTS
+    )
 
     assert [(language, p.subject) for language, p in previews.items()] == [
         ("vi", "[Hội nghị Công Thương phía Bắc lần thứ XL] Thay đổi giờ khai mạc"),
         ("en", "[Northern Industry and Trade Conference XL] New opening time"),
     ]
     assert "/registration/manage/…/" in previews["vi"].body_text
+    assert "Nguyễn Thị Hiền," in previews["vi"].body_text
+    assert "Dear Mr Trần Văn Bình," in previews["en"].body_text
     assert "~token~" not in previews["vi"].body_text + previews["en"].body_html
 
 
@@ -300,3 +305,13 @@ def test_digest_job_is_in_the_beat_schedule_daily():
         {7},
         {0},
     )
+
+
+def test_criteria_text_names_the_filters_in_the_active_language(edition):
+    from django.utils import translation
+
+    criteria = {"edition": "40", "unit": str(current_unit("01").pk), "status": "confirmed"}
+    with translation.override("en"):
+        text = services.criteria_text(criteria)
+
+    assert text == "Edition XL (2046) · Province or city: Hà Nội · Status: Confirmed"

@@ -17,6 +17,17 @@ from tests.factories import (
 )
 from tests.html import page_text, texts, url
 
+
+def prefixed(edition, subject: str, language: str = "vi") -> str:
+    """``subject`` as sent: after the conference and edition (``outbox.subject_prefix``)."""
+    from django.utils import translation
+
+    from conference.outbox import subject_prefix
+
+    with translation.override(language):
+        return f"{subject_prefix(edition)} {subject}"
+
+
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_cache")]
 
 
@@ -94,7 +105,9 @@ def test_registration_post_creates_and_emails_in_page_language(
         "+84912345678",
     )
     assert [m.to for m in mailoutbox] == [["hien@example.vn"]]
-    assert mailoutbox[0].subject == "Please confirm your email address"
+    assert mailoutbox[0].subject == prefixed(
+        open_edition, "Please confirm your email address", "en"
+    )
     link = re.search(r"http://\S+/registration/manage/\S+/", mailoutbox[0].body).group(0)
     assert link.startswith("http://127.0.0.1:8000/en/registration/manage/")
     page = client.get(response.url)
