@@ -313,14 +313,6 @@ def _admin_paths(sample, language: str) -> list[str]:
     return paths
 
 
-@pytest.mark.xfail(
-    reason=(
-        "Known, open (issue 14): admin pages added by the handover and back-office work fail axe "
-        "— select2 autocomplete boxes without a name (edition host, held in) and the split "
-        "date-time widget without a label (registration opens at) on the edition form"
-    ),
-    strict=False,
-)
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_admin_pages_have_no_serious_accessibility_violations(
     page, browser_context, live_server, sample, language
