@@ -37,6 +37,11 @@ How a feature sends an email
    existing row is returned. A secret (the token of a delegate's self-service link) is never
    stored: the row holds a placeholder that the kind's ``finish`` replaces when the email is
    sent, so nobody who reads the table or the delivery log can act as the delegate.
+   Files (the confirmation's QR image and calendar file) are not stored either: the kind's
+   ``attachments`` builds them from what the row is about when the email is sent.
+
+   Every subject begins with :func:`subject_prefix`: the conference and the edition the email is
+   about (``edition``, else the ``about`` object's), so a kind's subject names neither.
 
 Delivery and its guarantees
 ---------------------------
