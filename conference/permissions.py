@@ -83,6 +83,7 @@ ORGANIZER_ADMIN_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "registration": ("view", "change", "delete"),
         "notification": ("view", "change"),  # the email delivery log: read, retry, resend
         "delegatemessage": ("view",),  # messages to delegates (written on the site's page)
+        "messagerecipient": ("view",),
         "digestsent": ("view",),
         "auditentry": ("view",),
         "user": ("view",),  # to pick an account when naming a department's liaison

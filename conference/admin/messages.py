@@ -75,3 +75,13 @@ class DigestSentAdmin(ReadOnlyAdmin):
     @admin.display(description=_("what it listed"))
     def item_count(self, obj):
         return len(obj.items)
+
+
+@admin.register(MessageRecipient)
+class MessageRecipientAdmin(ReadOnlyAdmin):
+    """Who each message went to (also shown inline on the message)."""
+
+    list_display = ["message", "registration", "notification"]
+    list_select_related = ["message", "registration", "notification"]
+    fields = ["message", "registration", "notification"]
+    readonly_fields = fields
