@@ -21,19 +21,9 @@ from conference.models import (
 )
 from conference.permissions import ORGANIZER, organizer_permission_codes
 from conference.services import registrations as services
+from tests.emails import prefixed
 from tests.factories import LiaisonFactory, RegistrationFactory, UserFactory, current_unit
 from tests.html import form_data, page_text, texts
-
-
-def prefixed(edition, subject: str, language: str = "vi") -> str:
-    """``subject`` as sent: after the conference and edition (``outbox.subject_prefix``)."""
-    from django.utils import translation
-
-    from conference.outbox import subject_prefix
-
-    with translation.override(language):
-        return f"{subject_prefix(edition)} {subject}"
-
 
 pytestmark = pytest.mark.django_db
 

@@ -7,6 +7,7 @@ from django.utils import timezone
 from conference.models import AuditEntry, Notification
 from proposals import services
 from proposals.models import Attachment, Decision, Proposal, Review, ReviewerAssignment
+from tests.emails import prefixed
 from tests.factories import (
     EditionFactory,
     ProposalFactory,
@@ -15,17 +16,6 @@ from tests.factories import (
     policy_area,
 )
 from tests.proposals.conftest import office_bytes, pdf_bytes, upload
-
-
-def prefixed(edition, subject: str, language: str = "vi") -> str:
-    """``subject`` as sent: after the conference and edition (``outbox.subject_prefix``)."""
-    from django.utils import translation
-
-    from conference.outbox import subject_prefix
-
-    with translation.override(language):
-        return f"{subject_prefix(edition)} {subject}"
-
 
 pytestmark = pytest.mark.django_db
 S = Proposal.State

@@ -25,6 +25,7 @@ from conference.services.registrations import (
     registrations_purge,
     registrations_send_reminders,
 )
+from tests.emails import prefixed
 from tests.factories import (
     ProgrammePartFactory,
     RegistrationFactory,
@@ -32,17 +33,6 @@ from tests.factories import (
     current_unit,
     delegate_data,
 )
-
-
-def prefixed(edition, subject: str, language: str = "vi") -> str:
-    """``subject`` as sent: after the conference and edition (``outbox.subject_prefix``)."""
-    from django.utils import translation
-
-    from conference.outbox import subject_prefix
-
-    with translation.override(language):
-        return f"{subject_prefix(edition)} {subject}"
-
 
 pytestmark = pytest.mark.django_db
 

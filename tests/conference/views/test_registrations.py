@@ -8,6 +8,7 @@ from django.utils import timezone, translation
 from conference.models import EditionParticipant, Registration
 from conference.services.registrations import registration_decline
 from conference.signing import manage_token
+from tests.emails import prefixed
 from tests.factories import (
     LiaisonFactory,
     RegistrationFactory,
@@ -16,17 +17,6 @@ from tests.factories import (
     form_post,
 )
 from tests.html import page_text, texts, url
-
-
-def prefixed(edition, subject: str, language: str = "vi") -> str:
-    """``subject`` as sent: after the conference and edition (``outbox.subject_prefix``)."""
-    from django.utils import translation
-
-    from conference.outbox import subject_prefix
-
-    with translation.override(language):
-        return f"{subject_prefix(edition)} {subject}"
-
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_cache")]
 
