@@ -124,6 +124,10 @@ PAGES = [
     ("organizer", "conference:message_compose?status=&unit=hanoi.pk", {}),
     ("organizer", "conference:message_detail", {"pk": "message.pk"}),
     ("liaison", "conference:message_list", {}, 403),
+    ("organizer", "conference:staff_entry", {"number": "xii.number"}),
+    ("organizer", "conference:delegation_import", {"number": "xii.number"}),
+    ("liaison", "conference:staff_entry", {"number": "xii.number"}),
+    ("liaison", "conference:delegation_import", {"number": "xii.number"}),
 ]
 
 # The forms: (who, URL name, arguments[, the form's selector]). Each gets a keyboard walk, then a
@@ -137,6 +141,8 @@ FORMS = [
     ("delegate", "conference:registration_edit", {"token": "pending.token"}),
     ("liaison", "password_change", {}),
     ("organizer", "conference:message_compose", {}, "form[data-testid=message-form]"),
+    ("liaison", "conference:staff_entry", {"number": "xii.number"}),
+    ("organizer", "conference:delegation_import", {"number": "xii.number"}),
 ]
 
 # Forms walked with the keyboard but not submitted empty: submitting them has no failure to show.
@@ -182,6 +188,7 @@ NOT_PAGES = {
     "proposals:submit": "a POST action that redirects",
     "proposals:unassign": "a POST action that redirects",
     "conference:registration_reverse": "a POST action that redirects",
+    "conference:delegation_import_template": "an Excel or CSV file",
 }
 
 

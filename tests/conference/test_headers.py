@@ -83,6 +83,7 @@ def pages(open_edition):
         "conference:registration_correct": {"pk": registration.pk},
         "conference:registration_reverse": {"pk": registration.pk},
         "conference:message_detail": {"pk": _message(open_edition, user).pk},
+        "conference:delegation_import_template": {"fmt": "xlsx"},
         "password_reset_confirm": {"token": default_token_generator.make_token(user)},
     }
     urls = {}

@@ -295,7 +295,7 @@ def _free_port():
 
 
 def _get(port, path, **headers):
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
     try:
         connection.request("GET", path, headers={"X-Forwarded-Proto": "https", **headers})
         response = connection.getresponse()
@@ -365,6 +365,30 @@ def test_gunicorn_serves_the_home_page(gunicorn):
     status, _, _ = _get(gunicorn["port"], "/")
 
     assert status == expected
+
+
+def test_gunicorn_does_not_name_the_server_software(gunicorn):
+    """gunicorn.conf.py leaves out gunicorn's ``Server: gunicorn`` on every kind of answer: a
+    page, a redirect, a static file, a 404."""
+    manifest = json.loads((gunicorn["static_root"] / "staticfiles.json").read_text())["paths"]
+    answers = {
+        path: _get(gunicorn["port"], path)
+        for path in (
+            "/en/",
+            "/vi/",
+            f"/static/{manifest['admin/css/base.css']}",
+            "/no-such-page/",
+        )
+    }
+
+    assert {
+        path: (status, headers.get("Server")) for path, (status, headers, _) in answers.items()
+    } == {
+        "/en/": (200, None),
+        "/vi/": (301, None),
+        f"/static/{manifest['admin/css/base.css']}": (200, None),
+        "/no-such-page/": (404, None),
+    }
 
 
 def test_gunicorn_redirects_plain_http_to_https(gunicorn):
