@@ -307,6 +307,10 @@ class Command(BaseCommand):
                 },
             )
             delegates.append(registration)
+        # The staff-entered delegate without an address: "no address" in the report.
+        delegates += edition.registrations.filter(
+            unit=hanoi, status=Registration.Status.CONFIRMED, email=""
+        )
         message_send(
             edition=edition,
             registrations=delegates,
