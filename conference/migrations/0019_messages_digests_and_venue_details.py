@@ -77,7 +77,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'verbose_name': 'recipient',
-                'verbose_name_plural': 'recipients',
+                'verbose_name_plural': 'recipients of messages',
             },
         ),
         migrations.AddConstraint(

@@ -115,7 +115,7 @@ class MessageRecipient(models.Model):
 
     class Meta:
         verbose_name = _("recipient")
-        verbose_name_plural = _("recipients")
+        verbose_name_plural = _("recipients of messages")
         constraints = [
             models.UniqueConstraint(
                 fields=["message", "registration"], name="messagerecipient_unique_registration"
