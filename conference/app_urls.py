@@ -7,6 +7,7 @@ from conference.views import (
     backoffice,
     dashboard,
     editions,
+    messages,
     public,
     registrations,
     staff_entry,
@@ -98,6 +99,9 @@ urlpatterns = [
     # The back office: each role's workspace, the dashboard, one registration, reversing a decision
     path("workspace/", dashboard.workspace, name="workspace"),
     path("dashboard/", dashboard.dashboard, name="dashboard"),
+    path("messages/", messages.message_list, name="message_list"),
+    path("messages/new/", messages.message_compose, name="message_compose"),
+    path("messages/<int:pk>/", messages.message_detail, name="message_detail"),
     path("registrations/<int:pk>/", backoffice.registration_detail, name="registration_detail"),
     path(
         "registrations/<int:pk>/correct/",

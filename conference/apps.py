@@ -19,7 +19,7 @@ class ConferenceConfig(AppConfig):
             notifications,
             outbox,
         )
-        from conference.services import editions, registrations, venue
+        from conference.services import editions, messages, registrations, venue
         from conference.services.audit import register_audit_actions
 
         # The core's audit actions, in the order the audit log's filter lists them.
@@ -28,6 +28,7 @@ class ConferenceConfig(AppConfig):
             venue.AUDIT_ACTIONS,
             outbox.AUDIT_ACTIONS,
             editions.AUDIT_ACTIONS,
+            messages.AUDIT_ACTIONS,
         ):
             register_audit_actions(actions)
         # Every kind of email registers itself (and how to finish its body at send time) on

@@ -37,6 +37,11 @@ How a feature sends an email
    existing row is returned. A secret (the token of a delegate's self-service link) is never
    stored: the row holds a placeholder that the kind's ``finish`` replaces when the email is
    sent, so nobody who reads the table or the delivery log can act as the delegate.
+   Files (the confirmation's QR image and calendar file) are not stored either: the kind's
+   ``attachments`` builds them from what the row is about when the email is sent.
+
+   Every subject begins with :func:`subject_prefix`: the conference and the edition the email is
+   about (``edition``, else the ``about`` object's), so a kind's subject names neither.
 
 Delivery and its guarantees
 ---------------------------
@@ -69,6 +74,8 @@ import smtplib
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
+from email import encoders
+from email.mime.base import MIMEBase
 from functools import partial
 from typing import Any
 
@@ -105,6 +112,20 @@ class Kind:
     # Puts the secrets the stored bodies must not hold (a self-service link's token) into a body
     # at send time: finish(notification, body) -> body. See ``_message``.
     finish: Callable[[Notification, str], str] | None = None
+    # Files built when the email is sent (the row stores none): attachments(notification) ->
+    # [Attachment]. See ``_message``.
+    attachments: Callable[[Notification], list[Attachment]] | None = None
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """A file added to an email at send time. With ``content_id`` it is an inline image the HTML
+    body shows with ``<img src="cid:<content_id>">`` (and readers offer it as a file too)."""
+
+    filename: str
+    content: bytes
+    mimetype: str
+    content_id: str = ""
 
 
 KINDS: dict[str, Kind] = {}
@@ -117,12 +138,21 @@ def register_kind(
     template: str,
     label: Any = None,
     finish: Callable[[Notification, str], str] | None = None,
+    attachments: Callable[[Notification], list[Attachment]] | None = None,
 ) -> Kind:
     """Declare a kind of email. Registering the same name again replaces it (module reloads).
     ``label`` is the short translated noun the delivery log shows for it. ``finish`` completes
     each body when the email is sent: the stored row holds a placeholder instead of any secret,
-    so nobody who reads the table or the delivery log can use it."""
-    kind = Kind(name=name, subject=subject, template=template, label=label, finish=finish)
+    so nobody who reads the table or the delivery log can use it. ``attachments`` builds the
+    email's files when it is sent, from what the row is about (the row stores no file)."""
+    kind = Kind(
+        name=name,
+        subject=subject,
+        template=template,
+        label=label,
+        finish=finish,
+        attachments=attachments,
+    )
     KINDS[name] = kind
     return kind
 
@@ -166,8 +196,22 @@ def _language(language: str | None) -> str:
     return language
 
 
-def notification_render(*, kind: str, language: str, context: dict[str, Any]) -> Rendered:
-    """Subject, plain text and HTML of ``kind`` in ``language``. Only the HTML is escaped."""
+def subject_prefix(edition=None) -> str:
+    """What begins every subject, in the active language: the conference and, when the email is
+    about one, its edition — "[Hội nghị Công Thương phía Bắc lần thứ XI]". The one place that
+    names them, so no template repeats it."""
+    if edition is None:
+        return gettext("[Northern Industry and Trade Conference]")
+    return gettext("[Northern Industry and Trade Conference %(ordinal)s]") % {
+        "ordinal": edition.ordinal
+    }
+
+
+def notification_render(
+    *, kind: str, language: str, context: dict[str, Any], edition=None
+) -> Rendered:
+    """Subject, plain text and HTML of ``kind`` in ``language``. Only the HTML is escaped. The
+    subject starts with :func:`subject_prefix` of ``edition`` (the conference alone without)."""
     spec = get_kind(kind)
     language = _language(language)
     full_context = {"SITE_URL": settings.SITE_URL, "LANGUAGE_CODE": language, **context}
@@ -175,7 +219,7 @@ def notification_render(*, kind: str, language: str, context: dict[str, Any]) ->
         subject = str(spec.subject)
         if "%(" in subject:
             subject = subject % {key: str(value) for key, value in full_context.items()}
-        subject = " ".join(subject.split())
+        subject = " ".join(f"{subject_prefix(edition)} {subject}".split())
         text_template = get_template(f"{spec.template}.txt").template
         body_text = text_template.render(Context(full_context, autoescape=False))
         body_html = get_template(f"{spec.template}.html").render(full_context)
@@ -198,14 +242,16 @@ def _normalise_email(address: str) -> str:
     return address
 
 
-def _edition_of(about) -> int | None:
+def _edition_of(about):
+    """The edition an email is about (the object itself, or its ``edition``), or None."""
     from conference.models import Edition
 
     if about is None:
         return None
     if isinstance(about, Edition):
-        return about.pk
-    return getattr(about, "edition_id", None)
+        return about
+    edition = getattr(about, "edition", None)
+    return edition if isinstance(edition, Edition) else None
 
 
 @transaction.atomic
@@ -230,7 +276,8 @@ def notification_queue(
     if existing is not None:
         return existing
     language = _language(language)
-    rendered = notification_render(kind=kind, language=language, context=context)
+    edition = edition if edition is not None else _edition_of(about)
+    rendered = notification_render(kind=kind, language=language, context=context, edition=edition)
     notification = Notification(
         kind=kind,
         event_key=event_key,
@@ -239,7 +286,7 @@ def notification_queue(
         subject=rendered.subject,
         body_text=rendered.body_text,
         body_html=rendered.body_html,
-        edition_id=edition.pk if edition is not None else _edition_of(about),
+        edition_id=edition.pk if edition is not None else None,
     )
     if about is not None:
         notification.content_type = ContentType.objects.get_for_model(about)
@@ -377,6 +424,17 @@ def _message(notification: Notification) -> EmailMultiAlternatives:
         },
     )
     message.attach_alternative(_finished(notification, notification.body_html), "text/html")
+    kind = KINDS.get(notification.kind)
+    for attachment in kind.attachments(notification) if kind and kind.attachments else []:
+        if attachment.content_id:
+            part = MIMEBase(*attachment.mimetype.split("/", 1))
+            part.set_payload(attachment.content)
+            encoders.encode_base64(part)
+            part.add_header("Content-ID", f"<{attachment.content_id}>")
+            part.add_header("Content-Disposition", "inline", filename=attachment.filename)
+            message.attach(part)
+        else:
+            message.attach(attachment.filename, attachment.content, attachment.mimetype)
     return message
 
 

@@ -48,6 +48,9 @@ RULES.add_rule("checkin.undo", is_organizer | is_staff_member)
 # self-service links, so organizers only (and superusers); other staff need Django's model
 # permissions (conference.view_notification to read, change_notification to retry/resend)
 RULES.add_rule("notification.manage", is_organizer)
+# Messages to delegates: organizers only (a liaison asks the organizers to write to their
+# province's delegates; see the README).
+RULES.add_rule("message.send", is_organizer)
 
 
 def can(user, action: str, obj: Any = None) -> bool:
@@ -81,6 +84,9 @@ ORGANIZER_ADMIN_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         # registrations: changes and erasure go through the services (the admin calls them)
         "registration": ("view", "change", "delete"),
         "notification": ("view", "change"),  # the email delivery log: read, retry, resend
+        "delegatemessage": ("view",),  # messages to delegates (written on the site's page)
+        "messagerecipient": ("view",),
+        "digestsent": ("view",),
         "auditentry": ("view",),
         "user": ("view",),  # to pick an account when naming a department's liaison
     },

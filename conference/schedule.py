@@ -41,6 +41,15 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=2, minute=30),
         "options": {"expires": 3600},
     },
+    # Digests: each liaison and organizer gets ONE email listing what waits for their decision
+    # (registrations to confirm, proposals to decide), only when something new waits; daily at
+    # DIGEST_HOURS (a crontab hour field: "7" by default, "7,13" for twice a day; then set
+    # DIGEST_MIN_INTERVAL_HOURS below the gap).
+    "digests": {
+        "task": "conference.send_digests",
+        "schedule": crontab(hour=env.str("DIGEST_HOURS", default="7"), minute=0),
+        "options": {"expires": 3600},
+    },
     # Proposals: liaisons are reminded a few days before an edition's proposal deadline, every
     # morning at 08:00; never twice for the same deadline (the event key names it).
     "proposal-deadline-reminders": {

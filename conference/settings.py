@@ -152,6 +152,9 @@ PASSWORD_RESET_POSTS = env.int("PASSWORD_RESET_POSTS", default=5)
 # A registration holds a seat once its email address is confirmed through the emailed link;
 # unconfirmed, it is erased after this many hours (conference.expire_unverified_registrations).
 REGISTRATION_VERIFY_HOURS = env.int("REGISTRATION_VERIFY_HOURS", default=24)
+# Digests of what waits for a decision (conference.services.messages): beat sends them at
+# DIGEST_HOURS (conference/schedule.py, default 07:00); a person never gets two within this time.
+DIGEST_MIN_INTERVAL_HOURS = env.float("DIGEST_MIN_INTERVAL_HOURS", default=20.0)
 # When the cache cannot be reached, the limits count per process (fail open, logged once) and the
 # cache is asked again after this many seconds (conference.ratelimit).
 RATELIMIT_CACHE_RETRY = env.float("RATELIMIT_CACHE_RETRY", default=30.0)

@@ -49,3 +49,12 @@ def expire_unverified_registrations() -> int:
     from conference.services.registrations import registrations_expire_unverified
 
     return registrations_expire_unverified()
+
+
+@shared_task(name="conference.send_digests", ignore_result=True)
+def send_digests() -> int:
+    """Periodic (see conference.schedule): one digest per liaison and organizer of what waits
+    for their decision, when something new does."""
+    from conference.services.messages import digests_send
+
+    return digests_send()

@@ -16,3 +16,8 @@ class ProposalsConfig(AppConfig):
 
         rules.register()
         register_audit_actions(AUDIT_ACTIONS)
+
+        from conference.services.messages import register_digest_section
+        from proposals.digest import proposals_waiting_section
+
+        register_digest_section(proposals_waiting_section)

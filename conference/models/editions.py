@@ -139,6 +139,28 @@ class Edition(LocalizedTextMixin, models.Model):
         help_text=_("Only when the edition took place in another unit than the host's."),
     )
     venue = models.CharField(_("venue"), max_length=300, blank=True)
+    # What a delegate needs on the day (the confirmation email, the manage page, the calendar
+    # file): when the first day starts and ends, and where exactly.
+    venue_address = models.CharField(
+        _("venue address"),
+        max_length=300,
+        blank=True,
+        help_text=_(
+            "Street address of the venue, e.g. 1 Đường 17/8, Phường Minh Xuân, Tuyên Quang."
+        ),
+    )
+    start_time = models.TimeField(
+        _("start time"),
+        null=True,
+        blank=True,
+        help_text=_("When the first day starts (local time), e.g. 08:00; empty: the whole day."),
+    )
+    end_time = models.TimeField(
+        _("end time"),
+        null=True,
+        blank=True,
+        help_text=_("When the last day ends (local time), e.g. 17:00."),
+    )
     organisers = models.TextField(_("organisers"), blank=True, max_length=2000)
     organisers_en = models.TextField(_("organisers (English)"), blank=True, max_length=2000)
     summary = models.TextField(_("summary"), blank=True, max_length=10000)
@@ -305,6 +327,34 @@ class Edition(LocalizedTextMixin, models.Model):
         if self.date is None:
             return None
         return timezone.make_aware(datetime.datetime.combine(self.date, datetime.time.min))
+
+    def begins_at(self) -> datetime.datetime | None:
+        """When the conference begins, local time: the first day at ``start_time`` (None without
+        a start time: see :meth:`starts_at` for the start of the day)."""
+        if self.date is None or self.start_time is None:
+            return None
+        return timezone.make_aware(datetime.datetime.combine(self.date, self.start_time))
+
+    def ends_at(self) -> datetime.datetime | None:
+        """When the last day ends at ``end_time``; without one, four hours after it begins."""
+        begins = self.begins_at()
+        if begins is None:
+            return None
+        if self.end_time is None:
+            return begins + datetime.timedelta(hours=4)
+        ends = timezone.make_aware(
+            datetime.datetime.combine(self.end_date or self.date, self.end_time)
+        )
+        return ends if ends > begins else begins + datetime.timedelta(hours=4)
+
+    def place_label(self) -> str:
+        """ "Trung tâm Hội nghị tỉnh, 1 Đường 17/8, Tuyên Quang": venue, address and unit, each
+        once."""
+        unit = self.held_in or self.host
+        parts = [self.venue, self.venue_address]
+        if unit is not None and not any(unit.name in part for part in parts if part):
+            parts.append(unit.name)
+        return ", ".join(part for part in parts if part)
 
     def changes_deadline(self) -> datetime.datetime | None:
         """Until when delegates may change their registration: ``changes_until``, else the close

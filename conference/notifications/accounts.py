@@ -40,7 +40,7 @@ def _put_in_token(notification, body: str) -> str:
 
 register_kind(
     KIND,
-    subject=_("Reset your password for the Northern Industry and Trade Conference"),
+    subject=_("Reset your password"),
     template="conference/emails/password_reset",
     label=_("Password reset"),
     finish=_put_in_token,

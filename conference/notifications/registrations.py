@@ -7,12 +7,14 @@ prepared here in that language.
 
 from __future__ import annotations
 
+import io
+
 from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from conference import dates
-from conference.outbox import notification_queue, register_kind
+from conference import badges, calendar, dates
+from conference.outbox import Attachment, notification_queue, register_kind
 from conference.signing import link_put_in, manage_url
 
 KINDS = {
@@ -43,10 +45,11 @@ LABELS = {
 }
 
 
-def registration_context(registration, *, reason: str = "") -> dict:
-    """Everything the templates show, as strings in the delegate's language."""
+def registration_context(registration, *, reason: str = "", language: str = "") -> dict:
+    """Everything the templates show, as strings in the delegate's language (or ``language``:
+    a message written in Vietnamese only goes out in Vietnamese)."""
     edition = registration.edition
-    with translation.override(registration.language):
+    with translation.override(language or registration.language):
         deadline = edition.changes_deadline()
         return {
             "full_name": registration.full_name,
@@ -71,6 +74,10 @@ def registration_context(registration, *, reason: str = "") -> dict:
             "contact_name": edition.contact_name,
             "contact_email": edition.contact_email,
             "contact_phone": edition.contact_phone,
+            # What the delegate needs on the day (the confirmation email shows it).
+            "day": calendar.day_details(edition),
+            "badge_code_display": registration.badge_code_display,
+            "qr_cid": QR_CONTENT_ID,
         }
 
 
@@ -103,6 +110,55 @@ def _put_in_link(notification, body: str) -> str:
     return link_put_in(body, registration)
 
 
+QR_CONTENT_ID = "badge-qr@hoinghi"
+
+
+def confirmation_attachments(notification) -> list[Attachment]:
+    """Built when the confirmation is sent (the row stores no file): the badge code as a QR
+    image (shown inline by the HTML body, ``cid:badge-qr@hoinghi``, and offered as a PNG) and
+    the edition as a calendar file. Nothing for a registration erased meanwhile."""
+    from conference.models import Registration
+
+    registration = (
+        Registration.objects.select_related("edition__host", "edition__held_in")
+        .filter(pk=notification.object_id or None)
+        .first()
+    )
+    if registration is None:
+        return []
+    edition = registration.edition
+    png = io.BytesIO()
+    badges.qr_code(registration.badge_code).save(png, kind="png", scale=8, border=2)
+    files = [
+        Attachment(
+            filename=f"ma-the-{registration.badge_code_display}.png",
+            content=png.getvalue(),
+            mimetype="image/png",
+            content_id=QR_CONTENT_ID,
+        )
+    ]
+    if edition.date is not None:
+        with translation.override(notification.language):
+            description = _("Badge code: %(code)s") % {"code": registration.badge_code_display}
+            ics = calendar.edition_ics(
+                edition,
+                url=f"{settings.SITE_URL}{edition.get_absolute_url()}",
+                uid_host=settings.SITE_URL.split("://", 1)[-1].split("/", 1)[0] or "localhost",
+                description=str(description),
+            )
+        files.append(
+            Attachment(
+                filename=calendar.ics_filename(edition),
+                content=ics.encode(),
+                mimetype="text/calendar",
+            )
+        )
+    return files
+
+
+# The emails that carry the day's information as files too.
+ATTACHMENTS = {"registration_confirmed": confirmation_attachments}
+
 for _name, _subject in KINDS.items():
     register_kind(
         _name,
@@ -110,4 +166,5 @@ for _name, _subject in KINDS.items():
         template=f"conference/emails/{_name}",
         label=LABELS[_name],
         finish=_put_in_link,
+        attachments=ATTACHMENTS.get(_name),
     )

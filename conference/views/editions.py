@@ -5,7 +5,6 @@ handover (through ``conference.services.editions``)."""
 from __future__ import annotations
 
 import csv
-import datetime
 import io
 
 from django.contrib import messages
@@ -13,11 +12,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_page
 from django.views.decorators.http import require_POST
 
+from conference import calendar
 from conference.forms.editions import CloseForm, HandoverForm
 from conference.models import Edition, Handover
 from conference.permissions import require
@@ -69,59 +68,21 @@ def _edition_or_404(number: int) -> Edition:
     return edition
 
 
-def _ics_text(value: str) -> str:
-    return value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
-
-
-def _ics_fold(line: str) -> str:
-    """Lines of at most 75 octets (RFC 5545), continued with a space."""
-    out, current = [], b""
-    for char in line:
-        encoded = char.encode()
-        if len(current) + len(encoded) > 75:
-            out.append(current.decode())
-            current = b" "
-        current += encoded
-    out.append(current.decode())
-    return "\r\n".join(out)
-
-
 def edition_ics(request, number: int):
-    """The edition as a calendar event (all day: no times are recorded)."""
+    """The edition as a calendar event (with its hours when a start time is recorded, else all
+    day); the same file a confirmed delegate receives with the confirmation email."""
     edition = _edition_or_404(number)
     if edition.date is None:
         raise Http404(_("The date of this edition is not known yet."))
-    last = edition.end_date or edition.date
-    place = ", ".join(
-        part
-        for part in [edition.venue, (edition.held_in or edition.host).name if edition.host else ""]
-        if part
-    )
-    host = request.get_host()
-    lines = [
-        "BEGIN:VCALENDAR",
-        "VERSION:2.0",
-        "PRODID:-//Hoi nghi nganh Cong Thuong phia Bac//editions//VI",
-        "CALSCALE:GREGORIAN",
-        "BEGIN:VEVENT",
-        f"UID:edition-{edition.number}@{host}",
-        f"DTSTAMP:{timezone.now().astimezone(datetime.UTC):%Y%m%dT%H%M%SZ}",
-        f"DTSTART;VALUE=DATE:{edition.date:%Y%m%d}",
-        f"DTEND;VALUE=DATE:{last + datetime.timedelta(days=1):%Y%m%d}",
-        f"SUMMARY:{_ics_text(edition.title)}",
-        f"URL:{request.build_absolute_uri(edition.get_absolute_url())}",
-    ]
-    if place:
-        lines.append(f"LOCATION:{_ics_text(place)}")
-    if edition.is_demo:
-        description = _("Sample data: not a real conference.")
-        lines.append(f"DESCRIPTION:{_ics_text(description)}")
-    lines += ["END:VEVENT", "END:VCALENDAR"]
     response = HttpResponse(
-        "\r\n".join(_ics_fold(line) for line in lines) + "\r\n",
+        calendar.edition_ics(
+            edition,
+            url=request.build_absolute_uri(edition.get_absolute_url()),
+            uid_host=request.get_host(),
+        ),
         content_type="text/calendar; charset=utf-8",
     )
-    response["Content-Disposition"] = f'attachment; filename="hoi-nghi-{edition.number}.ics"'
+    response["Content-Disposition"] = f'attachment; filename="{calendar.ics_filename(edition)}"'
     return response
 
 

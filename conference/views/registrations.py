@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from conference import dates
+from conference import badges, calendar, dates
 from conference.forms.registrations import (
     DecisionForm,
     ManageLinkForm,
@@ -167,6 +167,13 @@ def registration_manage(request, registration: Registration, token: str):
             and edition.cancel_allowed(),
             "changes_until": edition.changes_deadline(),
             "decline_reason": services.decline_reason(registration),
+            # The same day's information as the confirmation email, for a confirmed delegate.
+            "day": calendar.day_details(edition)
+            if registration.status in Registration.GETS_BADGE
+            else None,
+            "qr": badges.qr_data_uri(registration.badge_code)
+            if registration.status in Registration.GETS_BADGE
+            else "",
         },
     )
 

@@ -26,7 +26,7 @@ from django.utils import translation
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from conference.models import Edition, Registration, User
+from conference.models import DelegateMessage, Edition, Registration, User
 from conference.signing import manage_token
 from provinces.models import ProvincialUnit
 from tests.browser.accessibility import axe_violations, keyboard_walk, state_contrast_problems
@@ -122,6 +122,11 @@ PAGES = [
     ("organizer", "conference:dashboard", {}),
     ("organizer", "conference:registration_detail", {"pk": "pending.pk"}),
     ("organizer", "conference:registration_correct", {"pk": "confirmed.pk"}),
+    ("organizer", "conference:message_list", {}),
+    ("organizer", "conference:message_compose", {}),
+    ("organizer", "conference:message_compose?status=&unit=hanoi.pk", {}),
+    ("organizer", "conference:message_detail", {"pk": "message.pk"}),
+    ("liaison", "conference:message_list", {}, 403),
     ("organizer", "conference:staff_entry", {"number": "xii.number"}),
     ("organizer", "conference:delegation_import", {"number": "xii.number"}),
     ("liaison", "conference:staff_entry", {"number": "xii.number"}),
@@ -138,6 +143,7 @@ FORMS = [
     ("anonymous", "password_reset_confirm", {"uidb64": "reset.uid", "token": "reset.token"}),
     ("delegate", "conference:registration_edit", {"token": "pending.token"}),
     ("liaison", "password_change", {}),
+    ("organizer", "conference:message_compose", {}, "form[data-testid=message-form]"),
     ("liaison", "conference:staff_entry", {"number": "xii.number"}),
     ("organizer", "conference:delegation_import", {"number": "xii.number"}),
 ]
@@ -221,6 +227,7 @@ def sample(db):
     ReviewerAssignmentFactory(proposal=in_review, reviewer=User.objects.get(username="reviewer"))
     confirmed = registration(Registration.Status.CONFIRMED)
     return SimpleNamespace(
+        message=DelegateMessage.objects.first(),  # demo_data's message, with its report
         xii=edition,
         hanoi=hanoi,
         other=current_unit("04"),  # takes part, nobody registered: "no badge to print"

@@ -113,6 +113,7 @@ def test_proposal_from_submission_to_answer_and_carry_over(page, mailoutbox, tmp
     _wait_for_mail(mailoutbox, 3)
     assert mailoutbox[2].to == ["lien@example.vn"]
     assert mailoutbox[2].subject == (
+        f"[Hội nghị Công Thương phía Bắc lần thứ {edition.ordinal}] "
         "Quyết định đối với kiến nghị “Cơ chế điện mặt trời mái nhà” của Quý Sở"
     )
 

@@ -162,7 +162,7 @@ def test_password_reset_sends_a_link_that_sets_a_new_password(
     assert len(mailoutbox) == 1
     email = mailoutbox[0]
     assert email.to == ["lan@example.vn"]
-    assert email.subject == "Reset your password for the Northern Industry and Trade Conference"
+    assert email.subject == "[Northern Industry and Trade Conference] Reset your password"
     assert email.body.startswith("Hello Phạm Ngọc Lan,")
     assert "Your username is: lan" in email.body
     link = re.search(r"http://127.0.0.1:8000(/en/accounts/reset/\S+/)", email.body).group(1)

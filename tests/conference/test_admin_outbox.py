@@ -219,7 +219,10 @@ def test_send_test_view_queues_and_delivers_a_test_email(
         Status.SENT,
     )
     assert [(m.to, m.subject) for m in mailoutbox] == [
-        (["kiemtra@example.vn"], "Test email from the conference site")
+        (
+            ["kiemtra@example.vn"],
+            "[Northern Industry and Trade Conference] Test email from the conference site",
+        )
     ]
 
 

@@ -10,7 +10,14 @@ from django.contrib.auth.models import Permission
 from django.test import RequestFactory
 from django.urls import reverse
 
-from conference.models import AuditEntry, Notification
+from conference.models import (
+    AuditEntry,
+    DelegateMessage,
+    DigestSent,
+    MessageRecipient,
+    Notification,
+    User,
+)
 from proposals.models import Attachment, Decision, MinistryResponse
 from tests.factories import (
     AgendaItemFactory,
@@ -80,6 +87,9 @@ def one_of_everything(open_edition):
         recipient="a@example.vn", kind="test_email", event_key="test:1", subject="s", body_text="t"
     )
     AuditEntry.objects.create(actor_label="x", action="registration.create", subject=registration)
+    message = DelegateMessage.objects.create(edition=open_edition, subject="s", body="b")
+    MessageRecipient.objects.create(message=message, registration=registration)
+    DigestSent.objects.create(user=User.objects.first(), items=["registration:1"])
     attempt = {"user_agent": "ua", "ip_address": "192.0.2.1", "username": "u", "path_info": "/"}
     AccessAttempt.objects.create(**attempt, get_data="", post_data="", failures_since_start=1)
     AccessFailureLog.objects.create(**attempt)

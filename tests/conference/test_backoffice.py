@@ -21,6 +21,7 @@ from conference.models import (
 )
 from conference.permissions import ORGANIZER, organizer_permission_codes
 from conference.services import registrations as services
+from tests.emails import prefixed
 from tests.factories import LiaisonFactory, RegistrationFactory, UserFactory, current_unit
 from tests.html import form_data, page_text, texts
 
@@ -143,7 +144,10 @@ def test_reverse_confirmed_to_pending_is_audited_and_emailed(
     )
     reopened = [m for m in mailoutbox if "again" in m.subject]
     assert [(m.to, m.subject) for m in reopened] == [
-        ([registration.email], "Your registration awaits confirmation again")
+        (
+            [registration.email],
+            prefixed(registration.edition, "Your registration awaits confirmation again", "en"),
+        )
     ]
     assert "Reason: Confirmed by mistake" in reopened[0].body
     # Confirmed again: the delegate is told again (not taken for a duplicate email).

@@ -40,6 +40,28 @@ def _named_patterns(patterns, namespace=None):
             yield (f"{namespace}:{pattern.name}" if namespace else pattern.name), pattern
 
 
+def _message(edition, user):
+    import uuid
+
+    from conference.models import Registration
+    from conference.services.messages import message_send
+
+    # A delegate without an address: no email row (the delivery log's change page shows an
+    # email's HTML escaped in an iframe's srcdoc, which this test's pattern would take for inline
+    # style).
+    without = RegistrationFactory(edition=edition, status="confirmed")
+    Registration.objects.filter(pk=without.pk).update(email="")
+    without.refresh_from_db()
+    message, _created = message_send(
+        edition=edition,
+        registrations=[without],
+        texts={"subject": "Thông báo", "body": "Nội dung."},
+        key=uuid.uuid4(),
+        actor=user,
+    )
+    return message
+
+
 @pytest.fixture
 def pages(open_edition):
     registration = RegistrationFactory(edition=open_edition, status="confirmed")
@@ -61,6 +83,7 @@ def pages(open_edition):
         "conference:registration_correct": {"pk": registration.pk},
         "conference:registration_reverse": {"pk": registration.pk},
         "conference:checkin_undo": {"pk": registration.pk},
+        "conference:message_detail": {"pk": _message(open_edition, user).pk},
         "conference:delegation_import_template": {"fmt": "xlsx"},
         "password_reset_confirm": {"token": default_token_generator.make_token(user)},
     }

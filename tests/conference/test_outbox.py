@@ -56,7 +56,7 @@ def test_queue_sends_once_after_commit(django_capture_on_commit_callbacks, mailo
     assert len(callbacks) == 1
     assert (notification.status, notification.attempts) == (Status.SENT, 1)
     assert [(m.to, m.subject) for m in mailoutbox] == [
-        (["an@example.vn"], "Greetings to Nguyễn Thị Hiền")
+        (["an@example.vn"], "[Hội nghị Công Thương phía Bắc] Greetings to Nguyễn Thị Hiền")
     ]
     assert mailoutbox[0].extra_headers["X-Notification-ID"] == str(notification.pk)
 
@@ -123,7 +123,9 @@ def test_queue_edition_taken_from_the_object_it_is_about():
 def test_render_english_and_vietnamese_use_their_language():
     english = notification_render(kind="outbox_test", language="en", context=CONTEXT)
     vietnamese = notification_render(kind="outbox_test", language="vi", context=CONTEXT)
-    assert english.subject == "Test email from the conference site"
+    assert english.subject == (
+        "[Northern Industry and Trade Conference] Test email from the conference site"
+    )
     assert "Requested at: 17/05/2024 08:30" in english.body_text
     assert "08:30 17/05/2024" in vietnamese.body_text
     assert '<html lang="vi">' in vietnamese.body_html
@@ -136,13 +138,17 @@ def test_render_escapes_html_but_not_text():
     assert '<script>alert("x")</script> & Co' in rendered.body_text
     assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; Co" in rendered.body_html
     assert "<script>" not in rendered.body_html
-    assert rendered.subject == 'Greetings to <script>alert("x")</script> & Co'
+    assert rendered.subject == (
+        '[Northern Industry and Trade Conference] Greetings to <script>alert("x")</script> & Co'
+    )
 
 
 def test_render_subject_has_no_line_breaks():
     context = {**CONTEXT, "sender_name": "An\r\nBcc: evil@example.com"}
     rendered = notification_render(kind="outbox_unit_test", language="en", context=context)
-    assert rendered.subject == "Greetings to An Bcc: evil@example.com"
+    assert rendered.subject == (
+        "[Northern Industry and Trade Conference] Greetings to An Bcc: evil@example.com"
+    )
 
 
 def test_retry_delay_grows_and_is_capped(settings):

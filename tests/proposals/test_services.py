@@ -7,6 +7,7 @@ from django.utils import timezone
 from conference.models import AuditEntry, Notification
 from proposals import services
 from proposals.models import Attachment, Decision, Proposal, Review, ReviewerAssignment
+from tests.emails import prefixed
 from tests.factories import (
     EditionFactory,
     ProposalFactory,
@@ -58,7 +59,10 @@ def test_proposal_submit_moves_a_draft_and_emails_the_liaisons(
         ("proposal.submitted", "draft", "submitted"),
     ]
     assert [(m.to, m.subject) for m in mailoutbox] == [
-        (["lien_hn@example.vn"], "Đã nhận kiến nghị “Cơ chế điện mặt trời mái nhà” của Quý Sở")
+        (
+            ["lien_hn@example.vn"],
+            prefixed(edition, "Đã nhận kiến nghị “Cơ chế điện mặt trời mái nhà” của Quý Sở"),
+        )
     ]
 
 
@@ -126,7 +130,9 @@ def test_reviewers_assign_in_bulk_sends_one_digest_per_reviewer(
         )
     assert (len(result.created), len(result.refused)) == (6, 3)
     assert sorted(m.to[0] for m in mailoutbox) == ["thamdinh2@example.vn", "thamdinh@example.vn"]
-    assert {m.subject for m in mailoutbox} == {"Kiến nghị được phân công cho ông/bà thẩm định"}
+    assert {m.subject for m in mailoutbox} == {
+        prefixed(edition, "Kiến nghị được phân công cho ông/bà thẩm định")
+    }
     assert {p.state for p in Proposal.objects.filter(edition=edition)} == {S.IN_REVIEW}
     # Assigning again creates nothing and sends nothing.
     with django_capture_on_commit_callbacks(execute=True):
@@ -276,7 +282,7 @@ def test_forward_and_answer_record_the_response_and_tell_the_department(
     proposal.refresh_from_db()
     assert proposal.state == S.PARTLY_ANSWERED
     assert [m.subject for m in mailoutbox] == [
-        f"Đã ghi nhận trả lời cho kiến nghị “{proposal.title}” của Quý Sở"
+        prefixed(edition, f"Đã ghi nhận trả lời cho kiến nghị “{proposal.title}” của Quý Sở")
     ]
     services.response_record(
         proposal=proposal,

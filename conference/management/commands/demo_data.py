@@ -5,6 +5,7 @@ migrations; ``make run`` calls it before starting the development server."""
 from __future__ import annotations
 
 import datetime
+import uuid
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -18,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from conference.models import AgendaItem, Edition, EditionParticipant, Registration, User
+from conference.services.messages import message_send
 from provinces.models import Department, DepartmentMember, ProvincialUnit
 
 DEMO_NUMBER = 12
@@ -50,6 +52,13 @@ DEMO_GUEST_FROM_ABROAD = {
     "language": "en",
 }
 OUR_APPS = ("conference", "provinces", "proposals")
+# The sample delegates the sample message went to: name, salutation, language of their emails.
+DEMO_MESSAGE_DELEGATES = [
+    ("Nguyễn Thị Mai (mẫu)", "ba", "vi"),
+    ("Trần Văn Hùng (mẫu)", "ong", "vi"),
+    ("Lê Minh Anh (mẫu)", "ba", "en"),
+]
+DEMO_MESSAGE_KEY = uuid.UUID("5f0c1d2e-3a4b-4c5d-8e6f-7a8b9c0d1e2f")
 
 # Sample delegates, so that the desk, the badges and the lists have someone to show: (email
 # name, salutation, full name, position, organisation, kind, unit code or None, status). One name
@@ -181,6 +190,7 @@ class Command(BaseCommand):
             self._edition()
             accounts = self._accounts()
             self._staff_entered_delegates()
+            self._message()
         # Other apps' sample data, by command name (the core imports no other app).
         for command in ("demo_proposals",):
             if command in get_commands():
@@ -238,6 +248,9 @@ class Command(BaseCommand):
             "contact_name": "Văn phòng Ban Tổ chức (dữ liệu mẫu)",
             "contact_email": "bantochuc@demo.example.com",
             "contact_phone": "0210 3846 000",
+            "venue_address": "Số 1 đường Hùng Vương, phường Việt Trì, Phú Thọ (dữ liệu mẫu)",
+            "start_time": datetime.time(8, 0),
+            "end_time": datetime.time(12, 0),
             "sources": "",
         }
         edition, created = Edition.objects.update_or_create(
@@ -312,6 +325,62 @@ class Command(BaseCommand):
             )
             registration.full_clean(exclude=["edition"], validate_constraints=False)
             registration.save()
+    # A sent message to delegates, with its delivery report ---------------------------------
+
+    def _message(self) -> None:
+        """Three confirmed sample delegates of Hà Nội and one message the organizer wrote them
+        (the same submission key each run, so it is never sent twice)."""
+        edition = Edition.objects.filter(number=DEMO_NUMBER, is_demo=True).first()
+        organizer = User.objects.filter(username="organizer").first()
+        if edition is None or organizer is None:
+            return
+        hanoi = ProvincialUnit.objects.current().get(code=DEMO_LIAISON_UNIT_CODE)
+        delegates = []
+        for number, (name, salutation, language) in enumerate(DEMO_MESSAGE_DELEGATES, start=1):
+            values = {
+                "unit": hanoi,
+                "full_name": name,
+                "salutation": salutation,
+                "position": "Chuyên viên (dữ liệu mẫu)",
+                "organisation_kind": Registration.OrganisationKind.DOIT,
+                "organisation_name": f"Sở Công Thương {hanoi.name}",
+                "phone": f"+8491234567{number}",
+                "language": language,
+            }
+            registration, _created = Registration.objects.get_or_create(
+                edition=edition,
+                email=f"daibieu-mau-{number}@demo.example.com",
+                defaults={
+                    **values,
+                    "consent_given_at": timezone.now(),
+                    "status": Registration.Status.CONFIRMED,
+                },
+            )
+            delegates.append(registration)
+        # The staff-entered delegate without an address: "no address" in the report.
+        delegates += edition.registrations.filter(
+            unit=hanoi, status=Registration.Status.CONFIRMED, email=""
+        )
+        message_send(
+            edition=edition,
+            registrations=delegates,
+            texts={
+                "subject": "Hướng dẫn đón tiếp đại biểu (dữ liệu mẫu)",
+                "body": (
+                    "Ban Tổ chức đón tiếp đại biểu từ 07 giờ 30 tại sảnh chính. Quý đại biểu "
+                    "vui lòng mang theo mã QR trong thư xác nhận."
+                ),
+                "subject_en": "Welcome desk for delegates (sample data)",
+                "body_en": (
+                    "The welcome desk opens at 07:30 in the main hall. Please bring the QR code "
+                    "of your confirmation email."
+                ),
+            },
+            key=DEMO_MESSAGE_KEY,
+            actor=organizer,
+            criteria={"edition": str(edition.number), "unit": str(hanoi.pk), "status": "confirmed"},
+            criteria_label=f"{edition} · {hanoi.name} · {Registration.Status.CONFIRMED.label}",
+        )
 
     # Delegates entered by staff ----------------------------------------------------------------
 

@@ -108,10 +108,13 @@ def test_hand_over_flag_creates_the_next_edition_moves_the_flag_and_notifies(
     assert len(entry.data["departments_without_address"]) == 15
     assert sorted((m.to[0], m.subject) for m in mailoutbox) == [
         ("hanoi@example.vn",
+         "[Hội nghị Công Thương phía Bắc lần thứ XII] "
          "Cờ đăng cai Hội nghị lần thứ XII đã được trao cho Sở Công Thương Phú Thọ"),
         ("phutho@example.vn",
+         "[Northern Industry and Trade Conference XII] "
          "The host flag of edition XII was handed to Phú Thọ Department of Industry and Trade"),
         ("sct@caobang.gov.vn",
+         "[Hội nghị Công Thương phía Bắc lần thứ XII] "
          "Cờ đăng cai Hội nghị lần thứ XII đã được trao cho Sở Công Thương Phú Thọ"),
     ]  # fmt: skip
     assert "Tại phiên bế mạc Hội nghị ngành Công Thương" in mailoutbox[0].body

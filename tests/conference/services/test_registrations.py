@@ -25,6 +25,7 @@ from conference.services.registrations import (
     registrations_purge,
     registrations_send_reminders,
 )
+from tests.emails import prefixed
 from tests.factories import (
     ProgrammePartFactory,
     RegistrationFactory,
@@ -118,9 +119,18 @@ def test_registration_verify_email_takes_a_seat_or_the_waiting_list(
     ]
     assert statuses[2][2] is not None
     assert [(m.to[0], m.subject) for m in mailoutbox][3:] == [
-        ("a@example.vn", "Ban Tổ chức đã nhận được đăng ký của Quý đại biểu"),
-        ("b@example.vn", "Ban Tổ chức đã nhận được đăng ký của Quý đại biểu"),
-        ("c@example.vn", "Đăng ký của Quý đại biểu đang trong danh sách chờ"),
+        (
+            "a@example.vn",
+            prefixed(open_edition, "Ban Tổ chức đã nhận được đăng ký của Quý đại biểu"),
+        ),
+        (
+            "b@example.vn",
+            prefixed(open_edition, "Ban Tổ chức đã nhận được đăng ký của Quý đại biểu"),
+        ),
+        (
+            "c@example.vn",
+            prefixed(open_edition, "Đăng ký của Quý đại biểu đang trong danh sách chờ"),
+        ),
     ]
     entry = AuditEntry.objects.filter(action="registration.verified").order_by("id").first()
     assert (entry.from_state, entry.to_state, entry.actor_label) == (
@@ -283,8 +293,8 @@ def test_registration_decline_promotes_next_of_same_unit(
     ]
     with translation.override("vi"):
         subjects = {
-            "a@example.vn": str(KINDS["registration_declined"]),
-            "c@example.vn": str(KINDS["registration_promoted"]),
+            "a@example.vn": prefixed(open_edition, str(KINDS["registration_declined"])),
+            "c@example.vn": prefixed(open_edition, str(KINDS["registration_promoted"])),
         }
     assert sorted((m.to[0], m.subject) for m in mailoutbox) == sorted(subjects.items())
     assert "Không đúng thành phần" in next(m for m in mailoutbox if m.to == ["a@example.vn"]).body
@@ -473,7 +483,7 @@ def test_registrations_send_reminders_day_before_once(
         assert registrations_send_reminders(today=day_before) == 1
         assert registrations_send_reminders(today=day_before) == 0
     assert [(m.to, m.subject) for m in mailoutbox] == [
-        ([confirmed.email], "See you tomorrow at the conference")
+        ([confirmed.email], prefixed(open_edition, "See you tomorrow at the conference", "en"))
     ]
 
 

@@ -161,4 +161,9 @@ def test_dashboard_dates_ahead_skip_the_past(open_edition):
 
 def test_organizers_find_the_dashboard_in_their_menu(client):
     client.force_login(UserFactory(roles=[ORGANIZER]))
-    assert texts(client.get("/en/"), "dropdown-item") == ["Dashboard", "Change password", "Log out"]
+    assert texts(client.get("/en/"), "dropdown-item") == [
+        "Dashboard",
+        "Messages to delegates",
+        "Change password",
+        "Log out",
+    ]

@@ -83,11 +83,12 @@ def test_edition_ics_is_an_all_day_event(client):
 
     assert response["Content-Type"] == "text/calendar; charset=utf-8"
     lines = response.content.decode().split("\r\n")
-    assert lines[:5] == [
+    assert lines[:6] == [
         "BEGIN:VCALENDAR",
         "VERSION:2.0",
         "PRODID:-//Hoi nghi nganh Cong Thuong phia Bac//editions//VI",
         "CALSCALE:GREGORIAN",
+        "METHOD:PUBLISH",
         "BEGIN:VEVENT",
     ]
     assert "DTSTART;VALUE=DATE:20251017" in lines

@@ -8,6 +8,7 @@ from django.utils import timezone, translation
 from conference.models import EditionParticipant, Registration
 from conference.services.registrations import registration_decline
 from conference.signing import manage_token
+from tests.emails import prefixed
 from tests.factories import (
     LiaisonFactory,
     RegistrationFactory,
@@ -94,7 +95,9 @@ def test_registration_post_creates_and_emails_in_page_language(
         "+84912345678",
     )
     assert [m.to for m in mailoutbox] == [["hien@example.vn"]]
-    assert mailoutbox[0].subject == "Please confirm your email address"
+    assert mailoutbox[0].subject == prefixed(
+        open_edition, "Please confirm your email address", "en"
+    )
     link = re.search(r"http://\S+/registration/manage/\S+/", mailoutbox[0].body).group(0)
     assert link.startswith("http://127.0.0.1:8000/en/registration/manage/")
     page = client.get(response.url)
