@@ -325,6 +325,7 @@ class Command(BaseCommand):
             )
             registration.full_clean(exclude=["edition"], validate_constraints=False)
             registration.save()
+
     # A sent message to delegates, with its delivery report ---------------------------------
 
     def _message(self) -> None:
