@@ -187,7 +187,9 @@ def test_demo_data_has_checked_in_delegates_for_the_desk_once():
     from conference import badges
     from conference.models import Registration
 
-    delegates = Registration.objects.filter(edition__number=12, email__endswith="@demo.example.com")
+    delegates = Registration.objects.filter(
+        edition__number=12, email__endswith="@demo.example.com"
+    ).exclude(email__startswith="daibieu-mau-")  # the sample message's delegates
     assert sorted(delegates.values_list("status", flat=True)) == [
         "checked_in", "checked_in", "checked_in",
         "confirmed", "confirmed", "confirmed", "confirmed",
