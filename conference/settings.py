@@ -152,6 +152,9 @@ PASSWORD_RESET_POSTS = env.int("PASSWORD_RESET_POSTS", default=5)
 # A registration holds a seat once its email address is confirmed through the emailed link;
 # unconfirmed, it is erased after this many hours (conference.expire_unverified_registrations).
 REGISTRATION_VERIFY_HOURS = env.int("REGISTRATION_VERIFY_HOURS", default=24)
+# A delegate's self-service link (and the session it opens) works until this many days after
+# the last day of its edition: time to download a badge or ask for erasure, not for ever.
+MANAGE_LINK_DAYS = env.int("MANAGE_LINK_DAYS", default=30)
 # When the cache cannot be reached, the limits count per process (fail open, logged once) and the
 # cache is asked again after this many seconds (conference.ratelimit).
 RATELIMIT_CACHE_RETRY = env.float("RATELIMIT_CACHE_RETRY", default=30.0)
