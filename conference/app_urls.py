@@ -3,7 +3,15 @@ by the site's ``conference/urls.py`` under the language prefix."""
 
 from django.urls import path
 
-from conference.views import backoffice, dashboard, editions, public, registrations, venue
+from conference.views import (
+    backoffice,
+    dashboard,
+    editions,
+    public,
+    registrations,
+    staff_entry,
+    venue,
+)
 
 app_name = "conference"
 urlpatterns = [
@@ -75,6 +83,18 @@ urlpatterns = [
         name="delegation_unit",
     ),
     path("registrations/", registrations.registration_list, name="registration_list"),
+    # Staff entry: delegates registered by an organizer or their province's liaison
+    path("editions/<int:number>/enter/", staff_entry.staff_entry, name="staff_entry"),
+    path(
+        "editions/<int:number>/enter/file/",
+        staff_entry.delegation_import,
+        name="delegation_import",
+    ),
+    path(
+        "editions/<int:number>/enter/template.<str:fmt>",
+        staff_entry.delegation_import_template,
+        name="delegation_import_template",
+    ),
     # The back office: each role's workspace, the dashboard, one registration, reversing a decision
     path("workspace/", dashboard.workspace, name="workspace"),
     path("dashboard/", dashboard.dashboard, name="dashboard"),

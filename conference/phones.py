@@ -1,54 +1,118 @@
-"""Vietnamese phone numbers: stored in E.164 ("+84912345678"), shown the national way
-("0912 345 678", "024 3825 1234").
+"""Phone numbers: stored in E.164 ("+84912345678", "+33123456789"), with an extension after
+``;ext=`` as in RFC 3966 ("+842438251234;ext=12"); shown the national way for Vietnamese numbers
+("0912 345 678", "024 3825 1234 máy lẻ 12") and the international way for the others
+("+33 1 23 45 67 89").
 
-Accepted input: "0912345678", "0912 345 678", "091.234.5678", "+84 912 345 678", "84912345678";
-landlines with their area code ("024 3825 1234", "0203 3825 123").
+Accepted input:
+
+- Vietnamese numbers in local form: "0912345678", "0912 345 678", "091.234.5678",
+  "+84 912 345 678", "84912345678"; landlines with their area code ("024 3825 1234",
+  "0203 3825 123");
+- numbers abroad, for guests from other countries: with their country code after "+" or "00"
+  ("+33 1 23 45 67 89", "0033 1 23 45 67 89");
+- an extension after the number: "ext. 12", "x12", "#12", "máy lẻ 12", "ml 12".
+
+Numbers stored before extensions and foreign numbers were accepted are plain E.164: they are
+read and shown as before (the stored form only grew a suffix).
 """
 
 from __future__ import annotations
 
+import re
+
 import phonenumbers
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 REGION = "VN"
+EXTENSION_MARK = ";ext="
+# The longest stored form: "+" and 15 digits (E.164), ";ext=" and an extension of up to 10.
+MAX_STORED_LENGTH = 32
+MAX_EXTENSION_DIGITS = 10
 
 INVALID_MESSAGE = _(
-    "Enter a Vietnamese phone number: a mobile of 10 digits such as 0912 345 678, or a landline "
-    "with its area code such as 024 3825 1234."
+    "Enter a phone number: a Vietnamese mobile of 10 digits such as 0912 345 678, a landline "
+    "with its area code such as 024 3825 1234 (an extension may follow: “máy lẻ 12”), or a number "
+    "abroad with its country code such as +33 1 23 45 67 89."
 )
+
+# "máy lẻ 12", "may le 12", "ML 12", "ml. 12": the Vietnamese ways of writing an extension, read
+# as phonenumbers' own "ext. 12" (which also knows "ext", "x", "#").
+_VIETNAMESE_EXTENSION = re.compile(r"(?:m[áa]y\s*l[ẻe]|\bml)\.?\s*:?\s*(?=\d)", re.IGNORECASE)
 
 
 def _parse(value: str) -> phonenumbers.PhoneNumber | None:
-    text = (value or "").strip()
+    text = _VIETNAMESE_EXTENSION.sub(" ext. ", (value or "").strip())
     if not text:
         return None
-    digits = "".join(c for c in text if c.isdigit())
+    main = text.split("ext", 1)[0].split(";", 1)[0]
+    digits = "".join(c for c in main if c.isdigit())
     # "84912345678" without the plus: read it as the country code, not a national number.
-    if not text.startswith("+") and digits.startswith("84") and len(digits) in (11, 12):
-        text = f"+{digits}"
+    if (
+        not main.lstrip().startswith(("+", "0"))
+        and digits.startswith("84")
+        and len(digits)
+        in (
+            11,
+            12,
+        )
+    ):
+        text = f"+{text.lstrip()}"
     try:
         number = phonenumbers.parse(text, REGION)
     except phonenumbers.NumberParseException:
         return None
     if not phonenumbers.is_valid_number(number):
         return None
+    if number.extension and (
+        not number.extension.isdigit() or len(number.extension) > MAX_EXTENSION_DIGITS
+    ):
+        return None
     return number
 
 
 def normalize_phone(value: str) -> str:
-    """The E.164 form of a Vietnamese number; ValidationError when it is not one."""
+    """The stored form: E.164, then ``;ext=`` and the extension if one was given;
+    ValidationError when the text is not a phone number."""
     number = _parse(value)
-    if number is None or number.country_code != 84:
+    if number is None:
         raise ValidationError(INVALID_MESSAGE, code="invalid_phone")
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    stored = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    if number.extension:
+        stored += EXTENSION_MARK + number.extension
+    return stored
 
 
 def format_phone(value: str) -> str:
-    """ "+84912345678" → "0912 345 678"; anything unparsable is returned as it is."""
+    """ "+84912345678" → "0912 345 678", "+842438251234;ext=12" → "024 3825 1234 máy lẻ 12"
+    (in English "ext. 12"), "+33123456789" → "+33 1 23 45 67 89"; anything unparsable is
+    returned as it is."""
     number = _parse(value)
     if number is None:
         return value or ""
-    if number.country_code != 84:
-        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
+    extension = number.extension
+    number.extension = None
+    style = (
+        phonenumbers.PhoneNumberFormat.NATIONAL
+        if number.country_code == 84
+        else phonenumbers.PhoneNumberFormat.INTERNATIONAL
+    )
+    shown = phonenumbers.format_number(number, style)
+    if extension:
+        shown = gettext("%(number)s ext. %(extension)s") % {
+            "number": shown,
+            "extension": extension,
+        }
+    return shown
+
+
+def search_digits(value: str) -> str:
+    """The digits a search finds the number by: the national form of a Vietnamese number
+    ("0912345678"), the country code and number of another ("33123456789"); without the
+    extension."""
+    main = (value or "").split(EXTENSION_MARK, 1)[0]
+    digits = "".join(c for c in main if c.isdigit())
+    if main.startswith("+84") or (not main.startswith("+") and digits.startswith("84")):
+        return f"0{digits[2:]}"
+    return digits

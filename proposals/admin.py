@@ -79,6 +79,20 @@ class DecisionInline(admin.TabularInline):
         return False
 
 
+class ReviewInline(admin.TabularInline):
+    """The reviewers' scores and comments, for the staff who decide (written on the site only)."""
+
+    model = Review
+    fk_name = "proposal"
+    fields = ["reviewer", "score", "recommendation", "related_proposal", "comments", "updated_at"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 def _report(modeladmin, request, done: int, errors: list[str], message: str) -> None:
     if done:
         modeladmin.message_user(request, message % {"count": done}, messages.SUCCESS)
@@ -122,7 +136,13 @@ class ProposalAdmin(FoldedSearchMixin, admin.ModelAdmin):
         "created_at",
         "submitted_at",
     ]
-    inlines = [AttachmentInline, DecisionInline, ResponseInline, RelatedDocumentInline]
+    inlines = [
+        AttachmentInline,
+        ReviewInline,
+        DecisionInline,
+        ResponseInline,
+        RelatedDocumentInline,
+    ]
     actions = ["forward", "publish_decisions"]
 
     def has_add_permission(self, request):

@@ -309,14 +309,26 @@ def attachment_download(request, pk: int):
 @login_required
 @require_POST
 def submit(request, pk: int):
+    return _one_step(
+        request,
+        pk,
+        rule="proposal.submit",
+        step=services.proposal_submit,
+        done=_("The proposal is submitted to the organizers."),
+    )
+
+
+def _one_step(request, pk: int, *, rule: str, step, done: str):
+    """A step without a form (submit, forward): the rule, the service, its message, back to
+    the proposal."""
     proposal = _proposal(pk)
-    require(request.user, "proposal.submit", proposal)
+    require(request.user, rule, proposal)
     try:
-        services.proposal_submit(proposal=proposal, actor=request.user)
+        step(proposal=proposal, actor=request.user)
     except ValidationError as error:
         _error_messages(request, error)
     else:
-        messages.success(request, _("The proposal is submitted to the organizers."))
+        messages.success(request, done)
     return redirect(proposal)
 
 
@@ -586,15 +598,13 @@ def publish(request):
 @login_required
 @require_POST
 def forward(request, pk: int):
-    proposal = _proposal(pk)
-    require(request.user, "proposal.manage", proposal)
-    try:
-        services.proposal_forward(proposal=proposal, actor=request.user)
-    except ValidationError as error:
-        _error_messages(request, error)
-    else:
-        messages.success(request, _("The proposal is marked as forwarded to its addressee."))
-    return redirect(proposal)
+    return _one_step(
+        request,
+        pk,
+        rule="proposal.manage",
+        step=services.proposal_forward,
+        done=_("The proposal is marked as forwarded to its addressee."),
+    )
 
 
 @login_required

@@ -32,12 +32,17 @@ CONSENT_PURPOSE = _(
 
 
 class PhoneField(forms.CharField):
-    """A Vietnamese phone number; cleans to E.164, shows the national form."""
+    """A phone number (``conference.phones``): cleans to E.164 with its extension, shows the
+    national form of a Vietnamese number and the international form of another."""
 
     def __init__(self, **kwargs):
-        kwargs.setdefault("max_length", 25)
+        kwargs.setdefault("max_length", 40)
         kwargs.setdefault(
-            "help_text", _("A mobile such as 0912 345 678, or a landline 024 3825 1234.")
+            "help_text",
+            _(
+                "A mobile such as 0912 345 678, or a landline 024 3825 1234 (extension: "
+                "“máy lẻ 12”). From abroad: + and the country code, e.g. +33 1 23 45 67 89."
+            ),
         )
         super().__init__(**kwargs)
         self.error_messages.setdefault("invalid_phone", INVALID_MESSAGE)
@@ -171,6 +176,8 @@ class RegistrationForm(DelegateDetailsForm):
                 "agency choose their province; its quota applies. Other delegates leave it empty."
             ),
         )
+        # The model allows no address (a delegate entered by staff); the public form needs one.
+        self.fields["email"].required = True
         if not full:
             self.fields["join_waitlist"].widget = forms.HiddenInput()
         self.helper = FormHelper()
@@ -288,7 +295,10 @@ class RegistrationCorrectionForm(DelegateDetailsForm):
             empty_label=_("— none (Ministry unit, enterprise, press, guest) —"),
             help_text=_("Moving a seated delegate to another province uses that province's quota."),
         )
-        self.fields["email"].help_text = _("The link to the registration is sent to a new address.")
+        self.fields["email"].help_text = _(
+            "The link to the registration is sent to a new address. Empty: a delegate without "
+            "an address of their own (nothing is emailed to them)."
+        )
         self.helper = FormHelper()
         self.helper.form_tag = False
 

@@ -32,7 +32,7 @@ from django.utils.translation import gettext_lazy as _
 
 from conference.models.editions import LocalizedTextMixin
 from conference.models.users import User
-from conference.phones import format_phone
+from conference.phones import MAX_STORED_LENGTH, format_phone, search_digits
 from conference.signing import ExpiredLink, InvalidLink, ReplacedLink, read_manage_token
 from conference.text_input import max_length_check
 from conference.text_input import normalize_email as _normalize_email
@@ -166,6 +166,8 @@ class RegistrationQuerySet(models.QuerySet):
             if compact:
                 forms.add(compact)
             digits = compact.lstrip("+")
+            if digits.isdigit():
+                forms.add(digits)  # "+33123456789": a number abroad is kept with its country code
             if digits.isdigit() and digits.startswith("84") and len(digits) > 9:
                 forms.add(f"0{digits[2:]}")
             condition = models.Q()
@@ -265,9 +267,13 @@ class Registration(models.Model):
         _("kind of organisation"), max_length=20, choices=OrganisationKind.choices
     )
     organisation_name = models.CharField(_("organisation"), max_length=300)
-    email = models.EmailField(_("email"), max_length=254)
+    # Empty only for a delegate entered by staff who has no address of their own (no email is
+    # sent to them; their province's liaison and the organizers act for them).
+    email = models.EmailField(_("email"), max_length=254, blank=True)
     phone = models.CharField(
-        _("phone"), max_length=20, help_text=_("Stored in international form, +84…")
+        _("phone"),
+        max_length=MAX_STORED_LENGTH,
+        help_text=_("Stored in international form, +84…, with “;ext=” and the extension if any"),
     )
     parts = models.ManyToManyField(
         ProgrammePart,
@@ -321,7 +327,7 @@ class Registration(models.Model):
             models.UniqueConstraint(
                 Lower("email"),
                 "edition",
-                condition=models.Q(status__in=list(ACTIVE_STATES)),
+                condition=models.Q(status__in=list(ACTIVE_STATES)) & ~models.Q(email=""),
                 name="registration_one_active_per_email_per_edition",
                 violation_error_message=_(
                     "This email address already has an active registration for this edition."
@@ -373,8 +379,6 @@ class Registration(models.Model):
 
     def refresh_search_fields(self) -> None:
         self.sort_key = person_sort_key(self.full_name)
-        digits = "".join(c for c in self.phone if c.isdigit())
-        national = f"0{digits[2:]}" if digits.startswith("84") else digits
         self.search_text = " ".join(
             filter(
                 None,
@@ -383,7 +387,7 @@ class Registration(models.Model):
                     fold(self.organisation_name),
                     fold(self.position),
                     self.email.lower(),
-                    national,
+                    search_digits(self.phone),
                     self.badge_code.lower(),
                 ],
             )

@@ -36,6 +36,7 @@ from conference.models import (
 )
 from conference.models.registrations import CONSENT_VERSION, normalize_badge_code, normalize_email
 from conference.notifications.registrations import queue_registration_email
+from conference.permissions import can
 from conference.phones import normalize_phone
 from conference.services.audit import audit_record
 from conference.services.privacy import personal_data_redact
@@ -83,9 +84,11 @@ AUDIT_ACTIONS = {
     "registration.decision_reversed": pgettext_lazy("audit action", "decision reversed"),
     "registration.correct": pgettext_lazy("audit action", "corrected by the organizers"),
     "registration.verified": pgettext_lazy("audit action", "email address confirmed"),
+    "registration.staff_entry": pgettext_lazy("audit action", "entered by staff"),
 }
 DECISION_REVERSED = "registration.decision_reversed"
 CORRECTED = "registration.correct"
+STAFF_ENTERED = "registration.staff_entry"
 
 # How long a registration may wait for its email address to be confirmed before it is erased.
 VERIFY_HOURS = settings.REGISTRATION_VERIFY_HOURS
@@ -157,7 +160,10 @@ def _manage_link_key(now: datetime.datetime) -> str:
 def _notify(
     registration: Registration, kind: str, *, reason: str = "", key: str = "", once: bool = False
 ) -> None:
-    """Queue one email to the delegate, in the language they registered in."""
+    """Queue one email to the delegate, in the language they registered in; none to a delegate
+    entered by staff without an address of their own."""
+    if not registration.email:
+        return
     queue_registration_email(registration, kind, reason=reason, key=key, once=once)
 
 
@@ -358,6 +364,35 @@ def _check_parts(edition: Edition, parts: Iterable[ProgrammePart]) -> list[Progr
     return parts
 
 
+def _check_unit(
+    edition: Edition, cleaned: dict[str, Any], *, lock: bool = True
+) -> EditionParticipant | None:
+    """The participation (locked) of the unit a delegate names; ValidationError when a unit is
+    named by a kind that has none, is missing for a kind that needs one, or does not take part."""
+    unit = cleaned.get("unit")
+    if unit is not None and cleaned.get("organisation_kind") not in Registration.KINDS_WITH_UNIT:
+        raise ValidationError(
+            {
+                "unit": gettext(
+                    "Only delegates of a provincial Department of Industry and Trade or another "
+                    "provincial agency choose a province; leave it empty."
+                )
+            },
+            code="unit_not_allowed",
+        )
+    participant = _lock_participant(edition, unit, lock=lock)
+    if unit is not None and participant is None:
+        raise ValidationError(
+            {"unit": gettext("%(unit)s does not take part in this edition.") % {"unit": unit}}
+        )
+    if unit is None and cleaned.get("organisation_kind") in Registration.KINDS_WITH_UNIT:
+        raise ValidationError(
+            {"unit": gettext("Choose the province or city of your department or agency.")},
+            code="unit_required",
+        )
+    return participant
+
+
 @transaction.atomic
 def delegate_register(
     *,
@@ -390,27 +425,9 @@ def delegate_register(
     if closed:
         raise ValidationError(closed, code="registration_closed")
     cleaned = _clean_data(data)
-    unit = cleaned.get("unit")
-    if unit is not None and cleaned.get("organisation_kind") not in Registration.KINDS_WITH_UNIT:
-        raise ValidationError(
-            {
-                "unit": gettext(
-                    "Only delegates of a provincial Department of Industry and Trade or another "
-                    "provincial agency choose a province; leave it empty."
-                )
-            },
-            code="unit_not_allowed",
-        )
-    participant = _lock_participant(edition, unit, lock=lock_rows)
-    if unit is not None and participant is None:
-        raise ValidationError(
-            {"unit": gettext("%(unit)s does not take part in this edition.") % {"unit": unit}}
-        )
-    if unit is None and cleaned.get("organisation_kind") in Registration.KINDS_WITH_UNIT:
-        raise ValidationError(
-            {"unit": gettext("Choose the province or city of your department or agency.")},
-            code="unit_required",
-        )
+    if not cleaned.get("email"):
+        raise ValidationError({"email": gettext("This field is required.")}, code="required")
+    participant = _check_unit(edition, cleaned, lock=lock_rows)
     registration = Registration(
         edition=edition, consent_given_at=now, consent_version=CONSENT_VERSION, **cleaned
     )
@@ -449,6 +466,219 @@ def delegate_register(
     )
     _notify(registration, "registration_verify")
     return registration, True
+
+
+# ---------------------------------------------------------------------------------------------
+# Staff entry: an organizer or a province's liaison registers delegates on their behalf
+# ---------------------------------------------------------------------------------------------
+
+
+def _staff_may_enter(actor, edition: Edition, unit, now: datetime.datetime) -> None:
+    """Organizers enter anyone until the edition is over; a liaison only their own province's
+    delegates, while registration is open (the deadline of their province's delegates)."""
+    if unit is None and not can(actor, "edition.manage"):
+        raise ValidationError(
+            {
+                "unit": gettext(
+                    "Only the organizers may enter delegates who do not belong to a province's "
+                    "delegation."
+                )
+            },
+            code="not_your_province",
+        )
+    if unit is not None and not can(actor, "delegation.manage", unit):
+        raise ValidationError(
+            {"unit": gettext("You may enter only the delegates of your own province or city.")},
+            code="not_your_province",
+        )
+    held_on = edition.end_date or edition.date
+    if held_on is not None and held_on < timezone.localdate(now):
+        raise ValidationError(
+            gettext("This edition took place on %(date)s; registration is closed.")
+            % {"date": dates.short_date(held_on)},
+            code="registration_closed",
+        )
+    if not can(actor, "edition.manage"):
+        closed = registration_window_message(edition, now)
+        if closed:
+            raise ValidationError(closed, code="registration_closed")
+
+
+@transaction.atomic
+def registration_create_by_staff(
+    *,
+    edition: Edition,
+    actor,
+    data: dict[str, Any],
+    parts: Iterable[ProgrammePart] = (),
+    join_waitlist: bool = False,
+    now: datetime.datetime | None = None,
+) -> Registration:
+    """An organizer (any province, or none) or a province's liaison (their own province only)
+    registers a delegate on their behalf: the staff member vouches for the delegate and says
+    they agreed to the processing of their data (Decree 13/2023/NĐ-CP).
+
+    - No rate limit and no email verification; the email may be empty (a delegate without an
+      address of their own: no email is ever sent to them, the liaison and the organizers act
+      for them). A given address must not have another active registration for the edition.
+    - The quota and the capacity apply as on the public form: when no seat is free, the
+      delegate goes on the waiting list if ``join_waitlist``, else :class:`Full` is raised.
+    - With a seat, the registration is confirmed at once by ``actor`` (the liaison's or the
+      organizers' confirmation, which is theirs to give); on the waiting list, it will need the
+      usual confirmation once promoted.
+    - Audit: "entered by staff" with ``actor``, then "confirmed" by ``actor``. The delegate with
+      an address gets the "confirmed" (or "waiting list") email with their manage link.
+
+    Liaisons may enter while registration is open; organizers until the edition is over.
+    """
+    now = now or timezone.now()
+    edition = _lock_edition(edition)
+    cleaned = _clean_data(data)
+    _staff_may_enter(actor, edition, cleaned.get("unit"), now)
+    participant = _check_unit(edition, cleaned)
+    registration = Registration(
+        edition=edition, consent_given_at=now, consent_version=CONSENT_VERSION, **cleaned
+    )
+    registration.full_clean(exclude=["edition"], validate_constraints=False)
+    chosen_parts = _check_parts(edition, parts)
+    if (
+        registration.email
+        and Registration.objects.for_edition(edition)
+        .active()
+        .filter(email=registration.email)
+        .exists()
+    ):
+        raise ValidationError(
+            {
+                "email": gettext(
+                    "This email address already has an active registration for this edition."
+                )
+            },
+            code="email_taken",
+        )
+    problem = _seat_problem(edition, participant)
+    if problem and not join_waitlist:
+        raise _staff_full_error(problem, participant)
+    if problem:
+        registration.status = Status.WAITLISTED
+        registration.waitlisted_at = now
+    else:
+        registration.status = Status.PENDING
+    registration.save()
+    registration.parts.set(chosen_parts)
+    _audit(
+        registration,
+        action=STAFF_ENTERED,
+        actor=actor,
+        to_state=registration.status,
+        data={
+            "consent_version": CONSENT_VERSION,
+            "full": problem,
+            "email": bool(registration.email),
+        },
+    )
+    if problem:
+        _notify(registration, "registration_waitlisted")
+        return registration
+    _registration_set_status(registration, Status.CONFIRMED, actor=actor, now=now)
+    _notify(registration, "registration_confirmed")
+    return registration
+
+
+def _staff_full_error(code: str, participant: EditionParticipant | None) -> Full:
+    if code == "quota_full":
+        message = gettext(
+            "The delegation of %(unit)s is full (%(quota)s seats): the delegate can only go on "
+            "the waiting list."
+        ) % {"unit": participant.unit.name, "quota": participant.quota}
+    else:
+        message = gettext(
+            "All seats of this edition are taken: the delegate can only go on the waiting list."
+        )
+    return Full(message, code=code)
+
+
+class ImportRow:
+    """One row of a delegation file, read by the form: its number in the file (the header is
+    row 1), the delegate's data and parts, or the problems found reading it."""
+
+    def __init__(self, number: int, data: dict[str, Any] | None = None, parts=(), problems=()):
+        self.number = number
+        self.data = data or {}
+        self.parts = list(parts)
+        self.problems: list[tuple[str, str]] = list(problems)  # (field, message)
+
+
+class ImportReport:
+    """What an import did or would do: per row, the registration entered (its status) or the
+    problems (field, message); ``written`` when the rows were saved."""
+
+    def __init__(self):
+        self.entered: list[tuple[int, Registration]] = []
+        self.problems: list[tuple[int, str, str]] = []
+        self.written = False
+
+    @property
+    def waitlisted(self) -> int:
+        return sum(1 for _n, r in self.entered if r.status == Status.WAITLISTED)
+
+    @property
+    def confirmed(self) -> int:
+        return sum(1 for _n, r in self.entered if r.status == Status.CONFIRMED)
+
+
+def registrations_import_by_staff(
+    *,
+    edition: Edition,
+    actor,
+    rows: Iterable[ImportRow],
+    join_waitlist: bool = False,
+    dry_run: bool = False,
+    now: datetime.datetime | None = None,
+) -> ImportReport:
+    """A whole delegation from a file, all or nothing: every row goes through
+    :func:`registration_create_by_staff` (the same rules as one delegate: permissions, quota,
+    duplicates) in one transaction; if any row has a problem, nothing is written and the report
+    lists every problem by row and field. ``dry_run`` does the same and always rolls back (the
+    preview: the outcome of each row as it would be). Rows over the quota go on the waiting list
+    with ``join_waitlist``, else they are problems."""
+    now = now or timezone.now()
+    report = ImportReport()
+    with transaction.atomic():
+        for row in rows:
+            for field, message in row.problems:
+                report.problems.append((row.number, field, message))
+            if row.problems:
+                continue
+            try:
+                # Its own savepoint (the service is atomic): a refused row leaves nothing behind.
+                registration = registration_create_by_staff(
+                    edition=edition,
+                    actor=actor,
+                    data=row.data,
+                    parts=row.parts,
+                    join_waitlist=join_waitlist,
+                    now=now,
+                )
+            except ValidationError as error:
+                for field, messages in _error_items(error):
+                    for message in messages:
+                        report.problems.append((row.number, field, message))
+            else:
+                report.entered.append((row.number, registration))
+        if report.problems or dry_run or not report.entered:
+            transaction.set_rollback(True)
+        else:
+            report.written = True
+    return report
+
+
+def _error_items(error: ValidationError) -> list[tuple[str, list[str]]]:
+    if hasattr(error, "error_dict"):
+        return [
+            (field, ValidationError(errors).messages) for field, errors in error.error_dict.items()
+        ]
+    return [("", error.messages)]
 
 
 @transaction.atomic
@@ -644,7 +874,7 @@ def registration_correct(
                 },
                 code="quota_full",
             )
-    if "email" in changed:
+    if "email" in changed and cleaned["email"]:
         taken = (
             Registration.objects.for_edition(edition)
             .active()
@@ -978,10 +1208,11 @@ def registration_send_manage_link(
     the latest, so a cancelled registration's link shows that it was cancelled). Says nothing
     either way: the caller shows the same message whether or not the address is registered."""
     now = now or timezone.now()
+    email = normalize_email(email)
+    if not email:
+        return
     registration = (
-        Registration.objects.for_edition(edition)
-        .filter(email=normalize_email(email))
-        .order_by("-created_at", "-id")
+        Registration.objects.for_edition(edition).filter(email=email).order_by("-created_at", "-id")
     )
     found = registration.active().first() or registration.first()
     if found is not None:

@@ -159,3 +159,22 @@ def test_pages_showing_the_demo_data_say_so(client):
         ], url
     assert texts(client.get("/en/editions/10/"), "demo-banner") == []
     assert texts(client.get("/en/provinces/"), "demo-banner") == []
+
+
+def test_demo_data_has_staff_entered_delegates_without_email_once():
+    run_demo_data()
+    run_demo_data()
+    from conference.models import AuditEntry, Registration
+
+    delegates = Registration.objects.filter(edition__number=12).order_by("full_name")
+    assert [
+        (r.full_name, r.email, r.status, r.phone_display, r.unit and r.unit.code) for r in delegates
+    ] == [
+        ("Claire Martin (sample data)", "", "confirmed", "+33 1 23 45 67 89", None),
+        ("Phạm Văn Thành (dữ liệu mẫu)", "", "confirmed", "024 3825 1234 máy lẻ 12", "01"),
+    ]
+    assert sorted(
+        AuditEntry.objects.filter(action="registration.staff_entry").values_list(
+            "actor__username", flat=True
+        )
+    ) == ["liaison", "organizer"]

@@ -61,6 +61,7 @@ def pages(open_edition):
         "conference:registration_detail": {"pk": registration.pk},
         "conference:registration_correct": {"pk": registration.pk},
         "conference:registration_reverse": {"pk": registration.pk},
+        "conference:delegation_import_template": {"fmt": "xlsx"},
         "password_reset_confirm": {"token": default_token_generator.make_token(user)},
     }
     urls = {}

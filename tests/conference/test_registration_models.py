@@ -104,6 +104,15 @@ def test_registration_sorted_by_given_name():
         ("091.234.5678", "+84912345678", "0912 345 678"),
         ("024 3825 1234", "+842438251234", "024 3825 1234"),
         ("02033825123", "+842033825123", "0203 3825 123"),
+        # Guests from abroad: with their country code, shown the international way.
+        ("+33 1 23 45 67 89", "+33123456789", "+33 1 23 45 67 89"),
+        ("0033 1 23 45 67 89", "+33123456789", "+33 1 23 45 67 89"),
+        ("+1 202 555 0143", "+12025550143", "+1 202-555-0143"),
+        # Extensions are kept (RFC 3966 ";ext="), shown as Vietnamese write them.
+        ("024 3825 1234 ext. 12", "+842438251234;ext=12", "024 3825 1234 máy lẻ 12"),
+        ("024 3825 1234 máy lẻ 12", "+842438251234;ext=12", "024 3825 1234 máy lẻ 12"),
+        ("024.3825.1234 ML 12", "+842438251234;ext=12", "024 3825 1234 máy lẻ 12"),
+        ("+44 20 7946 0958 x 7", "+442079460958;ext=7", "+44 20 7946 0958 máy lẻ 7"),
     ],
 )
 def test_phone_normalised_and_shown(typed, stored, shown):
@@ -111,7 +120,28 @@ def test_phone_normalised_and_shown(typed, stored, shown):
     assert format_phone(stored) == shown
 
 
-@pytest.mark.parametrize("typed", ["0123", "12345", "+1 202 555 0143", "abc", "0912 345 67"])
+def test_phone_extension_shown_in_english(english):
+    assert format_phone("+842438251234;ext=12") == "024 3825 1234 ext. 12"
+
+
+def test_phone_stored_before_extensions_still_shown_and_found():
+    """Numbers stored before this change are plain E.164: the same display, the same search."""
+    registration = RegistrationFactory(phone="+842438251234")
+    assert registration.phone_display == "024 3825 1234"
+    assert list(Registration.objects.search("024 3825 1234")) == [registration]
+
+
+def test_phone_from_abroad_found_by_search():
+    registration = RegistrationFactory(phone="+33123456789")
+    RegistrationFactory(phone="+84912345678")
+    assert list(Registration.objects.search("+33 1 23 45 67 89")) == [registration]
+    assert list(Registration.objects.search("33123456789")) == [registration]
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["0123", "12345", "abc", "0912 345 67", "+33 1 23", "024 3825 1234 ext. 12345678901"],
+)
 def test_phone_refused(typed):
     from django.core.exceptions import ValidationError
 

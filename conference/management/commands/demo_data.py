@@ -26,6 +26,29 @@ DEMO_LIAISON_UNIT_CODE = "01"  # Hà Nội
 DEMO_VENUE = "Trung tâm Hội nghị (dữ liệu mẫu)"
 DEMO_QUOTA = 15
 DEMO_CAPACITY = 300
+# Delegates entered by staff, without an email address of their own (README, "Staff entry").
+DEMO_DELEGATE_OF_HANOI = {
+    "unit_code": DEMO_LIAISON_UNIT_CODE,
+    "full_name": "Phạm Văn Thành (dữ liệu mẫu)",
+    "salutation": "ong",
+    "position": "Chuyên viên Phòng Quản lý công nghiệp",
+    "organisation_kind": "doit",
+    "organisation_name": "Sở Công Thương Hà Nội",
+    "email": "",
+    "phone": "024 3825 1234 máy lẻ 12",
+    "language": "vi",
+}
+DEMO_GUEST_FROM_ABROAD = {
+    "unit_code": "",
+    "full_name": "Claire Martin (sample data)",
+    "salutation": "ba",
+    "position": "Trade attaché",
+    "organisation_kind": "guest",
+    "organisation_name": "Embassy (sample data)",
+    "email": "",
+    "phone": "+33 1 23 45 67 89",
+    "language": "en",
+}
 OUR_APPS = ("conference", "provinces", "proposals")
 
 # order, starts, ends, kind, title (vi), title (en)
@@ -135,6 +158,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             self._edition()
             accounts = self._accounts()
+            self._staff_entered_delegates()
         # Other apps' sample data, by command name (the core imports no other app).
         for command in ("demo_proposals",):
             if command in get_commands():
@@ -237,6 +261,37 @@ class Command(BaseCommand):
                 }
             )
         )
+
+    # Delegates entered by staff ----------------------------------------------------------------
+
+    def _staff_entered_delegates(self) -> None:
+        """Two delegates entered by staff (see README, "Staff entry"), without an email address
+        of their own: one of Hà Nội by its liaison, a guest from abroad by the organizers. Added
+        once (found again by name), through the service every staff entry goes through."""
+        from conference.services.registrations import registration_create_by_staff
+
+        edition = Edition.objects.filter(number=DEMO_NUMBER, is_demo=True).first()
+        liaison = User.objects.filter(username="liaison", email=demo_email("liaison")).first()
+        organizer = User.objects.filter(username="organizer", email=demo_email("organizer")).first()
+        if edition is None or liaison is None or organizer is None:
+            return
+        for actor, data in (
+            (liaison, DEMO_DELEGATE_OF_HANOI),
+            (organizer, DEMO_GUEST_FROM_ABROAD),
+        ):
+            if edition.registrations.filter(full_name=data["full_name"]).exists():
+                continue
+            unit = data.get("unit_code") and ProvincialUnit.objects.current().get(
+                code=data["unit_code"]
+            )
+            registration_create_by_staff(
+                edition=edition,
+                actor=actor,
+                data={
+                    **{key: value for key, value in data.items() if key != "unit_code"},
+                    "unit": unit or None,
+                },
+            )
 
     # The sample accounts ------------------------------------------------------------------------
 

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('conference', '0017_backoffice'),
+        ('conference', '0018_staff_entry_and_phones'),
     ]
 
     operations = [
