@@ -36,6 +36,9 @@ class ConferenceConfig(AppConfig):
             importlib.import_module(f"{notifications.__name__}.{module.name}")
 
         from conference.permissions import sync_role_permissions
+        from conference.public_cache import connect_invalidation
+
+        connect_invalidation()
 
         # Every app's post_migrate (after Django created that app's permissions).
         post_migrate.connect(sync_role_permissions, dispatch_uid="conference_role_permissions")

@@ -65,6 +65,27 @@ class RegistrationFilter(django_filters.FilterSet):
             participations__edition=self.selected_edition()
         ).order_by("sort_key")
 
+    def choices_listed(self) -> RegistrationFilter:
+        """Read the edition and unit choices once, as lists: a template looping over a model
+        choice field counts its rows first and then opens a server-side cursor (two queries
+        each on PostgreSQL). The page loops over ``field.field.widget.choices``."""
+        for name in ("edition", "unit"):
+            field = self.form.fields[name]
+            empty = [] if field.empty_label is None else [("", field.empty_label)]
+            field.widget.choices = empty + [
+                (field.prepare_value(obj), field.label_from_instance(obj)) for obj in field.queryset
+            ]
+        return self
+
+    def narrows(self) -> bool:
+        """Whether a filter other than the edition applies (else ``qs`` is the whole edition)."""
+        if not self.is_bound or not self.form.is_valid():
+            return False
+        return any(
+            self.form.cleaned_data.get(name)
+            for name in ("unit", "status", "organisation_kind", "q")
+        )
+
     def selected_edition(self) -> Edition:
         if not hasattr(self, "_selected"):
             number = self.data.get("edition")

@@ -68,20 +68,27 @@ class EditionParticipantQuerySet(models.QuerySet):
     def with_seat_counts(self) -> EditionParticipantQuerySet:
         """Each participating unit with its delegates *of that edition* counted by state, in the
         same query: ``used`` (holding a seat: what the quota limits), ``waiting``, ``pending``,
-        ``confirmed``, ``checked_in`` and ``with_badge`` (confirmed or checked in). The one place
+        ``confirmed``, ``checked_in``, ``with_badge`` (confirmed or checked in) and ``registered``
+        (in any state). The one place
         the delegation page, the organizers' list and the badge index count seats."""
         from conference.models import Registration
 
         Status = Registration.Status
-        of_edition = models.Q(unit__registrations__edition_id=models.F("edition_id"))
+        # The edition's condition is in the JOIN (a FilteredRelation), so only this edition's
+        # registrations are joined (index registration_unit_status), not every registration the
+        # units ever had.
+        joined = self.alias(
+            of_edition=models.FilteredRelation(
+                "unit__registrations",
+                condition=models.Q(unit__registrations__edition_id=models.F("edition_id")),
+            )
+        )
 
         def count(*statuses):
-            return models.Count(
-                "unit__registrations",
-                filter=of_edition & models.Q(unit__registrations__status__in=statuses),
-            )
+            return models.Count("of_edition", filter=models.Q(of_edition__status__in=statuses))
 
-        return self.annotate(
+        return joined.annotate(
+            registered=models.Count("of_edition"),
             used=count(*Registration.HOLDS_SEAT),
             waiting=count(Status.WAITLISTED),
             pending=count(Status.PENDING),

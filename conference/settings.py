@@ -276,6 +276,10 @@ CELERY_BROKER_CONNECTION_MAX_RETRIES = None
 # The photo of a host-flag handover: checked by its content (Pillow), at most this many bytes.
 HANDOVER_PHOTO_MAX_BYTES = env.int("HANDOVER_PHOTO_MAX_BYTES", default=5_000_000)
 
+# How long a public page may be served from the cache (conference/public_cache.py); changes to
+# what it shows invalidate it at once, this covers what moves with the clock alone. 0: no cache.
+PUBLIC_CACHE_SECONDS = env.int("PUBLIC_CACHE_SECONDS", default=60)
+
 CACHES = {
     "default": env.cache_url("CACHE_URL", default="locmemcache://"),
 }

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from django.shortcuts import get_object_or_404, render
 
+from conference.public_cache import public_page
 from provinces.display import reorganisation_note, unit_fate, unit_origin
 from provinces.forms import UnitFilterForm
 from provinces.models import ProvincialUnit, Reorganisation
 
 
+@public_page
 def unit_list(request):
     form = UnitFilterForm(request.GET or None)
     edition = None
@@ -39,6 +41,7 @@ def unit_list(request):
     )
 
 
+@public_page
 def unit_detail(request, pk: int):
     unit = get_object_or_404(ProvincialUnit.objects.for_page(), pk=pk)
     predecessors = list(unit.predecessors.all())

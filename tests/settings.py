@@ -9,3 +9,8 @@ from conference.settings import *  # noqa: F403
 # PBKDF2's many rounds are the point in production and most of a user's creation time in tests;
 # the hash is stored with its algorithm, so tests that log in still check a real password.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# Public pages are cached between requests in production; most tests change data inside a
+# transaction that never commits (so the cache would not hear of it): off, except in the tests
+# of the cache itself (tests/conference/test_public_cache.py).
+PUBLIC_CACHE_SECONDS = 0

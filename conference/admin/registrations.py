@@ -171,6 +171,8 @@ class UnitFilter(admin.SimpleListFilter):
 
 @admin.register(Registration)
 class RegistrationAdmin(FoldedSearchMixin, admin.ModelAdmin):
+    # The changelist counts its rows once (the filtered count), not also the whole table.
+    show_full_result_count = False
     list_display = [
         "full_name",
         "organisation_name",

@@ -22,6 +22,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
+from django.db.models.functions import Lower
 from django.utils import timezone, translation
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
@@ -236,14 +237,17 @@ def _lock_participant(edition: Edition, unit, *, lock: bool = True) -> EditionPa
 def _seat_problem(edition: Edition, participant: EditionParticipant | None) -> str:
     """ "" when a seat is free for a delegate of ``participant``'s unit, else the reason's code.
     The caller holds the edition (and participant) locks."""
-    taken = Registration.objects.for_edition(edition).holding_seats()
-    if edition.capacity is not None and taken.count() >= edition.capacity:
+    with_quota = participant is not None and participant.quota is not None
+    if edition.capacity is None and not with_quota:
+        return ""
+    # Both counts in one query (index registration_edition_status).
+    counts = {"taken": models.Count("pk")}
+    if with_quota:
+        counts["of_unit"] = models.Count("pk", filter=models.Q(unit_id=participant.unit_id))
+    counts = Registration.objects.for_edition(edition).holding_seats().aggregate(**counts)
+    if edition.capacity is not None and counts["taken"] >= edition.capacity:
         return "capacity_full"
-    if (
-        participant is not None
-        and participant.quota is not None
-        and taken.for_unit(participant.unit_id).count() >= participant.quota
-    ):
+    if with_quota and counts["of_unit"] >= participant.quota:
         return "quota_full"
     return ""
 
@@ -263,10 +267,24 @@ def _full_error(code: str, participant: EditionParticipant | None) -> Full:
 
 
 def seats_summary(edition: Edition) -> dict[str, int | None]:
-    """Seats taken and left for the edition (no lock: for display)."""
-    taken = Registration.objects.for_edition(edition).holding_seats().count()
+    """Seats taken and left for the edition (no lock: for display), and the edition's
+    registrations in any state (``registered``), in one query."""
+    counts = (
+        Registration.objects.for_edition(edition)
+        .order_by()
+        .aggregate(
+            registered=models.Count("pk"),
+            taken=models.Count("pk", filter=models.Q(status__in=Registration.HOLDS_SEAT)),
+        )
+    )
+    taken = counts["taken"]
     left = None if edition.capacity is None else max(edition.capacity - taken, 0)
-    return {"capacity": edition.capacity, "taken": taken, "left": left}
+    return {
+        "capacity": edition.capacity,
+        "taken": taken,
+        "left": left,
+        "registered": counts["registered"],
+    }
 
 
 def seats_availability(edition: Edition) -> str:
@@ -402,7 +420,6 @@ def delegate_register(
     consent: bool,
     join_waitlist: bool = False,
     now: datetime.datetime | None = None,
-    lock_rows: bool = True,
 ) -> tuple[Registration, bool]:
     """Register a delegate; returns ``(registration, created)``.
 
@@ -412,7 +429,10 @@ def delegate_register(
       registration's manage link is emailed to that address and ``(existing, False)`` returned;
       the caller shows the same page as for a new registration, so a stranger learns nothing.
 
-    ``lock_rows=False`` exists only for the race test, to show the overbooking the locks prevent.
+    Nothing is locked: no seat is taken here (it is taken when the address is confirmed, under
+    the locks of :func:`registration_verify_email`), so the "full" answer is advice, and the
+    duplicate address is answered by the unique index on ``Lower(email)``, edition. Concurrent
+    registrations therefore never wait for each other.
     """
     now = now or timezone.now()
     if not consent:
@@ -420,43 +440,41 @@ def delegate_register(
             {"consent": gettext("Your consent is needed to process your registration.")},
             code="consent_required",
         )
-    edition = _lock_edition(edition, lock=lock_rows)
     closed = registration_window_message(edition, now)
     if closed:
         raise ValidationError(closed, code="registration_closed")
     cleaned = _clean_data(data)
     if not cleaned.get("email"):
         raise ValidationError({"email": gettext("This field is required.")}, code="required")
-    participant = _check_unit(edition, cleaned, lock=lock_rows)
+    participant = _check_unit(edition, cleaned, lock=False)
     registration = Registration(
         edition=edition, consent_given_at=now, consent_version=CONSENT_VERSION, **cleaned
     )
-    registration.full_clean(exclude=["edition"], validate_constraints=False)
+    # The unit exists (its participation was just read) and the badge code is random: their
+    # lookups would be two more queries; the database's constraints still guard both.
+    registration.full_clean(
+        exclude=["edition", "unit"], validate_unique=False, validate_constraints=False
+    )
     chosen_parts = _check_parts(edition, parts)
 
     problem = _seat_problem(edition, participant)
     if problem and not join_waitlist:
         raise _full_error(problem, participant)
 
-    existing = (
-        Registration.objects.for_edition(edition).active().filter(email=registration.email).first()
-    )
-    if existing is not None:
-        _notify(existing, "registration_manage_link", key=_manage_link_key(now))
-        return existing, False
-
     # No seat yet, full or not: the seat (or the place on the waiting list) is taken when the
     # address is confirmed through the emailed link (registration_verify_email).
     registration.status = Status.UNVERIFIED
     try:
         with transaction.atomic():
-            registration.save()
+            registration.save(force_insert=True)
     except IntegrityError:
-        # Only reachable without the locks: another request inserted the same email meanwhile.
-        existing = Registration.objects.for_edition(edition).active().get(email=registration.email)
+        # The address is already registered and active (the partial unique index said so).
+        existing = _active_with_email(edition, registration.email)
+        if existing is None:
+            raise
         _notify(existing, "registration_manage_link", key=_manage_link_key(now))
         return existing, False
-    registration.parts.set(chosen_parts)
+    registration.parts.add(*chosen_parts)
     _audit(
         registration,
         action="registration.create",
@@ -466,6 +484,18 @@ def delegate_register(
     )
     _notify(registration, "registration_verify")
     return registration, True
+
+
+def _active_with_email(edition: Edition, email: str) -> Registration | None:
+    """The edition's active registration with this address, found through the unique index on
+    ``(Lower(email), edition) WHERE status IN ACTIVE``."""
+    return (
+        Registration.objects.for_edition(edition)
+        .filter(status__in=list(Registration.ACTIVE))
+        .alias(email_lower=Lower("email"))
+        .filter(email_lower=email.lower())
+        .first()
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -541,13 +571,7 @@ def registration_create_by_staff(
     )
     registration.full_clean(exclude=["edition"], validate_constraints=False)
     chosen_parts = _check_parts(edition, parts)
-    if (
-        registration.email
-        and Registration.objects.for_edition(edition)
-        .active()
-        .filter(email=registration.email)
-        .exists()
-    ):
+    if registration.email and _active_with_email(edition, registration.email) is not None:
         raise ValidationError(
             {
                 "email": gettext(

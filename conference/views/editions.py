@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 from conference.forms.editions import CloseForm, HandoverForm
 from conference.models import Edition, Handover
 from conference.permissions import require
+from conference.public_cache import public_page
 from conference.services import editions as services
 from conference.vietnamese import roman
 
@@ -43,6 +44,7 @@ def _journey_rows(editions: list[Edition]) -> list[dict]:
     return rows
 
 
+@public_page
 def flag_journey(request):
     editions = list(Edition.objects.real().timeline())
     current = next(

@@ -11,6 +11,7 @@ from django.templatetags.static import static
 from django.utils.translation import gettext as _
 
 from conference.models import Edition
+from conference.public_cache import public_page
 from conference.vietnamese import roman
 
 
@@ -34,6 +35,7 @@ def favicon(request):
     return redirect(static("conference/favicon.svg"))
 
 
+@public_page
 def home(request):
     edition = Edition.objects.next_or_current()
     chain = list(Edition.objects.real().timeline())
@@ -50,6 +52,7 @@ def home(request):
     )
 
 
+@public_page
 def edition_list(request):
     editions = list(Edition.objects.timeline().with_chairs())
     return render(
@@ -59,6 +62,7 @@ def edition_list(request):
     )
 
 
+@public_page
 def edition_detail(request, number: int):
     edition = Edition.objects.with_programme().filter(number=number).first()
     if edition is None:

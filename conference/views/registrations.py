@@ -37,6 +37,7 @@ from conference.views.shared import (
 )
 
 SENT_SESSION_KEY = "registration_sent_to"
+PAGE_SIZE = 50  # rows of the organizers' list and of a delegation page
 
 
 def _mask(email: str) -> str:
@@ -346,6 +347,9 @@ def delegation(request, number: int, unit_id: int | None = None):
         for errors in form.errors.values():
             for error in errors:
                 messages.error(request, error)
+    paginator = Paginator(registrations, PAGE_SIZE)
+    paginator.count = participant.registered  # counted with the seats: no COUNT of its own
+    page = paginator.get_page(request.GET.get("page"))
     return render_edition(
         request,
         "conference/registration_delegation.html",
@@ -353,7 +357,8 @@ def delegation(request, number: int, unit_id: int | None = None):
             "edition": edition,
             "unit": unit,
             "participant": participant,
-            "registrations": list(registrations),
+            "page": page,
+            "registrations": page.object_list,
             "form": form,
             "is_organizer": can(request.user, "edition.manage"),
         },
@@ -388,7 +393,11 @@ def registration_list(request):
         for errors in decision.errors.values():
             for error in errors:
                 messages.error(request, error)
-    page = Paginator(registrations, 50).get_page(request.GET.get("page"))
+    seats = services.seats_summary(edition)
+    paginator = Paginator(registrations, PAGE_SIZE)
+    if not filters.narrows():
+        paginator.count = seats["registered"]  # every registration of the edition: counted
+    page = paginator.get_page(request.GET.get("page"))
     per_unit = (
         EditionParticipant.objects.filter(edition=edition)
         .select_related("unit")
@@ -402,10 +411,10 @@ def registration_list(request):
         "conference/registration_list.html",
         {
             "edition": edition,
-            "filters": filters.form,
+            "filters": filters.choices_listed().form,
             "page": page,
             "per_unit": per_unit,
-            "seats": services.seats_summary(edition),
+            "seats": seats,
             "query": query.urlencode(),
             "decision": decision,
         },

@@ -74,12 +74,13 @@ def _seed(count: int, reviewer_count: int):
     edition = Edition.objects.filter(number=99).first()
     if edition is not None and Proposal.objects.filter(edition=edition).exists():
         return edition
-    edition = Edition.objects.create(
-        number=99, year=2099, date=datetime.date(2099, 5, 1), is_demo=True, venue="Bench"
-    )
+    if edition is None:
+        edition = Edition.objects.create(
+            number=99, year=2099, date=datetime.date(2099, 5, 1), is_demo=True, venue="Bench"
+        )
     units = list(ProvincialUnit.objects.current())
     for unit in units:
-        EditionParticipant.objects.create(edition=edition, unit=unit)
+        EditionParticipant.objects.get_or_create(edition=edition, unit=unit)
     departments = {d.unit_id: d for d in Department.objects.filter(unit__in=units)}
     areas = list(PolicyArea.objects.all())
     group = Group.objects.get(name="reviewer")

@@ -96,7 +96,7 @@ def csv_rows(response) -> list[list[str]]:
 
 
 def xlsx_sheet(response):
-    return openpyxl.load_workbook(io.BytesIO(response.content)).active
+    return openpyxl.load_workbook(io.BytesIO(response.getvalue())).active
 
 
 def test_export_csv_whole_content(client, organizer, hien):

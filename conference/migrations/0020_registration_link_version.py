@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('conference', '0018_staff_entry_and_phones'),
+        ('conference', '0019_registration_list_indexes'),
     ]
 
     operations = [

@@ -1,0 +1,66 @@
+"""Helpers for the lists of registrations: what each row shows, in Python rather than in an
+included template per row and column (an ``{% include %}`` per row costs more than the row)."""
+
+from __future__ import annotations
+
+from django import template
+from django.utils.html import format_html
+
+from conference.models import Registration
+
+register = template.Library()
+
+_BADGE_CLASS = {
+    Registration.Status.CONFIRMED: "text-bg-success",
+    Registration.Status.CHECKED_IN: "text-bg-success",
+    Registration.Status.PENDING: "text-bg-primary",
+    Registration.Status.WAITLISTED: "text-bg-warning",
+}
+_STATUS_LABEL = dict(Registration.Status.choices)
+_KIND_LABEL = dict(Registration.OrganisationKind.choices)
+
+
+@register.filter
+def status_badge(registration: Registration) -> str:
+    """The registration's state as a coloured badge (``data-status`` names the state)."""
+    status = registration.status
+    return format_html(
+        '<span class="badge {}" data-status="{}">{}</span>',
+        _BADGE_CLASS.get(status, "text-bg-secondary"),
+        status,
+        _STATUS_LABEL.get(status, status),
+    )
+
+
+@register.filter
+def organisation_kind_label(registration: Registration) -> str:
+    """``get_organisation_kind_display`` without building the choices' dict on every call."""
+    kind = registration.organisation_kind
+    return _KIND_LABEL.get(kind, kind)
+
+
+@register.simple_tag(takes_context=True)
+def crispy_cached(context, form, *key) -> str:
+    """``{% crispy form %}``, but an unbound form's HTML (the same for every visitor: crispy
+    renders no CSRF token here, the page's ``<form>`` does) is kept in the cache per form class,
+    ``key`` (e.g. the edition), language and public-pages version, so it moves with every change
+    to editions, their programme parts and participants. Rendering it through crispy's templates
+    was two thirds of the registration form's time."""
+    from crispy_forms.utils import render_crispy_form
+    from django.utils.safestring import mark_safe
+    from django.utils.translation import get_language
+
+    from conference import public_cache
+
+    version = public_cache.version()
+    if form.is_bound or not version:
+        return render_crispy_form(form, context=context.flatten())
+    cache_key = ":".join(
+        ["crispy", str(version), get_language(), type(form).__name__, *map(str, key)]
+    )
+    html = public_cache.cache_get(cache_key)
+    if html is None:
+        html = render_crispy_form(form, context=context.flatten())
+        if "csrfmiddlewaretoken" not in html:
+            public_cache.cache_set(cache_key, str(html))
+    return mark_safe(html)

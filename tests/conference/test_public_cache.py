@@ -1,0 +1,77 @@
+"""The public pages' cache (conference/public_cache.py): served without the database to
+anonymous visitors, with the visitor's own CSRF token, and fresh again as soon as what the page
+shows changes."""
+
+import re
+
+import pytest
+from django.core.cache import cache
+from django.test import override_settings
+from django.urls import reverse
+
+from conference.models import Edition, EditionParticipant
+from tests.factories import UserFactory, current_unit
+
+pytestmark = pytest.mark.django_db
+
+TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+
+@pytest.fixture(autouse=True)
+def caching():
+    cache.clear()
+    with override_settings(PUBLIC_CACHE_SECONDS=60):
+        yield
+    cache.clear()
+
+
+def test_public_page_cached_served_without_queries(client, django_assert_num_queries):
+    first = client.get("/editions/")
+    with django_assert_num_queries(0):
+        second = client.get("/editions/")
+    assert second.status_code == 200
+    assert TOKEN.sub("", second.content.decode()) == TOKEN.sub("", first.content.decode())
+
+
+def test_public_page_cached_carries_the_visitors_own_csrf_token(client):
+    client.get("/editions/")
+    visitor = type(client)(enforce_csrf_checks=True)
+    page = visitor.get("/editions/")
+    token = TOKEN.search(page.content.decode()).group(1)
+    assert token != "__CSRF_TOKEN__"
+    answer = visitor.post(
+        reverse("set_language"),
+        {"language": "en", "next": "/editions/", "csrfmiddlewaretoken": token},
+    )
+    assert (answer.status_code, answer["Location"]) == (302, "/en/editions/")
+
+
+def test_public_page_cache_invalidated_when_an_edition_changes(
+    client, django_capture_on_commit_callbacks
+):
+    edition = Edition.objects.get(number=10)
+    assert "Trung tâm Hội nghị Thử" not in client.get("/editions/10/").content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        edition.venue = "Trung tâm Hội nghị Thử"
+        edition.save(update_fields=["venue"])
+    assert "Trung tâm Hội nghị Thử" in client.get("/editions/10/").content.decode()
+
+
+def test_public_page_not_cached_for_a_signed_in_user(client):
+    anonymous = client.get("/editions/").content.decode()
+    client.force_login(UserFactory())
+    signed_in = client.get("/editions/").content.decode()
+    logout = f'action="{reverse("logout")}"'
+    assert (logout in anonymous, logout in signed_in) == (False, True)
+
+
+def test_registration_form_fields_cached_until_the_edition_changes(
+    client, open_edition, django_capture_on_commit_callbacks
+):
+    path = reverse("conference:registration_create", args=[open_edition.number])
+    option = f'<option value="{current_unit("04").pk}">'
+    first = client.get(path).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        EditionParticipant.objects.create(edition=open_edition, unit=current_unit("04"))
+    second = client.get(path).content.decode()
+    assert (option in first, option in second) == (False, True)
