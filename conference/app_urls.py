@@ -52,30 +52,30 @@ urlpatterns = [
         registrations.registration_link,
         name="registration_link",
     ),
+    # The delegate's own registration: the emailed link opens it for the browser session and
+    # leads on to the token-free pages (the fixed paths come before the token's).
+    path("registration/manage/", registrations.registration_manage, name="registration_manage"),
+    path("registration/manage/edit/", registrations.registration_edit, name="registration_edit"),
     path(
-        "registration/manage/<str:token>/",
-        registrations.registration_manage,
-        name="registration_manage",
-    ),
-    path(
-        "registration/manage/<str:token>/edit/",
-        registrations.registration_edit,
-        name="registration_edit",
-    ),
-    path(
-        "registration/manage/<str:token>/cancel/",
+        "registration/manage/cancel/",
         registrations.registration_cancel,
         name="registration_cancel",
     ),
     path(
-        "registration/manage/<str:token>/verify/",
+        "registration/manage/verify/",
         registrations.registration_verify,
         name="registration_verify",
     ),
     path(
-        "registration/manage/<str:token>/erase/",
+        "registration/manage/erase/",
         registrations.registration_erase,
         name="registration_erase",
+    ),
+    path("registration/manage/badge.pdf", venue.badge_delegate, name="badge_delegate"),
+    path(
+        "registration/manage/<str:token>/",
+        registrations.registration_open,
+        name="registration_open",
     ),
     path("editions/<int:number>/delegation/", registrations.delegation, name="delegation"),
     path(
@@ -126,7 +126,6 @@ urlpatterns = [
         name="badge_sheet_others",
     ),
     path("registrations/<int:pk>/badge.pdf", venue.badge_registration, name="badge_registration"),
-    path("registration/manage/<str:token>/badge.pdf", venue.badge_delegate, name="badge_delegate"),
     path("editions/<int:number>/badges/all.pdf", venue.badges_filtered, name="badges_filtered"),
     path("editions/<int:number>/checkin/", venue.checkin, name="checkin"),
     path("editions/<int:number>/checkin/camera/", venue.checkin_camera, name="checkin_camera"),

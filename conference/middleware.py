@@ -17,6 +17,7 @@ from django.utils.cache import patch_cache_control
 
 # The views a delegate reaches through the signed link of their emails (no account).
 PERSONAL_VIEWS = {
+    "registration_open",
     "registration_manage",
     "registration_edit",
     "registration_cancel",

@@ -155,6 +155,9 @@ REGISTRATION_VERIFY_HOURS = env.int("REGISTRATION_VERIFY_HOURS", default=24)
 # Digests of what waits for a decision (conference.services.messages): beat sends them at
 # DIGEST_HOURS (conference/schedule.py, default 07:00); a person never gets two within this time.
 DIGEST_MIN_INTERVAL_HOURS = env.float("DIGEST_MIN_INTERVAL_HOURS", default=20.0)
+# A delegate's self-service link (and the session it opens) works until this many days after
+# the last day of its edition: time to download a badge or ask for erasure, not for ever.
+MANAGE_LINK_DAYS = env.int("MANAGE_LINK_DAYS", default=30)
 # When the cache cannot be reached, the limits count per process (fail open, logged once) and the
 # cache is asked again after this many seconds (conference.ratelimit).
 RATELIMIT_CACHE_RETRY = env.float("RATELIMIT_CACHE_RETRY", default=30.0)

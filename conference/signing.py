@@ -2,10 +2,17 @@
 account.
 
 The token is ``django.core.signing`` output with its own salt, so a token made for any other
-purpose of the site cannot be replayed here. It names the registration and its edition and does not
-expire: a delegate must be able to open the link from the first email up to the conference (and
-see afterwards that it was cancelled). Rotating ``SECRET_KEY`` revokes every link; a delegate asks
-for a new one with the "send me my link again" form.
+purpose of the site cannot be replayed here. It names the registration, its edition and the
+version of its link (``Registration.link_version``: raised when an organizer corrects the email
+address, so the link sent to the old address stops working). Tokens of older emails name no
+version: they are version 0. The token itself does not expire; the registration's page does,
+``MANAGE_LINK_DAYS`` days after its edition ends (``Edition.links_expire_at``). Rotating
+``SECRET_KEY`` revokes every link; a delegate asks for a new one with the "send me my link
+again" form.
+
+The link is used once per visit: ``/registration/manage/<token>/`` puts the registration in the
+visitor's session and redirects to ``/registration/manage/``, so the token is not left in the
+address bar, the browser history, ``Referer`` headers or the server's access log of every page.
 """
 
 from __future__ import annotations
@@ -35,18 +42,43 @@ class InvalidLink(Exception):
     """The link was altered, cut short, or names a registration that no longer exists."""
 
 
+class ReplacedLink(InvalidLink):
+    """The link was sent to an address an organizer has since corrected: a newer link went to
+    the new address (``registration`` is the one it named)."""
+
+    def __init__(self, registration) -> None:
+        super().__init__()
+        self.registration = registration
+
+
+class ExpiredLink(InvalidLink):
+    """The edition ended more than ``MANAGE_LINK_DAYS`` days ago."""
+
+    def __init__(self, registration) -> None:
+        super().__init__()
+        self.registration = registration
+
+
 def manage_token(registration) -> str:
-    return signing.dumps([registration.pk, registration.edition_id], salt=SALT, compress=True)
+    return signing.dumps(
+        [registration.pk, registration.edition_id, registration.link_version],
+        salt=SALT,
+        compress=True,
+    )
 
 
-def read_manage_token(token: str) -> tuple[int, int]:
-    """The registration and edition ids a token names (``Registration.objects.from_manage_token``
-    finds the registration); ``InvalidLink`` if it was altered or cut short."""
+def read_manage_token(token: str) -> tuple[int, int, int]:
+    """The registration id, edition id and link version a token names
+    (``Registration.objects.from_manage_token`` finds the registration); ``InvalidLink`` if it
+    was altered or cut short. Tokens made before links had versions are version 0."""
     try:
-        pk, edition_id = signing.loads(token, salt=SALT)
+        pk, edition_id, *version = signing.loads(token, salt=SALT)
+        version = version[0] if version else 0
     except (signing.BadSignature, ValueError, TypeError) as error:
         raise InvalidLink from error
-    return pk, edition_id
+    if not all(isinstance(value, int) for value in (pk, edition_id, version)):
+        raise InvalidLink
+    return pk, edition_id, version
 
 
 def manage_url(
@@ -56,7 +88,7 @@ def manage_url(
     placeholder instead of the token, for an email body kept in the outbox."""
     token = PLACEHOLDER if stored else manage_token(registration)
     with translation.override(language or registration.language):
-        path = reverse("conference:registration_manage", kwargs={"token": token})
+        path = reverse("conference:registration_open", kwargs={"token": token})
     return f"{settings.SITE_URL}{path}" if absolute else path
 
 

@@ -72,6 +72,11 @@ class CleanInputMixin:
                 field.max_length = self.default_max_length
                 field.validators.append(MaxLengthValidator(field.max_length))
                 field.widget.attrs.update(field.widget_attrs(field.widget))
+            elif not any(isinstance(v, MaxLengthValidator) for v in field.validators):
+                # A maximum set after the field was made (Django's login form does so for the
+                # username) is only a browser hint: without this, a 1,001-letter username went
+                # on to the lockout table's 255-character column (a 500 on PostgreSQL).
+                field.validators.append(MaxLengthValidator(field.max_length))
         if self.is_bound:
             self.data = self._cleaned_data_copy(self.data)
 

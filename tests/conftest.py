@@ -119,3 +119,14 @@ def pytest_collection_modifyitems(items):
         if transactional and not kwargs.get("serialized_rollback"):
             kwargs.update(transaction=True, serialized_rollback=True)
             item.add_marker(pytest.mark.django_db(**kwargs), append=False)
+
+
+# Hypothesis (tests/conference/test_public_forms_properties.py): a moderate number of examples per
+# form in `make test`; `HYPOTHESIS_PROFILE=thorough` for thousands (README, "Tests"). No deadline:
+# a request on a loaded machine may take a second. No example database: nothing written into the
+# project folder.
+from hypothesis import settings as hypothesis_settings  # noqa: E402
+
+hypothesis_settings.register_profile("default", max_examples=50, deadline=None, database=None)
+hypothesis_settings.register_profile("thorough", max_examples=2000, deadline=None, database=None)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))

@@ -164,3 +164,13 @@ def url(name, *args, lang="vi", **kwargs):
     """The address of the core app's page ``name`` in language ``lang``."""
     with translation.override(lang):
         return reverse(f"conference:{name}", args=args, kwargs=kwargs or None)
+
+
+def open_registration(client, registration, *, lang="vi"):
+    """Open the delegate's emailed link in ``client``: the registration is then this session's
+    (``/registration/manage/`` and its pages); returns the link's answer (a redirect there)."""
+    from conference.signing import manage_token
+
+    response = client.get(url("registration_open", lang=lang, token=manage_token(registration)))
+    assert (response.status_code, response.url) == (302, url("registration_manage", lang=lang))
+    return response

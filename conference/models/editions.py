@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
@@ -364,6 +365,19 @@ class Edition(LocalizedTextMixin, models.Model):
     def changes_allowed(self, now: datetime.datetime | None = None) -> bool:
         deadline = self.changes_deadline()
         return deadline is None or (now or timezone.now()) < deadline
+
+    def links_expire_at(self) -> datetime.datetime | None:
+        """When the delegates' self-service links stop opening their registration: the end of
+        the last day plus ``MANAGE_LINK_DAYS`` days (midnight, local time); never without a date."""
+        last_day = self.end_date or self.date
+        if last_day is None:
+            return None
+        day = last_day + datetime.timedelta(days=settings.MANAGE_LINK_DAYS + 1)
+        return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+    def links_expired(self, now: datetime.datetime | None = None) -> bool:
+        expires = self.links_expire_at()
+        return expires is not None and (now or timezone.now()) >= expires
 
     def cancel_allowed(self, now: datetime.datetime | None = None) -> bool:
         """A delegate may cancel up to the end of the last day: a late cancellation still frees a

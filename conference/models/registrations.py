@@ -34,7 +34,7 @@ from django.utils.translation import gettext_lazy as _
 from conference.models.editions import LocalizedTextMixin
 from conference.models.users import User
 from conference.phones import MAX_STORED_LENGTH, format_phone, search_digits
-from conference.signing import InvalidLink, read_manage_token
+from conference.signing import ExpiredLink, InvalidLink, ReplacedLink, read_manage_token
 from conference.text_input import max_length_check
 from conference.text_input import normalize_email as _normalize_email
 from conference.vietnamese import fold, person_sort_key
@@ -118,13 +118,23 @@ class RegistrationQuerySet(models.QuerySet):
         """Everything a list row shows, in a fixed number of queries."""
         return self.select_related("edition", "unit").prefetch_related("parts")
 
-    def from_manage_token(self, token: str) -> Registration:
-        """The registration a self-service link opens; ``InvalidLink`` for a tampered, cut or
-        expired token, or one whose registration was erased."""
-        pk, edition_id = read_manage_token(token)
+    def from_manage_token(self, token: str, *, now=None) -> Registration:
+        """The registration a self-service link opens; ``InvalidLink`` for a tampered or cut
+        token or one whose registration was erased, ``ReplacedLink`` for a link sent to an
+        address an organizer corrected since, ``ExpiredLink`` once the edition is long over."""
+        pk, edition_id, version = read_manage_token(token)
+        return self.managed(pk=pk, edition_id=edition_id, version=version, now=now)
+
+    def managed(self, *, pk, edition_id, version, now=None) -> Registration:
+        """The registration a delegate's link (or the session it opened) names, under the same
+        rules as ``from_manage_token``."""
         registration = self.with_related().filter(pk=pk, edition_id=edition_id).first()
         if registration is None:
             raise InvalidLink
+        if registration.link_version != version:
+            raise ReplacedLink(registration)
+        if registration.edition.links_expired(now):
+            raise ExpiredLink(registration)
         return registration
 
     def ordered(self) -> RegistrationQuerySet:
@@ -298,6 +308,11 @@ class Registration(models.Model):
     )
     badge_code = models.CharField(
         _("badge code"), max_length=16, unique=True, default=new_badge_code, editable=False
+    )
+    # Raised when an organizer corrects the email address: the links sent before stop working
+    # (conference.signing).
+    link_version = models.PositiveSmallIntegerField(
+        _("version of the self-service link"), default=0, editable=False
     )
     checked_in_at = models.DateTimeField(_("checked in at"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("registered at"), default=timezone.now, editable=False)

@@ -103,10 +103,14 @@ def queue_registration_email(
 
 
 def _put_in_link(notification, body: str) -> str:
-    """At send time: the working link of the registration the email is about."""
+    """At send time: the working link of the registration the email is about — unless an
+    organizer has corrected its address since the email was queued: the old address gets no
+    working link (the new one was sent its own)."""
     from conference.models import Registration
 
     registration = Registration.objects.filter(pk=notification.object_id or None).first()
+    if registration is not None and registration.email.lower() != notification.recipient.lower():
+        registration = None
     return link_put_in(body, registration)
 
 

@@ -836,7 +836,11 @@ def registration_update(
             changed.append("parts")
     if not changed:
         return registration
-    registration.save(update_fields=[*(c for c in changed if c != "parts"), "updated_at"])
+    saved = [c for c in changed if c != "parts"]
+    if "email" in changed:
+        registration.link_version += 1
+        saved.append("link_version")
+    registration.save(update_fields=[*saved, "updated_at"])
     if chosen is not None:
         registration.parts.set(chosen)
     _audit(registration, action="registration.update", actor=actor, data={"fields": changed})
@@ -863,8 +867,10 @@ def registration_correct(
     - A seat moved to another province is checked against that province's quota under the same
       locks as a registration (the edition's capacity does not change); the seat freed in the
       old province goes to its waiting list.
-    - A new email must not have another active registration for the edition; the manage link
-      is sent to the new address.
+    - A new email must not have another active registration for the edition; a new manage
+      link is sent to the new address, and the links sent to the old one stop working (they
+      show that they were replaced): the address is corrected because it was not the
+      delegate's, so whoever received those emails must not keep access to the registration.
     - One audit entry names the changed fields (not their values: the audit log outlives the
       personal data).
     """
@@ -941,7 +947,11 @@ def registration_correct(
             changed.append("parts")
     if not changed:
         return registration
-    registration.save(update_fields=[*(c for c in changed if c != "parts"), "updated_at"])
+    saved = [c for c in changed if c != "parts"]
+    if "email" in changed:
+        registration.link_version += 1
+        saved.append("link_version")
+    registration.save(update_fields=[*saved, "updated_at"])
     if chosen is not None:
         registration.parts.set(chosen)
     _audit(
@@ -951,7 +961,8 @@ def registration_correct(
         data={"fields": changed},
     )
     if "email" in changed:
-        _notify(registration, "registration_manage_link", key=_manage_link_key(now))
+        # Keyed by the link's version: sent even if a link went out within the hour.
+        _notify(registration, "registration_manage_link", key=f"link:{registration.link_version}")
     if unit_changed and registration.holds_seat and old_unit_id is not None:
         registration_promote_next(edition=edition, actor=actor)
     return registration

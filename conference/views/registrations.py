@@ -25,11 +25,15 @@ from conference.permissions import can, department_of, require
 from conference.ratelimit import ratelimit
 from conference.services import registrations as services
 from conference.services.editions import edition_fill_free_seats
+from conference.signing import InvalidLink
 from conference.views.shared import (
     edition_or_404,
+    forget_registration,
+    invalid_link,
     registration_filters,
+    remember_registration,
     render_edition,
-    with_registration_link,
+    with_managed_registration,
 )
 
 # What the page after the form shows to the one who sent it (in their own session only): the
@@ -127,6 +131,13 @@ def registration_sent(request, number: int):
 def registration_link(request, number: int):
     """ "Send me my link again"; the same message whether or not the address is registered."""
     edition = edition_or_404(number)
+    if edition.links_expired():
+        # No link of this edition opens anything any more: say so rather than send one.
+        return render_edition(
+            request,
+            "conference/registration_link.html",
+            {"edition": edition, "form": None, "expired_at": edition.links_expire_at()},
+        )
     form = ManageLinkForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if not form.is_bot:
@@ -152,8 +163,21 @@ def _no_longer_changeable(registration: Registration) -> str:
     }
 
 
-@with_registration_link
-def registration_manage(request, registration: Registration, token: str):
+@require_http_methods(["GET"])
+def registration_open(request, token: str):
+    """The link of the delegate's emails: it opens the registration for this browser session
+    and leads on to ``/registration/manage/``, so the token is not kept in the address bar, the
+    history, ``Referer`` headers or the access log of the pages that follow."""
+    try:
+        registration = Registration.objects.from_manage_token(token)
+    except InvalidLink as error:
+        return invalid_link(request, error)
+    remember_registration(request, registration)
+    return redirect("conference:registration_manage")
+
+
+@with_managed_registration
+def registration_manage(request, registration: Registration):
     edition = registration.edition
     return render_edition(
         request,
@@ -161,7 +185,7 @@ def registration_manage(request, registration: Registration, token: str):
         {
             "registration": registration,
             "edition": edition,
-            "token": token,
+            "links_expire_at": edition.links_expire_at(),
             "can_edit": services.registration_can_edit(registration),
             "can_cancel": registration.can_become(Registration.Status.CANCELLED)
             and edition.cancel_allowed(),
@@ -179,9 +203,9 @@ def registration_manage(request, registration: Registration, token: str):
 
 
 @require_http_methods(["GET", "POST"])
-@with_registration_link
-def registration_edit(request, registration: Registration, token: str):
-    manage = reverse("conference:registration_manage", kwargs={"token": token})
+@with_managed_registration
+def registration_edit(request, registration: Registration):
+    manage = reverse("conference:registration_manage")
     if not registration.is_active or registration.status == Registration.Status.CHECKED_IN:
         messages.error(request, _no_longer_changeable(registration))
         return redirect(manage)
@@ -209,14 +233,14 @@ def registration_edit(request, registration: Registration, token: str):
     return render_edition(
         request,
         "conference/registration_edit.html",
-        {"registration": registration, "form": form, "token": token},
+        {"registration": registration, "form": form},
     )
 
 
 @require_http_methods(["GET", "POST"])
-@with_registration_link
-def registration_cancel(request, registration: Registration, token: str):
-    manage = reverse("conference:registration_manage", kwargs={"token": token})
+@with_managed_registration
+def registration_cancel(request, registration: Registration):
+    manage = reverse("conference:registration_manage")
     if not registration.can_become(Registration.Status.CANCELLED):
         messages.error(request, _no_longer_changeable(registration))
         return redirect(manage)
@@ -231,13 +255,13 @@ def registration_cancel(request, registration: Registration, token: str):
     return render_edition(
         request,
         "conference/registration_cancel.html",
-        {"registration": registration, "token": token},
+        {"registration": registration},
     )
 
 
 @require_http_methods(["POST"])
-@with_registration_link
-def registration_verify(request, registration: Registration, token: str):
+@with_managed_registration
+def registration_verify(request, registration: Registration):
     """The delegate confirms their address (the button on the page their emailed link opens):
     the registration takes a seat, or a place on the waiting list."""
     registration = services.registration_verify_email(registration=registration)
@@ -251,22 +275,23 @@ def registration_verify(request, registration: Registration, token: str):
         )
     else:
         messages.success(request, _("Thank you: your email address is confirmed."))
-    return redirect("conference:registration_manage", token=token)
+    return redirect("conference:registration_manage")
 
 
 @require_http_methods(["GET", "POST"])
-@with_registration_link
-def registration_erase(request, registration: Registration, token: str):
+@with_managed_registration
+def registration_erase(request, registration: Registration):
     """Delete the registration and its personal data (Decree 13/2023/NĐ-CP)."""
     if request.method == "POST":
         number = registration.edition.number
         services.registration_erase(registration=registration)
+        forget_registration(request)
         messages.success(request, _("Your registration and your personal data are deleted."))
         return redirect("conference:registration_create", number=number)
     return render_edition(
         request,
         "conference/registration_erase.html",
-        {"registration": registration, "token": token},
+        {"registration": registration},
     )
 
 

@@ -26,7 +26,7 @@ from conference.views.shared import (
     edition_or_404,
     registration_filters,
     render_edition,
-    with_registration_link,
+    with_managed_registration,
 )
 
 CHECKIN_SESSION_KEY = "checkin_result"
@@ -39,18 +39,18 @@ def _pdf(content: bytes, filename: str) -> HttpResponse:
     return response
 
 
-def _unavailable(request, registration: Registration, *, token: str = ""):
+def _unavailable(request, registration: Registration, *, delegate: bool = False):
     return render_edition(
         request,
         "conference/badge_unavailable.html",
-        {"registration": registration, "edition": registration.edition, "token": token},
+        {"registration": registration, "edition": registration.edition, "delegate": delegate},
         status=409,
     )
 
 
-def _badge_pdf(request, registration: Registration, *, token: str = ""):
+def _badge_pdf(request, registration: Registration, *, delegate: bool = False):
     if not badges.has_badge(registration):
-        return _unavailable(request, registration, token=token)
+        return _unavailable(request, registration, delegate=delegate)
     edition = Edition.objects.with_host().get(pk=registration.edition_id)
     content = badges.render_badges_pdf(
         edition=edition,
@@ -189,10 +189,10 @@ def badge_registration(request, pk: int):
     return _badge_pdf(request, registration)
 
 
-@with_registration_link
-def badge_delegate(request, registration: Registration, token: str):
+@with_managed_registration
+def badge_delegate(request, registration: Registration):
     """The delegate's own badge, through the signed link of their registration."""
-    return _badge_pdf(request, registration, token=token)
+    return _badge_pdf(request, registration, delegate=True)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -1,3 +1,4 @@
+import datetime
 import io
 from urllib.parse import quote
 
@@ -6,7 +7,7 @@ import pytest
 import segno
 from django.conf import settings
 from django.shortcuts import resolve_url
-from django.utils import translation
+from django.utils import timezone, translation
 
 from conference import badges
 from conference.models import Registration
@@ -20,7 +21,7 @@ from tests.factories import (
     UserFactory,
     current_unit,
 )
-from tests.html import texts, url
+from tests.html import open_registration, texts, url
 from tests.pdf import pdf_page_count, pdf_text
 
 pytestmark = pytest.mark.django_db
@@ -384,25 +385,40 @@ def test_badge_anonymous_is_sent_to_login(client, hien):
         assert (response.status_code, response["Location"]) == (302, login_redirect(path))
 
 
+@pytest.fixture
+def upcoming(edition):
+    """The edition a month ahead: its delegates' links still open their registration (they
+    expire MANAGE_LINK_DAYS after the edition)."""
+    edition.date = timezone.localdate() + datetime.timedelta(days=30)
+    edition.save(update_fields=["date"])
+    return edition
+
+
 @pytest.mark.pdf
+@pytest.mark.usefixtures("upcoming")
 def test_badge_delegate_downloads_own_badge_with_link(client, hien):
-    response = client.get(url("badge_delegate", token=manage_token(hien)))
+    open_registration(client, hien)
+    response = client.get(url("badge_delegate"))
     assert response.status_code == 200
     assert "Nguyễn Thị Hiền" in " ".join(pdf_text(response.content).split())
 
 
 def test_badge_delegate_with_altered_link_is_refused(client, hien):
-    response = client.get(url("badge_delegate", token=manage_token(hien) + "x"))
+    response = client.get(url("registration_open", token=manage_token(hien) + "x"))
     assert response.status_code == 400
     assert response.templates[0].name == "conference/registration_link_invalid.html"
+    response = client.get(url("badge_delegate"))
+    assert (response.status_code, response.context["reason"]) == (403, "missing")
 
 
 @pytest.mark.parametrize(
     "status", [Status.PENDING, Status.WAITLISTED, Status.CANCELLED, Status.DECLINED]
 )
-def test_badge_without_confirmed_seat_is_explained(client, edition, status):
+def test_badge_without_confirmed_seat_is_explained(client, upcoming, status):
+    edition = upcoming
     registration = RegistrationFactory(edition=edition, full_name="Vũ Văn Chờ", status=status)
-    response = client.get(url("badge_delegate", token=manage_token(registration), lang="en"))
+    open_registration(client, registration, lang="en")
+    response = client.get(url("badge_delegate", lang="en"))
     assert response.status_code == 409
     text = " ".join(response.content.decode().split())
     assert (

@@ -30,15 +30,15 @@ def _url(name, **kwargs):
 
 def test_sample_edition_pages_show_the_banner(client, demo):
     registration = RegistrationFactory(edition=demo, status="confirmed")
-    token = manage_token(registration)
+    client.get(_url("registration_open", token=manage_token(registration)))
     public = [
         _url("registration_create", number=demo.number),
         _url("registration_sent", number=demo.number),
         _url("registration_link", number=demo.number),
-        _url("registration_manage", token=token),
-        _url("registration_edit", token=token),
-        _url("registration_cancel", token=token),
-        _url("registration_erase", token=token),
+        _url("registration_manage"),
+        _url("registration_edit"),
+        _url("registration_cancel"),
+        _url("registration_erase"),
     ]
     organizer = [
         _url("delegation_unit", number=demo.number, unit_id=registration.unit_id),

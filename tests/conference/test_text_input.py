@@ -144,3 +144,17 @@ def test_registration_duplicate_detected_across_email_spellings(client, open_edi
     assert list(Registration.objects.values_list("email", flat=True)) == [
         "hien@" + "bộcôngthương.vn".encode("idna").decode()
     ]
+
+
+def test_login_refuses_an_overlong_username_before_anything_is_recorded(client):
+    """Django's login form sets the username's maximum after making the field (no validator):
+    a 1,001-letter name reached the lockout table (255 characters; a 500 on PostgreSQL)."""
+    from axes.models import AccessAttempt
+
+    response = client.post("/en/accounts/login/", {"username": "a" * 1001, "password": "x"})
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["username"] == [
+        "Ensure this value has at most 150 characters (it has 1001)."
+    ]
+    assert AccessAttempt.objects.count() == 0

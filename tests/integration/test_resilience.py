@@ -111,9 +111,10 @@ def test_site_with_redis_stopped_answers_pages_and_forms_and_delivers_later(
     # Each delegate opens the emailed link and confirms the address: only then a seat is held.
     for n, registration in enumerate(Registration.objects.order_by("pk"), start=1):
         with override_settings(SECRET_KEY=site.env["SECRET_KEY"]):  # the link the site signs
-            manage = f"/registration/manage/{manage_token(registration)}/"
-        answers[f"manage {n}"] = visitor.get(manage)[0]
-        answers[f"verify {n}"] = visitor.post(manage + "verify/", {})[0]
+            link = f"/registration/manage/{manage_token(registration)}/"
+        answers[f"link {n}"] = visitor.get(link)[0]
+        answers[f"manage {n}"] = visitor.get("/registration/manage/")[0]
+        answers[f"verify {n}"] = visitor.post("/registration/manage/verify/", {})[0]
     answers["registrations"] = organizer.get(f"/registrations/?edition={number}")[0]
     registrations = list(Registration.objects.order_by("pk").values_list("pk", flat=True))
     answers["confirm"] = organizer.post(
@@ -134,8 +135,10 @@ def test_site_with_redis_stopped_answers_pages_and_forms_and_delivers_later(
         "link request": 302,
         "login form": 200,
         "login": 302,
+        "link 1": 302,
         "manage 1": 200,
         "verify 1": 302,
+        "link 2": 302,
         "manage 2": 200,
         "verify 2": 302,
         "registrations": 200,

@@ -126,8 +126,8 @@ def test_organizers_contact_is_shown_to_delegates(client, open_edition):
     open_edition.save()
     registration = RegistrationFactory(edition=open_edition)
     with translation.override("en"):
-        manage = reverse("conference:registration_manage", args=[manage_token(registration)])
-    text = page_text(client.get(manage))
+        manage = reverse("conference:registration_open", args=[manage_token(registration)])
+    text = page_text(client.get(manage, follow=True))
     assert (
         "Contact the organizers Văn phòng Ban Tổ chức Email: bantochuc@example.vn "
         "Phone: 0210 3846 000"

@@ -16,20 +16,22 @@ from tests.factories import (
     current_unit,
     form_post,
 )
-from tests.html import page_text, texts, url
+from tests.html import open_registration, page_text, texts, url
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_cache")]
 
 
-def manage_url(registration, name="registration_manage", lang="vi"):
-    return url(name, lang=lang, token=manage_token(registration))
+def manage_url(client, registration, name="registration_manage", lang="vi"):
+    """The page ``name`` of ``registration`` for the delegate, once ``client`` opened its link."""
+    open_registration(client, registration, lang=lang)
+    return url(name, lang=lang)
 
 
 def link_target(text: str) -> str:
     """``text`` with each manage-link token replaced by the registration it opens: a token carries
     the second it was made, so two tokens of one registration may differ on a loaded machine."""
     return re.sub(
-        r"(registration/manage/)([^/\s]+)",
+        r"(registration/manage/)([^/\s]+:[^/\s]+)",
         lambda m: f"{m[1]}<registration {Registration.objects.from_manage_token(m[2]).pk}>",
         text,
     )
@@ -131,7 +133,8 @@ def test_registration_post_duplicate_same_page_link_sent(
     assert response.url == url("registration_sent", open_edition.number)
     assert Registration.objects.count() == 1
     assert [m.to for m in mailoutbox] == [["hien@example.vn"]]
-    assert link_target(manage_url(existing)) in link_target(mailoutbox[0].body)
+    emailed = url("registration_open", token=manage_token(existing))
+    assert link_target(emailed) in link_target(mailoutbox[0].body)
 
 
 def test_registration_post_full_offers_waitlist_then_waitlists(client, open_edition):
@@ -150,7 +153,7 @@ def test_registration_post_full_offers_waitlist_then_waitlists(client, open_edit
     assert response.status_code == 302
     registration = Registration.objects.get(email="hien@example.vn")
     assert registration.status == "unverified"
-    confirmed = client.post(manage_url(registration, "registration_verify"), follow=True)
+    confirmed = client.post(manage_url(client, registration, "registration_verify"), follow=True)
     assert [str(m) for m in confirmed.context["messages"]] == [
         "Cảm ơn Quý đại biểu: địa chỉ thư điện tử đã được xác nhận. Hiện đã hết chỗ nên đăng ký "
         "của Quý đại biểu được đưa vào danh sách chờ."
@@ -170,13 +173,13 @@ def test_registration_form_says_a_seat_needs_a_confirmed_address(client, open_ed
 
 def test_registration_unverified_manage_page_confirms_and_takes_a_seat(client, open_edition):
     registration = RegistrationFactory(edition=open_edition, status="unverified")
-    page = client.get(manage_url(registration, lang="en"))
+    page = client.get(manage_url(client, registration, lang="en"))
     assert "Confirm my email address" in page_text(page)
-    confirmed = client.post(manage_url(registration, "registration_verify", lang="en"))
+    confirmed = client.post(manage_url(client, registration, "registration_verify", lang="en"))
     assert confirmed.status_code == 302
     registration.refresh_from_db()
     assert registration.status == "pending"
-    assert client.get(manage_url(registration, "registration_verify")).status_code == 405
+    assert client.get(manage_url(client, registration, "registration_verify")).status_code == 405
 
 
 def test_registration_post_honeypot_neutral_nothing_saved(client, open_edition, mailoutbox):
@@ -210,7 +213,7 @@ def test_registration_post_rate_limited_per_client(client, open_edition, setting
 
 def test_registration_manage_shows_registration(client, open_edition):
     registration = RegistrationFactory(edition=open_edition, full_name="Trần Thị Lan")
-    page = client.get(manage_url(registration))
+    page = client.get(manage_url(client, registration))
     assert page.context["registration"] == registration
     assert (page.context["can_edit"], page.context["can_cancel"]) == (True, True)
     assert "Trần Thị Lan" in page.content.decode()
@@ -220,7 +223,7 @@ def test_registration_manage_tampered_link_refused(client, open_edition):
     registration = RegistrationFactory(edition=open_edition)
     token = manage_token(registration)
     tampered = token[:-2] + ("AA" if not token.endswith("AA") else "BB")
-    page = client.get(url("registration_manage", lang="en", token=tampered))
+    page = client.get(url("registration_open", lang="en", token=tampered))
     assert page.status_code == 400
     assert "This link is not valid" in page.content.decode()
 
@@ -237,8 +240,8 @@ def test_registration_edit_saves_changes(client, open_edition):
         "dietary_needs": "",
         "language": "vi",
     }
-    response = client.post(manage_url(registration, "registration_edit"), data)
-    assert link_target(response.url) == link_target(manage_url(registration))
+    response = client.post(manage_url(client, registration, "registration_edit"), data)
+    assert link_target(response.url) == link_target(manage_url(client, registration))
     registration.refresh_from_db()
     assert (registration.full_name, registration.phone) == ("Trần Thị Lan Anh", "+842438251234")
 
@@ -248,7 +251,7 @@ def test_registration_edit_after_deadline_refused(client, open_edition):
     open_edition.changes_until = timezone.now() - datetime.timedelta(hours=1)
     open_edition.save()
     response = client.post(
-        manage_url(registration, "registration_edit", lang="en"), {"full_name": "Khác"}
+        manage_url(client, registration, "registration_edit", lang="en"), {"full_name": "Khác"}
     )
     assert response.status_code == 302
     page = client.get(response.url)
@@ -263,12 +266,12 @@ def test_registration_cancel_by_link_then_link_shows_cancelled(
     client, open_edition, mailoutbox, django_capture_on_commit_callbacks
 ):
     registration = RegistrationFactory(edition=open_edition)
-    assert client.get(manage_url(registration, "registration_cancel")).status_code == 200
+    assert client.get(manage_url(client, registration, "registration_cancel")).status_code == 200
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(manage_url(registration, "registration_cancel"))
+        client.post(manage_url(client, registration, "registration_cancel"))
     registration.refresh_from_db()
     assert registration.status == "cancelled"
-    page = client.get(manage_url(registration))
+    page = client.get(manage_url(client, registration))
     assert 'data-status="cancelled"' in page.content.decode()
     assert (page.context["can_edit"], page.context["can_cancel"]) == (False, False)
     assert [m.to for m in mailoutbox] == [[registration.email]]
@@ -463,11 +466,13 @@ def test_registration_lists_render_no_template_per_row(page_name, client, open_e
 
 def test_registration_erase_by_link(client, open_edition):
     registration = RegistrationFactory(edition=open_edition)
-    assert client.get(manage_url(registration, "registration_erase")).status_code == 200
-    response = client.post(manage_url(registration, "registration_erase"))
+    assert client.get(manage_url(client, registration, "registration_erase")).status_code == 200
+    response = client.post(manage_url(client, registration, "registration_erase"))
     assert response.url == url("registration_create", open_edition.number)
     assert Registration.objects.count() == 0
-    assert client.get(manage_url(registration)).status_code == 400
+    assert client.get(url("registration_manage")).status_code == 403
+    emailed = url("registration_open", token=manage_token(registration))
+    assert client.get(emailed).status_code == 400
 
 
 def test_delegation_lists_pending_first_waiting_in_their_order(client, open_edition):
@@ -579,14 +584,16 @@ def test_registration_manage_shows_the_reason_of_a_decline(
     registration_decline(registration=declined, actor=UserFactory(), reason="No seat left")
     silent = RegistrationFactory(edition=open_edition)
     registration_decline(registration=silent, actor=UserFactory())
-    client.get(manage_url(silent, lang="en"))  # warm up caches (content types, site)
-    # The registration, its edition and the reason on the audit entry of the decline.
-    with django_assert_num_queries(3):
-        page = client.get(manage_url(declined, lang="en"))
+    client.get(manage_url(client, silent, lang="en"))  # warm up caches (content types, site)
+    # The session, the registration with its edition, and the reason on the audit entry of the
+    # decline.
+    address = manage_url(client, declined, lang="en")
+    with django_assert_num_queries(4):
+        page = client.get(address)
     assert texts(page, "alert") == [
         "Declined. This registration was declined. Reason: No seat left"
     ]
-    page = client.get(manage_url(silent, lang="en"))
+    page = client.get(manage_url(client, silent, lang="en"))
     assert texts(page, "alert") == ["Declined. This registration was declined."]
 
 
@@ -598,7 +605,7 @@ def test_registration_pages_show_a_midnight_deadline_as_the_end_of_the_day_befor
     open_edition.changes_until = datetime.datetime(2030, 2, 10, 0, 0, tzinfo=hanoi)
     open_edition.save()
     form = client.get(url("registration_create", open_edition.number, lang="en"))
-    manage = client.get(manage_url(RegistrationFactory(edition=open_edition), lang="en"))
+    manage = client.get(manage_url(client, RegistrationFactory(edition=open_edition), lang="en"))
     assert "Registration is open until the end of 05/02/2030." in page_text(form)
     assert texts(manage, "mt-3")[0] == "You may change your details until the end of 09/02/2030."
 
@@ -617,14 +624,14 @@ def test_checked_in_delegate_is_told_plainly_and_not_shown_dead_ends(client, ope
         "You have checked in: your registration can no longer be changed or cancelled. "
         "Please contact the organizers."
     )
-    page = client.get(manage_url(registration, lang="en")).content.decode()
+    page = client.get(manage_url(client, registration, lang="en")).content.decode()
     assert said in page
     assert "/edit/" not in page
     for name in ("registration_edit", "registration_cancel"):
-        response = client.get(manage_url(registration, name=name, lang="en"), follow=True)
+        response = client.get(manage_url(client, registration, name=name, lang="en"), follow=True)
         assert [str(m) for m in response.context["messages"]] == [said]
         assert link_target(response.redirect_chain[-1][0]) == link_target(
-            manage_url(registration, lang="en")
+            manage_url(client, registration, lang="en")
         )
     registration.refresh_from_db()
     assert registration.status == "checked_in"
@@ -633,7 +640,7 @@ def test_checked_in_delegate_is_told_plainly_and_not_shown_dead_ends(client, ope
 def test_cancelled_delegate_cannot_open_the_edit_form(client, open_edition):
     registration = RegistrationFactory(edition=open_edition, status="cancelled")
     response = client.get(
-        manage_url(registration, name="registration_edit", lang="en"), follow=True
+        manage_url(client, registration, name="registration_edit", lang="en"), follow=True
     )
     assert [str(m) for m in response.context["messages"]] == [
         "This registration is cancelled and can no longer be changed."
