@@ -209,6 +209,11 @@ class RegistrationForm(DelegateDetailsForm):
     ):
         super().__init__(*args, **kwargs)
         self.edition = edition
+        # The seats words are part of the rendered select: an unbound form's cached HTML
+        # (``crispy_cached``) is kept per set of words, so it changes as soon as seats do.
+        self.cache_variant = ",".join(
+            f"{unit}:{word}" for unit, word in sorted((seats or {}).items(), key=str)
+        )
         self.setup_delegate_fields(edition)
         self.fields["unit"] = UnitChoiceField(
             label=_("Province or city"),

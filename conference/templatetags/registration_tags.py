@@ -56,7 +56,14 @@ def crispy_cached(context, form, *key) -> str:
     if form.is_bound or not version:
         return render_crispy_form(form, context=context.flatten())
     cache_key = ":".join(
-        ["crispy", str(version), get_language(), type(form).__name__, *map(str, key)]
+        [
+            "crispy",
+            str(version),
+            get_language(),
+            type(form).__name__,
+            *map(str, key),
+            getattr(form, "cache_variant", ""),
+        ]
     )
     html = public_cache.cache_get(cache_key)
     if html is None:

@@ -10,7 +10,7 @@ from django.test import override_settings
 from django.urls import reverse
 
 from conference.models import Edition, EditionParticipant
-from tests.factories import UserFactory, current_unit
+from tests.factories import RegistrationFactory, UserFactory, current_unit
 
 pytestmark = pytest.mark.django_db
 
@@ -69,9 +69,19 @@ def test_registration_form_fields_cached_until_the_edition_changes(
     client, open_edition, django_capture_on_commit_callbacks
 ):
     path = reverse("conference:registration_create", args=[open_edition.number])
-    option = f'<option value="{current_unit("04").pk}">'
+    option = f'<option value="{current_unit("04").pk}"'
     first = client.get(path).content.decode()
     with django_capture_on_commit_callbacks(execute=True):
         EditionParticipant.objects.create(edition=open_edition, unit=current_unit("04"))
     second = client.get(path).content.decode()
     assert (option in first, option in second) == (False, True)
+
+
+def test_registration_form_cached_shows_a_province_full_as_soon_as_it_is(client, open_edition):
+    path = reverse("conference:registration_create", args=[open_edition.number])
+    hanoi = current_unit("01")
+    full = f'<option value="{hanoi.pk}" data-seats="full"'
+    first = client.get(path).content.decode()
+    RegistrationFactory.create_batch(2, edition=open_edition, unit=hanoi, status="confirmed")
+    second = client.get(path).content.decode()
+    assert (full in first, full in second) == (False, True)

@@ -207,7 +207,7 @@ def test_manage_page_of_a_confirmed_delegate_shows_the_day(edition, client):
     edition.save()
     registration = confirmed(edition)
 
-    response = client.get(manage_url(registration, absolute=False))
+    response = client.get(manage_url(registration, absolute=False), follow=True)
 
     assert texts(response, "col-sm-8")[:2] == [
         f"08:00, ngày {edition.date:%d/%m/%Y}",
