@@ -24,21 +24,34 @@ def local(moment: datetime.datetime) -> datetime.datetime:
     return timezone.localtime(moment)
 
 
+# SHORT_DATE and TIME are numbers in every language, so they are written directly (what
+# ``date_format`` gives for them, without its per-call format lookup: lists write one per row).
+
+
+def _day_month_year(value: datetime.date) -> str:
+    return f"{value.day:02d}/{value.month:02d}/{value.year:04d}"
+
+
+def _hour_minute(value: datetime.datetime) -> str:
+    return f"{value.hour:02d}:{value.minute:02d}"
+
+
 def short_date(value: datetime.date | datetime.datetime) -> str:
     """ "17/05/2024" (a datetime's local date)."""
     if isinstance(value, datetime.datetime):
         value = local(value)
-    return date_format(value, SHORT_DATE)
+    return _day_month_year(value)
 
 
 def time_of_day(moment: datetime.datetime) -> str:
     """ "08:42", local time."""
-    return date_format(local(moment), TIME)
+    return _hour_minute(local(moment))
 
 
 def short_datetime(moment: datetime.datetime) -> str:
     """ "17/05/2024 08:42", local time."""
-    return f"{short_date(moment)} {time_of_day(moment)}"
+    moment = local(moment)
+    return f"{_day_month_year(moment)} {_hour_minute(moment)}"
 
 
 def time_then_date(moment: datetime.datetime) -> str:

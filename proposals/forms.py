@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -212,9 +213,9 @@ class OrganizerFilterForm(_ChoiceFilters):
         self.fields["edition"].initial = edition.number
         self.fields["unit"].choices = [("", _("All provinces and cities"))] + [
             (str(u.pk), u.name)
-            for u in ProvincialUnit.objects.filter(proposals__edition=edition)
-            .distinct()
-            .order_by("sort_key")
+            for u in ProvincialUnit.objects.filter(
+                Exists(Proposal.objects.filter(unit=OuterRef("pk"), edition=edition))
+            ).order_by("sort_key")
         ]
         self.fields["state"].choices = [("", _("All states"))] + [
             c for c in Proposal.State.choices if c[0] != Proposal.State.DRAFT

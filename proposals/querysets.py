@@ -4,7 +4,8 @@ its rows."""
 from __future__ import annotations
 
 from django.db import models
-from django.db.models import Avg, Count, Exists, OuterRef, Prefetch, Q
+from django.db.models import Avg, Count, Exists, OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import Coalesce
 
 from conference.vietnamese import fold
 
@@ -38,10 +39,20 @@ class ProposalQuerySet(models.QuerySet):
         return self.select_related("edition", "department__unit", "unit", "area")
 
     def with_review_summary(self):
-        """Number of reviews and mean score, as annotations (``review_count``, ``score_mean``)."""
+        """Number of reviews and mean score, as annotations (``review_count``, ``score_mean``).
+
+        Correlated subqueries, not a join with GROUP BY: PostgreSQL computes them only for the
+        page's rows after the sort and LIMIT, and the paginator's COUNT leaves them out (a
+        grouped join aggregated every review of the edition for both)."""
+        from proposals.models import Review
+
+        reviews = Review.objects.filter(proposal=OuterRef("pk")).order_by().values("proposal")
         return self.annotate(
-            review_count=Count("reviews", distinct=True),
-            score_mean=Avg("reviews__score"),
+            review_count=Coalesce(Subquery(reviews.annotate(n=Count("id")).values("n")), 0),
+            score_mean=Subquery(
+                reviews.annotate(mean=Avg("score")).values("mean"),
+                output_field=models.FloatField(),
+            ),
         )
 
     def with_assignments(self):

@@ -395,6 +395,8 @@ def test_registration_list_filters_and_folded_search(client, open_edition):
     assert [r.full_name for r in page.context["page"].object_list] == ["Trần Văn Bình"]
     page = client.get(base, {"edition": open_edition.number, "unit": current_unit("31").pk})
     assert [r.full_name for r in page.context["page"].object_list] == ["Đỗ Hải"]
+    chosen = re.findall(r'<option value="([^"]*)" selected>', page.content.decode())
+    assert chosen == [str(open_edition.number), str(current_unit("31").pk), "", ""]
     page = client.get(base, {"edition": open_edition.number})
     assert [r.full_name for r in page.context["page"].object_list] == [
         "Trần Văn Bình",
