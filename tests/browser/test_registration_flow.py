@@ -63,7 +63,7 @@ def test_delegate_registers_edits_and_cancels_by_the_emailed_link(page, edition,
     assert page.locator("[data-status]").first.get_attribute("data-status") == "unverified"
     # Confirming the address takes the seat (and sends the "received" email).
     page.click("main form[action$='/verify/'] button[type=submit]")
-    page.wait_for_url(re.compile(r"/registration/manage/[^/]+/$"))
+    page.wait_for_url(re.compile(r"/registration/manage/$"))
     assert page.locator("[data-status]").first.get_attribute("data-status") == "pending"
     _wait_for_mail(mailoutbox, 2)
     assert "0912 345 678" in page.inner_text("main")
@@ -71,12 +71,12 @@ def test_delegate_registers_edits_and_cancels_by_the_emailed_link(page, edition,
     page.click("a[href$='/edit/']")
     page.fill("input[name=full_name]", "Nguyễn Thị Thu Hiền")
     page.click("main button[type=submit]")
-    page.wait_for_url(re.compile(r"/registration/manage/[^/]+/$"))
+    page.wait_for_url(re.compile(r"/registration/manage/$"))
     assert "Nguyễn Thị Thu Hiền" in page.inner_text("main")
 
     page.click("a[href$='/cancel/']")
     page.click("main form button[type=submit]")
-    page.wait_for_url(re.compile(r"/registration/manage/[^/]+/$"))
+    page.wait_for_url(re.compile(r"/registration/manage/$"))
     assert page.locator("[data-status]").first.get_attribute("data-status") == "cancelled"
     registration = Registration.objects.get()
     assert (registration.full_name, registration.status) == ("Nguyễn Thị Thu Hiền", "cancelled")
