@@ -112,6 +112,20 @@ def _edition_parts(edition: Edition) -> list[ProgrammePart]:
     return list(edition.programme_parts.order_by("order", "id"))
 
 
+# What a delegate tells about themselves, on every form that writes a registration.
+DELEGATE_FIELDS = [
+    "salutation",
+    "full_name",
+    "position",
+    "organisation_kind",
+    "organisation_name",
+    "unit",
+    "email",
+    "phone",
+    "parts",
+    "accommodation_needs",
+    "dietary_needs",
+]
 LABELS = {
     "full_name": _("Full name"),
     "position": _("Position"),
@@ -180,19 +194,7 @@ class RegistrationForm(DelegateDetailsForm):
 
     class Meta:
         model = Registration
-        fields = [
-            "salutation",
-            "full_name",
-            "position",
-            "organisation_kind",
-            "organisation_name",
-            "unit",
-            "email",
-            "phone",
-            "parts",
-            "accommodation_needs",
-            "dietary_needs",
-        ]
+        fields = DELEGATE_FIELDS
         labels = LABELS
         help_texts = {
             "full_name": _("Family name, middle name and given name, as on your badge."),
@@ -335,20 +337,7 @@ class RegistrationCorrectionForm(DelegateDetailsForm):
 
     class Meta:
         model = Registration
-        fields = [
-            "salutation",
-            "full_name",
-            "position",
-            "organisation_kind",
-            "organisation_name",
-            "unit",
-            "email",
-            "phone",
-            "parts",
-            "accommodation_needs",
-            "dietary_needs",
-            "language",
-        ]
+        fields = [*DELEGATE_FIELDS, "language"]
         labels = LABELS
         widgets = WIDGETS
 

@@ -27,6 +27,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from conference.forms.registrations import (
+    DELEGATE_FIELDS,
     LABELS,
     WIDGETS,
     DelegateDetailsForm,
@@ -71,20 +72,7 @@ class StaffEntryForm(DelegateDetailsForm):
 
     class Meta:
         model = Registration
-        fields = [
-            "salutation",
-            "full_name",
-            "position",
-            "organisation_kind",
-            "organisation_name",
-            "unit",
-            "email",
-            "phone",
-            "parts",
-            "accommodation_needs",
-            "dietary_needs",
-            "language",
-        ]
+        fields = [*DELEGATE_FIELDS, "language"]
         labels = {
             **LABELS,
             "organisation_name": _("Name of the organisation"),
