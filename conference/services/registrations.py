@@ -811,6 +811,26 @@ def registration_check_update(
     return _clean_data({key: data[key] for key in EDITABLE_FIELDS if key in data})
 
 
+def _save_changes(registration: Registration, edition: Edition, changed: list, parts) -> bool:
+    """Save the ``changed`` fields (and the programme parts when they differ; "parts" is added
+    to ``changed``); a new address gets a new link version. False when nothing changed."""
+    chosen = None
+    if parts is not None:
+        chosen = _check_parts(edition, parts)
+        if {part.pk for part in chosen} != set(registration.parts.values_list("pk", flat=True)):
+            changed.append("parts")
+    if not changed:
+        return False
+    saved = [c for c in changed if c != "parts"]
+    if "email" in changed:
+        registration.link_version += 1
+        saved.append("link_version")
+    registration.save(update_fields=[*saved, "updated_at"])
+    if chosen is not None:
+        registration.parts.set(chosen)
+    return True
+
+
 @transaction.atomic
 def registration_update(
     *,
@@ -828,21 +848,8 @@ def registration_update(
     for key in changed:
         setattr(registration, key, cleaned[key])
     registration.full_clean(validate_constraints=False)
-    before_parts = set(registration.parts.values_list("pk", flat=True))
-    chosen = None
-    if parts is not None:
-        chosen = _check_parts(registration.edition, parts)
-        if {part.pk for part in chosen} != before_parts:
-            changed.append("parts")
-    if not changed:
+    if not _save_changes(registration, registration.edition, changed, parts):
         return registration
-    saved = [c for c in changed if c != "parts"]
-    if "email" in changed:
-        registration.link_version += 1
-        saved.append("link_version")
-    registration.save(update_fields=[*saved, "updated_at"])
-    if chosen is not None:
-        registration.parts.set(chosen)
     _audit(registration, action="registration.update", actor=actor, data={"fields": changed})
     return registration
 
@@ -940,20 +947,8 @@ def registration_correct(
     for key in changed:
         setattr(registration, key, cleaned[key])
     registration.full_clean(validate_constraints=False)
-    chosen = None
-    if parts is not None:
-        chosen = _check_parts(edition, parts)
-        if {part.pk for part in chosen} != set(registration.parts.values_list("pk", flat=True)):
-            changed.append("parts")
-    if not changed:
+    if not _save_changes(registration, edition, changed, parts):
         return registration
-    saved = [c for c in changed if c != "parts"]
-    if "email" in changed:
-        registration.link_version += 1
-        saved.append("link_version")
-    registration.save(update_fields=[*saved, "updated_at"])
-    if chosen is not None:
-        registration.parts.set(chosen)
     _audit(
         registration,
         action=CORRECTED,
