@@ -35,6 +35,40 @@ class ProposalQuerySet(models.QuerySet):
             queryset = queryset.filter(search_text__contains=word)
         return queryset
 
+    def listed(self):
+        """What a list row shows (title, state, unit, area and the dates), without the long texts
+        or the edition's and department's rows: PostgreSQL sorts every row of the edition
+        before taking a page, and the wide rows made that sort most of the query."""
+        return self.select_related("unit", "area").only(
+            "id",
+            "edition_id",
+            "department_id",
+            "unit_id",
+            "area_id",
+            "kind",
+            "title",
+            "state",
+            "carried_over_from_id",
+            "created_at",
+            "submitted_at",
+            "sort_key",
+            "unit__name",
+            "unit__sort_key",
+            "area__name",
+            "area__name_en",
+            "area__order",
+        )
+
+    def state_counts(self) -> dict[str, int]:
+        """In one query: ``submitted`` (every proposal that left its department), ``decided``
+        (decisions recorded, not yet published) and ``open`` (accepted, not fully answered)."""
+        State = self.model.State
+        return self.order_by().aggregate(
+            submitted=Count("id", filter=~Q(state=State.DRAFT)),
+            decided=Count("id", filter=Q(state=State.DECIDED)),
+            open=Count("id", filter=Q(state__in=self.model.OPEN)),
+        )
+
     def with_related(self):
         return self.select_related("edition", "department__unit", "unit", "area")
 
@@ -61,7 +95,9 @@ class ProposalQuerySet(models.QuerySet):
         return self.prefetch_related(
             Prefetch(
                 "assignments",
-                queryset=ReviewerAssignment.objects.select_related("reviewer").order_by("id"),
+                queryset=ReviewerAssignment.objects.select_related("reviewer")
+                .only("proposal_id", "reviewer__full_name", "reviewer__username")
+                .order_by("id"),
             )
         )
 
@@ -80,9 +116,15 @@ class ProposalQuerySet(models.QuerySet):
         """What the public page shows: answers and related documents (no reviews)."""
         from proposals.models import MinistryResponse, RelatedDocument
 
-        return self.with_related().prefetch_related(
-            Prefetch("responses", queryset=MinistryResponse.objects.order_by("date", "id")),
-            Prefetch("related_documents", queryset=RelatedDocument.objects.order_by("date", "id")),
+        return (
+            self.select_related("department__unit", "unit", "area")
+            .defer("full_text", "search_text", "department__search_text", "unit__search_text")
+            .prefetch_related(
+                Prefetch("responses", queryset=MinistryResponse.objects.order_by("date", "id")),
+                Prefetch(
+                    "related_documents", queryset=RelatedDocument.objects.order_by("date", "id")
+                ),
+            )
         )
 
     def for_reviewer(self, user):
@@ -96,7 +138,7 @@ class ProposalQuerySet(models.QuerySet):
                 my_review_done=Exists(mine),
                 my_score=models.Subquery(mine.values("score")[:1]),
             )
-            .with_related()
+            .listed()
         )
 
     def with_score_between(self, low=None, high=None):
@@ -110,8 +152,9 @@ class ProposalQuerySet(models.QuerySet):
     def reviewed_by(self, user):
         return self.filter(assignments__reviewer=user)
 
-    def ordered(self):
-        return self.order_by("area__order", "unit__sort_key", "sort_key", "id")
+    def ordered(self, *first: str):
+        """By policy area, province and title (after ``first``, e.g. "my_review_done")."""
+        return self.order_by(*first, "area__order", "unit__sort_key", "sort_key", "id")
 
     def missing_review(self, user):
         return self.filter(~Q(reviews__reviewer=user))
