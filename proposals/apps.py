@@ -26,7 +26,6 @@ class ProposalsConfig(AppConfig):
         # proposals (their state never leaves the public set once in it), their answers and
         # related documents: a change to one of these makes the cached public pages stale.
         from conference.public_cache import invalidate_on_change
-        from proposals.models import Proposal
 
         invalidate_on_change("proposals.Proposal", when=lambda proposal: proposal.is_public)
         for label in (

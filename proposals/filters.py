@@ -115,9 +115,8 @@ class ProposalFilter(_EditionProposalFilter):
             data["edition"] = str(edition.number)
         super().__init__(data, *args, edition=edition, **kwargs)
         fields = self.form.fields
-        fields["edition"].choices = [
-            (str(e.number), str(e)) for e in Edition.objects.order_by("-number")
-        ]
+        self.editions = list(Edition.objects.order_by("-number"))
+        fields["edition"].choices = [(str(e.number), str(e)) for e in self.editions]
         fields["edition"].initial = str(edition.number)
         fields["reviewer"].choices = [
             (str(u.pk), u.get_full_name() or u.username) for u in reviewers()

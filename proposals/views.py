@@ -487,7 +487,7 @@ def manage(request):
             # The assignment form's choices: the filters' own lists (read once).
             "reviewer_choices": form.fields["reviewer"].choices[1:],
             "area_choices": form.fields["area"].choices[1:],
-            "carry_form": CarryOverForm(edition=edition),
+            "carry_targets": [e for e in filters.editions if e.number > edition.number],
             "to_publish": counts["decided"],
             "can_carry_over": bool(counts["open"]),
         },
