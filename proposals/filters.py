@@ -47,7 +47,9 @@ class _EditionProposalFilter(django_filters.FilterSet):
         super().__init__(data, *args, **kwargs)
         self.edition = edition
         fields = self.form.fields
-        fields["area"].choices = [(str(a.pk), str(a)) for a in PolicyArea.objects.all()]
+        fields["area"].choices = [
+            (str(a.pk), str(a)) for a in PolicyArea.objects.only("id", "name", "name_en")
+        ]
         fields["unit"].choices = [
             (str(pk), name) for pk, name in self.units().values_list("pk", "name")
         ]
@@ -115,11 +117,12 @@ class ProposalFilter(_EditionProposalFilter):
             data["edition"] = str(edition.number)
         super().__init__(data, *args, edition=edition, **kwargs)
         fields = self.form.fields
-        self.editions = list(Edition.objects.order_by("-number"))
+        self.editions = list(Edition.objects.only("id", "number", "year").order_by("-number"))
         fields["edition"].choices = [(str(e.number), str(e)) for e in self.editions]
         fields["edition"].initial = str(edition.number)
         fields["reviewer"].choices = [
-            (str(u.pk), u.get_full_name() or u.username) for u in reviewers()
+            (str(pk), full_name or username)
+            for pk, full_name, username in reviewers().values_list("pk", "full_name", "username")
         ]
 
     def units(self):

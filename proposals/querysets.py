@@ -89,29 +89,6 @@ class ProposalQuerySet(models.QuerySet):
             ),
         )
 
-    def with_assignments(self):
-        from proposals.models import ReviewerAssignment
-
-        return self.prefetch_related(
-            Prefetch(
-                "assignments",
-                queryset=ReviewerAssignment.objects.select_related("reviewer")
-                .only("proposal_id", "reviewer__full_name", "reviewer__username")
-                .order_by("id"),
-            )
-        )
-
-    def with_pending_decision(self):
-        from proposals.models import Decision
-
-        return self.prefetch_related(
-            Prefetch(
-                "decisions",
-                queryset=Decision.objects.filter(published_at__isnull=True),
-                to_attr="pending_decisions",
-            )
-        )
-
     def with_public_details(self):
         """What the public page shows: answers and related documents (no reviews)."""
         from proposals.models import MinistryResponse, RelatedDocument
@@ -158,6 +135,33 @@ class ProposalQuerySet(models.QuerySet):
 
     def missing_review(self, user):
         return self.filter(~Q(reviews__reviewer=user))
+
+
+def attach_list_details(proposals: list) -> list:
+    """The organizers' rows: sets ``reviewer_names`` (the assigned reviewers, in the order they
+    were assigned) and ``pending_outcomes`` (decisions recorded, not yet published) on each
+    proposal of a page, from two queries of plain values (a prefetch made a model instance of
+    every assignment and reviewer)."""
+    from proposals.models import Decision, ReviewerAssignment
+
+    by_pk = {p.pk: p for p in proposals}
+    for proposal in proposals:
+        proposal.reviewer_names, proposal.pending_outcomes = [], []
+    assigned = (
+        ReviewerAssignment.objects.filter(proposal_id__in=by_pk)
+        .order_by("id")
+        .values_list("proposal_id", "reviewer__full_name", "reviewer__username")
+    )
+    for proposal_id, full_name, username in assigned:
+        by_pk[proposal_id].reviewer_names.append(full_name or username)
+    pending = (
+        Decision.objects.filter(proposal_id__in=by_pk, published_at__isnull=True)
+        .order_by("-decided_at", "-id")
+        .values_list("proposal_id", "outcome")
+    )
+    for proposal_id, outcome in pending:
+        by_pk[proposal_id].pending_outcomes.append(outcome)
+    return proposals
 
 
 class ReviewerAssignmentQuerySet(models.QuerySet):

@@ -38,6 +38,7 @@ from proposals.forms import (
     WithdrawForm,
 )
 from proposals.models import Attachment, Proposal, Review, ReviewerAssignment
+from proposals.querysets import attach_list_details
 
 State = Proposal.State
 
@@ -472,9 +473,10 @@ def manage(request):
     counts = Proposal.objects.for_edition(edition).state_counts()
     page, query = _page(
         request,
-        filters.qs.ordered().with_assignments().with_pending_decision(),
+        filters.qs.ordered(),
         count=None if filters.narrows() else counts["submitted"],
     )
+    page.object_list = attach_list_details(list(page.object_list))
     form = filters.form
     return render_edition(
         request,
