@@ -6,7 +6,8 @@ language-switch form, which is taken out before storing and put back, the visito
 way out.
 
 Invalidation: every save or delete of what these pages show (editions and their chairs, agenda,
-participants, programme parts, handovers, provincial units and departments: ``PUBLIC_MODELS``),
+participants, programme parts, handovers, provincial units and departments: ``PUBLIC_MODELS``;
+public proposals, their answers and documents: ``invalidate_on_change`` in proposals/apps.py),
 from a service, the admin or a data migration, moves the cache's version once the transaction
 commits, so the next visitor gets a fresh page. What depends on the clock alone (registration
 opening, the next edition) is covered by the short lifetime (``PUBLIC_CACHE_SECONDS``).
@@ -87,12 +88,24 @@ def public_pages_changed(**_kwargs) -> None:
     transaction.on_commit(bump)
 
 
+def invalidate_on_change(label: str, *, when=None) -> None:
+    """Every save or delete of a ``label`` row (one for which ``when(row)`` is true, if given)
+    makes the cached public pages stale once the transaction commits. Apps whose rows the
+    public pages show call it from their ``ready()`` (proposals/apps.py)."""
+
+    def changed(sender, instance, **kwargs):
+        if when is None or when(instance):
+            public_pages_changed()
+
+    model = apps.get_model(label)
+    uid = f"public-pages:{label}"
+    post_save.connect(changed, sender=model, weak=False, dispatch_uid=uid + ":save")
+    post_delete.connect(changed, sender=model, weak=False, dispatch_uid=uid + ":delete")
+
+
 def connect_invalidation() -> None:
     for label in PUBLIC_MODELS:
-        model = apps.get_model(label)
-        uid = f"public-pages:{label}"
-        post_save.connect(public_pages_changed, sender=model, dispatch_uid=uid + ":save")
-        post_delete.connect(public_pages_changed, sender=model, dispatch_uid=uid + ":delete")
+        invalidate_on_change(label)
 
 
 def public_page(view):

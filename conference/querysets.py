@@ -31,19 +31,21 @@ class EditionQuerySet(models.QuerySet):
             Prefetch("chairs", queryset=Chair.objects.select_related("unit").order_by("order"))
         )
 
-    def next_or_current(self):
-        """The edition people should see first: the next one to be held, else the latest."""
+    def next_or_current(self, *, with_host: bool = True):
+        """The edition people should see first: the next one to be held, else the latest.
+        ``with_host=False`` for pages that show nothing of the host or the handovers: the joins
+        of ``with_host`` cost more to plan than the query takes to run."""
         today = timezone.localdate()
+        editions = self.with_host() if with_host else self.all()
         upcoming = (
-            self.with_host()
-            .filter(models.Q(date__gte=today) | models.Q(end_date__gte=today))
+            editions.filter(models.Q(date__gte=today) | models.Q(end_date__gte=today))
             .order_by("date", "number")
             .first()
         )
         if upcoming is not None:
             return upcoming
-        undated = self.with_host().filter(date__isnull=True, year__gte=today.year).first()
-        return undated or self.with_host().order_by("-number").first()
+        undated = editions.filter(date__isnull=True, year__gte=today.year).first()
+        return undated or editions.order_by("-number").first()
 
     def with_programme(self) -> EditionQuerySet:
         """Everything an edition's page shows, in a fixed number of queries."""

@@ -21,3 +21,16 @@ class ProposalsConfig(AppConfig):
         from proposals.digest import proposals_waiting_section
 
         register_digest_section(proposals_waiting_section)
+
+        # The public page of an edition's proposals and the edition's page show the public
+        # proposals (their state never leaves the public set once in it), their answers and
+        # related documents: a change to one of these makes the cached public pages stale.
+        from conference.public_cache import invalidate_on_change
+
+        invalidate_on_change("proposals.Proposal", when=lambda proposal: proposal.is_public)
+        for label in (
+            "proposals.MinistryResponse",
+            "proposals.RelatedDocument",
+            "proposals.PolicyArea",
+        ):
+            invalidate_on_change(label)

@@ -4,16 +4,13 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib.auth import get_user_model
-from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from conference.models import Edition
 from conference.predicates import REVIEWER
 from conference.text_input import CleanInputMixin
 from proposals.models import Decision, MinistryResponse, PolicyArea, Proposal, Recommendation
 from proposals.services import PROPOSAL_FIELDS
-from provinces.models import ProvincialUnit
 
 
 def reviewers():
@@ -166,90 +163,3 @@ class CarryOverForm(CleanInputMixin, forms.Form):
     def __init__(self, *args, edition: Edition, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["target"].queryset = Edition.objects.filter(number__gt=edition.number)
-
-
-class _ChoiceFilters(CleanInputMixin, forms.Form):
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if "area" not in self.fields:  # the shared base of the two filter forms
-            return
-        self.fields["area"].choices = [("", _("All areas"))] + [
-            (str(a.pk), str(a)) for a in PolicyArea.objects.all()
-        ]
-
-    def filter(self, queryset):
-        if not self.is_valid():
-            return queryset
-        data = self.cleaned_data
-        if data.get("q"):
-            queryset = queryset.search(data["q"])
-        if data.get("area"):
-            queryset = queryset.filter(area_id=data["area"])
-        if data.get("unit"):
-            queryset = queryset.filter(unit_id=data["unit"])
-        return queryset
-
-
-class OrganizerFilterForm(_ChoiceFilters):
-    edition = forms.TypedChoiceField(label=_("Edition"), coerce=int, required=False)
-    q = forms.CharField(label=pgettext_lazy("search box", "Search"), required=False)
-    unit = forms.ChoiceField(label=_("Province or city"), required=False)
-    area = forms.ChoiceField(label=_("Policy area"), required=False)
-    state = forms.ChoiceField(label=_("State"), required=False)
-    reviewer = forms.ChoiceField(label=_("Reviewer"), required=False)
-    score = forms.TypedChoiceField(
-        label=_("Mean score at least"),
-        required=False,
-        coerce=int,
-        choices=[("", "—")] + [(n, str(n)) for n in range(1, 6)],
-    )
-
-    def __init__(self, *args, edition: Edition, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.edition = edition
-        self.fields["edition"].choices = [
-            (e.number, str(e)) for e in Edition.objects.order_by("-number")
-        ]
-        self.fields["edition"].initial = edition.number
-        self.fields["unit"].choices = [("", _("All provinces and cities"))] + [
-            (str(u.pk), u.name)
-            for u in ProvincialUnit.objects.filter(
-                Exists(Proposal.objects.filter(unit=OuterRef("pk"), edition=edition))
-            ).order_by("sort_key")
-        ]
-        self.fields["state"].choices = [("", _("All states"))] + [
-            c for c in Proposal.State.choices if c[0] != Proposal.State.DRAFT
-        ]
-        self.fields["reviewer"].choices = [("", _("All reviewers"))] + [
-            (str(u.pk), u.get_full_name() or u.username) for u in reviewers()
-        ]
-
-    def filter(self, queryset):
-        queryset = super().filter(queryset)
-        if not self.is_valid():
-            return queryset
-        data = self.cleaned_data
-        if data.get("state"):
-            queryset = queryset.filter(state=data["state"])
-        if data.get("reviewer"):
-            queryset = queryset.filter(assignments__reviewer_id=data["reviewer"])
-        if data.get("score"):
-            queryset = queryset.filter(score_mean__gte=data["score"])
-        return queryset
-
-
-class PublicFilterForm(_ChoiceFilters):
-    q = forms.CharField(label=pgettext_lazy("search box", "Search"), required=False)
-    area = forms.ChoiceField(label=_("Policy area"), required=False)
-    unit = forms.ChoiceField(label=_("Province or city"), required=False)
-
-    def __init__(self, *args, edition: Edition, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["unit"].choices = [("", _("All provinces and cities"))] + [
-            (str(u.pk), u.name)
-            for u in ProvincialUnit.objects.filter(
-                proposals__edition=edition, proposals__state__in=Proposal.PUBLIC
-            )
-            .distinct()
-            .order_by("sort_key")
-        ]

@@ -260,7 +260,14 @@ class Proposal(models.Model):
                 name="proposal_submitted_has_date",
             ),
         ]
-        indexes = [models.Index(fields=["edition", "state"], name="proposal_edition_state_idx")]
+        indexes = [
+            models.Index(fields=["edition", "state"], name="proposal_edition_state_idx"),
+            # A department's proposals of an edition, newest first (the liaisons' list).
+            models.Index(
+                fields=["department", "edition", "-created_at", "-id"],
+                name="proposal_department_recent",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title

@@ -35,6 +35,40 @@ class ProposalQuerySet(models.QuerySet):
             queryset = queryset.filter(search_text__contains=word)
         return queryset
 
+    def listed(self):
+        """What a list row shows (title, state, unit, area and the dates), without the long texts
+        or the edition's and department's rows: PostgreSQL sorts every row of the edition
+        before taking a page, and the wide rows made that sort most of the query."""
+        return self.select_related("unit", "area").only(
+            "id",
+            "edition_id",
+            "department_id",
+            "unit_id",
+            "area_id",
+            "kind",
+            "title",
+            "state",
+            "carried_over_from_id",
+            "created_at",
+            "submitted_at",
+            "sort_key",
+            "unit__name",
+            "unit__sort_key",
+            "area__name",
+            "area__name_en",
+            "area__order",
+        )
+
+    def state_counts(self) -> dict[str, int]:
+        """In one query: ``submitted`` (every proposal that left its department), ``decided``
+        (decisions recorded, not yet published) and ``open`` (accepted, not fully answered)."""
+        State = self.model.State
+        return self.order_by().aggregate(
+            submitted=Count("id", filter=~Q(state=State.DRAFT)),
+            decided=Count("id", filter=Q(state=State.DECIDED)),
+            open=Count("id", filter=Q(state__in=self.model.OPEN)),
+        )
+
     def with_related(self):
         return self.select_related("edition", "department__unit", "unit", "area")
 
@@ -55,34 +89,19 @@ class ProposalQuerySet(models.QuerySet):
             ),
         )
 
-    def with_assignments(self):
-        from proposals.models import ReviewerAssignment
-
-        return self.prefetch_related(
-            Prefetch(
-                "assignments",
-                queryset=ReviewerAssignment.objects.select_related("reviewer").order_by("id"),
-            )
-        )
-
-    def with_pending_decision(self):
-        from proposals.models import Decision
-
-        return self.prefetch_related(
-            Prefetch(
-                "decisions",
-                queryset=Decision.objects.filter(published_at__isnull=True),
-                to_attr="pending_decisions",
-            )
-        )
-
     def with_public_details(self):
         """What the public page shows: answers and related documents (no reviews)."""
         from proposals.models import MinistryResponse, RelatedDocument
 
-        return self.with_related().prefetch_related(
-            Prefetch("responses", queryset=MinistryResponse.objects.order_by("date", "id")),
-            Prefetch("related_documents", queryset=RelatedDocument.objects.order_by("date", "id")),
+        return (
+            self.select_related("department__unit", "unit", "area")
+            .defer("full_text", "search_text", "department__search_text", "unit__search_text")
+            .prefetch_related(
+                Prefetch("responses", queryset=MinistryResponse.objects.order_by("date", "id")),
+                Prefetch(
+                    "related_documents", queryset=RelatedDocument.objects.order_by("date", "id")
+                ),
+            )
         )
 
     def for_reviewer(self, user):
@@ -96,7 +115,7 @@ class ProposalQuerySet(models.QuerySet):
                 my_review_done=Exists(mine),
                 my_score=models.Subquery(mine.values("score")[:1]),
             )
-            .with_related()
+            .listed()
         )
 
     def with_score_between(self, low=None, high=None):
@@ -110,11 +129,39 @@ class ProposalQuerySet(models.QuerySet):
     def reviewed_by(self, user):
         return self.filter(assignments__reviewer=user)
 
-    def ordered(self):
-        return self.order_by("area__order", "unit__sort_key", "sort_key", "id")
+    def ordered(self, *first: str):
+        """By policy area, province and title (after ``first``, e.g. "my_review_done")."""
+        return self.order_by(*first, "area__order", "unit__sort_key", "sort_key", "id")
 
     def missing_review(self, user):
         return self.filter(~Q(reviews__reviewer=user))
+
+
+def attach_list_details(proposals: list) -> list:
+    """The organizers' rows: sets ``reviewer_names`` (the assigned reviewers, in the order they
+    were assigned) and ``pending_outcomes`` (decisions recorded, not yet published) on each
+    proposal of a page, from two queries of plain values (a prefetch made a model instance of
+    every assignment and reviewer)."""
+    from proposals.models import Decision, ReviewerAssignment
+
+    by_pk = {p.pk: p for p in proposals}
+    for proposal in proposals:
+        proposal.reviewer_names, proposal.pending_outcomes = [], []
+    assigned = (
+        ReviewerAssignment.objects.filter(proposal_id__in=by_pk)
+        .order_by("id")
+        .values_list("proposal_id", "reviewer__full_name", "reviewer__username")
+    )
+    for proposal_id, full_name, username in assigned:
+        by_pk[proposal_id].reviewer_names.append(full_name or username)
+    pending = (
+        Decision.objects.filter(proposal_id__in=by_pk, published_at__isnull=True)
+        .order_by("-decided_at", "-id")
+        .values_list("proposal_id", "outcome")
+    )
+    for proposal_id, outcome in pending:
+        by_pk[proposal_id].pending_outcomes.append(outcome)
+    return proposals
 
 
 class ReviewerAssignmentQuerySet(models.QuerySet):

@@ -13,7 +13,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
+from django.db.models import Count, Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
@@ -22,22 +22,23 @@ from django.views.decorators.http import require_http_methods, require_POST
 from conference.forms.registrations import validation_error_to_form
 from conference.models import AuditEntry, Edition
 from conference.permissions import can, department_of, require
+from conference.public_cache import public_page
 from conference.views.shared import edition_or_404, render_edition
 from proposals import services
+from proposals.filters import ProposalFilter, PublicProposalFilter
 from proposals.forms import (
     AssignForm,
     AttachmentForm,
     BulkAssignForm,
     CarryOverForm,
     DecisionForm,
-    OrganizerFilterForm,
     ProposalForm,
-    PublicFilterForm,
     ResponseForm,
     ReviewForm,
     WithdrawForm,
 )
 from proposals.models import Attachment, Proposal, Review, ReviewerAssignment
+from proposals.querysets import attach_list_details
 
 State = Proposal.State
 
@@ -49,7 +50,7 @@ def _proposal(pk: int) -> Proposal:
 def _edition_from(request) -> Edition:
     number = request.GET.get("edition", "") or request.POST.get("edition", "")
     edition = (number.isdigit() and Edition.objects.filter(number=number).first()) or (
-        Edition.objects.next_or_current()
+        Edition.objects.next_or_current(with_host=False)
     )
     if edition is None:
         raise Http404(_("No edition has been recorded yet."))
@@ -59,6 +60,21 @@ def _edition_from(request) -> Edition:
 def _error_messages(request, error: ValidationError) -> None:
     for message in error.messages:
         messages.error(request, message)
+
+
+PAGE_SIZE = 50
+
+
+def _page(request, queryset, *, count: int | None = None):
+    """The page of ``queryset`` asked for (50 rows), and the query string without "page" for the
+    links to the others. ``count``, when the view already knows it, spares the paginator's
+    COUNT."""
+    paginator = Paginator(queryset, PAGE_SIZE)
+    if count is not None:
+        paginator.count = count
+    query = request.GET.copy()
+    query.pop("page", None)
+    return paginator.get_page(request.GET.get("page")), query.urlencode()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -73,11 +89,12 @@ def mine(request):
     if department is None:
         raise PermissionDenied(_("Only a department's liaison has proposals to manage."))
     edition = _edition_from(request)
-    proposals = list(
+    page, query = _page(
+        request,
         Proposal.objects.for_department(department)
         .for_edition(edition)
-        .with_related()
-        .order_by("-created_at", "-id")
+        .listed()
+        .order_by("-created_at", "-id"),
     )
     return render_edition(
         request,
@@ -85,7 +102,8 @@ def mine(request):
         {
             "edition": edition,
             "department": department,
-            "proposals": proposals,
+            "page": page,
+            "query": query,
             "window_message": services.proposal_window_message(edition),
             "can_create": services.submission_open(edition),
             "editions": Edition.objects.order_by("-number"),
@@ -364,15 +382,24 @@ def withdraw(request, pk: int):
 def reviewer_dashboard(request):
     require(request.user, "proposal.review")
     edition = _edition_from(request)
-    assigned = list(Proposal.objects.for_edition(edition).for_reviewer(request.user).ordered())
+    assigned = Proposal.objects.for_edition(edition).for_reviewer(request.user)
+    counts = assigned.aggregate(total=Count("id"), done=Count("id", filter=Q(my_review_done=True)))
+    # One list, 50 a page: those still to review first, then those reviewed.
+    page, query = _page(
+        request,
+        assigned.ordered("my_review_done"),
+        count=counts["total"],
+    )
     return render_edition(
         request,
         "proposals/reviewer_dashboard.html",
         {
             "edition": edition,
-            "missing": [p for p in assigned if not p.my_review_done],
-            "done": [p for p in assigned if p.my_review_done],
-            "total": len(assigned),
+            "page": page,
+            "query": query,
+            "total": counts["total"],
+            "done": counts["done"],
+            "missing": counts["total"] - counts["done"],
             "editions": Edition.objects.order_by("-number"),
         },
     )
@@ -434,43 +461,37 @@ def review(request, pk: int):
 # ---------------------------------------------------------------------------------------------
 
 
-def _organizer_filters(request) -> tuple[Edition, OrganizerFilterForm]:
-    edition = _edition_from(request)
-    return edition, OrganizerFilterForm(request.GET or None, edition=edition)
-
-
 @login_required
 def manage(request):
     require(request.user, "proposal.manage")
-    edition, filters = _organizer_filters(request)
-    proposals = filters.filter(
-        Proposal.objects.for_edition(edition)
-        .submitted()
-        .with_related()
-        .with_review_summary()
-        .prefetch_related(
-            Prefetch(
-                "assignments",
-                queryset=ReviewerAssignment.objects.select_related("reviewer").order_by("id"),
-            )
-        )
-        .with_pending_decision()
-    ).ordered()
-    page = Paginator(proposals, 50).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    edition = _edition_from(request)
+    filters = ProposalFilter(
+        request.GET or None,
+        queryset=Proposal.objects.submitted().listed().with_review_summary(),
+        edition=edition,
+    )
+    counts = Proposal.objects.for_edition(edition).state_counts()
+    page, query = _page(
+        request,
+        filters.qs.ordered(),
+        count=None if filters.narrows() else counts["submitted"],
+    )
+    page.object_list = attach_list_details(list(page.object_list))
+    form = filters.form
     return render_edition(
         request,
         "proposals/proposal_list_manage.html",
         {
             "edition": edition,
-            "filters": filters,
+            "filters": form,
             "page": page,
-            "query": query.urlencode(),
-            "assign_form": BulkAssignForm(edition=edition),
-            "carry_form": CarryOverForm(edition=edition),
-            "to_publish": Proposal.objects.for_edition(edition).filter(state=State.DECIDED).count(),
-            "can_carry_over": Proposal.objects.for_edition(edition).open().exists(),
+            "query": query,
+            # The assignment form's choices: the filters' own lists (read once).
+            "reviewer_choices": form.fields["reviewer"].choices[1:],
+            "area_choices": form.fields["area"].choices[1:],
+            "carry_targets": [e for e in filters.editions if e.number > edition.number],
+            "to_publish": counts["decided"],
+            "can_carry_over": bool(counts["open"]),
         },
     )
 
@@ -669,24 +690,27 @@ def carry_over(request):
 # ---------------------------------------------------------------------------------------------
 
 
+@public_page
 def public_list(request, number: int):
+    """An edition's accepted proposals and their answers, 50 a page; cached for anonymous
+    visitors like the other public pages (every change to a proposal, an answer or a related
+    document moves the cache's version: proposals/apps.py)."""
     edition = edition_or_404(number)
-    filters = PublicFilterForm(request.GET or None, edition=edition)
-    proposals = filters.filter(
-        Proposal.objects.for_edition(edition).public().with_public_details()
-    ).ordered()
-    page = Paginator(proposals, 50).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    filters = PublicProposalFilter(
+        request.GET or None,
+        queryset=Proposal.objects.public().with_public_details(),
+        edition=edition,
+    )
+    page, query = _page(request, filters.qs.ordered())
     return render_edition(
         request,
         "proposals/proposal_list_public.html",
         {
             "edition": edition,
-            "filters": filters,
+            "filters": filters.form,
             "proposals": page.object_list,
             "page": page,
-            "query": query.urlencode(),
+            "query": query,
         },
     )
 
