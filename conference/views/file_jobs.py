@@ -49,7 +49,9 @@ def _unit_names(jobs: list[FileJob]) -> dict[int, str]:
 
 
 def _job_of(edition, pk: int) -> FileJob:
-    return get_object_or_404(FileJob.objects.select_related("requested_by"), pk=pk, edition=edition)
+    job = get_object_or_404(FileJob.objects.select_related("requested_by"), pk=pk, edition=edition)
+    job.edition = edition  # read once, with its host
+    return job
 
 
 @login_required
