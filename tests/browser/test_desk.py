@@ -13,12 +13,12 @@ from django.utils import timezone
 
 from conference.models import EditionParticipant, FileJob, Registration
 from conference.private_files import file_jobs_storage
+from tests.browser.helpers import log_in, watch_console
 from tests.factories import EditionFactory, RegistrationFactory, UserFactory, current_unit
 from tests.pdf import pdf_page_count
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PASSWORD = "mat-khau-an-toan-2024"
 BUILD_MS = 120_000  # a PDF built inside the request, as with no broker
 
 TEXTS = {
@@ -62,23 +62,6 @@ def edition():
     return edition
 
 
-def log_in(page, prefix, username):
-    page.goto(f"{prefix}/accounts/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.press("input[name=password]", "Enter")
-    page.wait_for_load_state()
-    assert "/accounts/login/" not in page.url
-
-
-def watch_console(page) -> list[str]:
-    """Errors the page reports: a Content-Security-Policy violation is one."""
-    problems = []
-    page.on("console", lambda message: message.type == "error" and problems.append(message.text))
-    page.on("pageerror", lambda error: problems.append(str(error)))
-    return problems
-
-
 @pytest.mark.parametrize("prefix", ["", "/en"])
 def test_desk_finds_by_name_checks_in_and_undoes(page, edition, prefix):
     text = TEXTS[prefix]
@@ -91,7 +74,7 @@ def test_desk_finds_by_name_checks_in_and_undoes(page, edition, prefix):
     )
     RegistrationFactory(edition=edition, full_name="Trần Văn Minh", status="confirmed")
     problems = watch_console(page)
-    log_in(page, prefix, "le-tan")
+    log_in(page, "le-tan", prefix=prefix)
 
     page.goto(f"{prefix}/editions/{edition.number}/checkin/")
     page.fill("#checkin-code", "nguyen thi hien")
@@ -126,7 +109,7 @@ def test_camera_page_without_a_camera_falls_back_to_typing(page, edition, prefix
         status="confirmed",
     )
     problems = watch_console(page)
-    log_in(page, prefix, "le-tan")
+    log_in(page, "le-tan", prefix=prefix)
     page.goto(f"{prefix}/editions/{edition.number}/checkin/camera/")
     # Headless Chromium has no camera and no BarcodeDetector: the page stays as without script.
     assert page.locator("[data-qr-scanner]").is_hidden()
@@ -152,7 +135,7 @@ def test_badge_index_prepares_all_badges_as_one_pdf_then_downloads_it(page, edit
         RegistrationFactory(edition=edition, unit=current_unit("31"), status="confirmed")
     RegistrationFactory(edition=edition, unit=None, organisation_kind="press", status="confirmed")
     problems = watch_console(page)
-    log_in(page, prefix, "bantochuc")
+    log_in(page, "bantochuc", prefix=prefix)
     page.goto(f"{prefix}/editions/{edition.number}/badges/")
     # No broker in the tests (the embedded default): the job runs at commit, inside the POST
     # (PDF layout is slow on a loaded machine), and the page then shows it done.
@@ -189,7 +172,7 @@ def test_prepared_file_page_follows_the_job_until_it_is_ready(page, edition, pre
         progress_done=40, progress_total=400,
     )  # fmt: skip
     problems = watch_console(page)
-    log_in(page, prefix, "bantochuc")
+    log_in(page, "bantochuc", prefix=prefix)
     page.goto(f"{prefix}/editions/{edition.number}/files/{job.pk}/")
     assert page.locator("#file-job-progress").get_attribute("value") == "40"
     assert page.locator("[data-refresh-hint]").is_hidden()  # the script refreshes the page
