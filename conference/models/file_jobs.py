@@ -16,6 +16,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from conference.private_files import file_jobs_storage
 
@@ -33,7 +34,7 @@ class FileJob(models.Model):
         QUEUED = "queued", _("Waiting to start")
         RUNNING = "running", _("Being prepared")
         DONE = "done", _("Ready to download")
-        FAILED = "failed", _("Failed")
+        FAILED = "failed", pgettext_lazy("prepared file", "Failed")
         EXPIRED = "expired", _("Deleted (expired)")
 
     TRANSITIONS = {
