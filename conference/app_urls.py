@@ -7,6 +7,7 @@ from conference.views import (
     backoffice,
     dashboard,
     editions,
+    file_jobs,
     messages,
     public,
     registrations,
@@ -118,7 +119,7 @@ urlpatterns = [
         backoffice.registration_reverse,
         name="registration_reverse",
     ),
-    # At the venue: badges, the check-in desk and the organizers' exports
+    # At the venue: badges, the check-in desk and the organizers' CSV export
     path("editions/<int:number>/badges/", venue.badge_index, name="badge_index"),
     path(
         "editions/<int:number>/badges/unit/<int:unit_id>.pdf",
@@ -131,14 +132,21 @@ urlpatterns = [
         name="badge_sheet_others",
     ),
     path("registrations/<int:pk>/badge.pdf", venue.badge_registration, name="badge_registration"),
-    path("editions/<int:number>/badges/all.pdf", venue.badges_filtered, name="badges_filtered"),
     path("editions/<int:number>/checkin/", venue.checkin, name="checkin"),
     path("editions/<int:number>/checkin/camera/", venue.checkin_camera, name="checkin_camera"),
     path("editions/<int:number>/checkin/<int:pk>/undo/", venue.checkin_undo, name="checkin_undo"),
     path("registrations/export.csv", venue.registration_export_csv, name="registration_export_csv"),
+    # Files prepared in the background (every badge as one PDF, the XLSX export)
+    path("editions/<int:number>/files/", file_jobs.file_job_list, name="file_job_list"),
+    path("editions/<int:number>/files/new/", file_jobs.file_job_new, name="file_job_new"),
     path(
-        "registrations/export.xlsx",
-        venue.registration_export_xlsx,
-        name="registration_export_xlsx",
+        "editions/<int:number>/files/<int:pk>/",
+        file_jobs.file_job_detail,
+        name="file_job_detail",
+    ),
+    path(
+        "editions/<int:number>/files/<int:pk>/download/",
+        file_jobs.file_job_download,
+        name="file_job_download",
     ),
 ]

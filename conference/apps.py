@@ -16,10 +16,11 @@ class ConferenceConfig(AppConfig):
 
         from conference import (
             checks,  # noqa: F401 (registers the system checks)
+            file_kinds,  # noqa: F401 (registers the kinds of prepared file)
             notifications,
             outbox,
         )
-        from conference.services import editions, messages, registrations, venue
+        from conference.services import editions, file_jobs, messages, registrations, venue
         from conference.services.audit import register_audit_actions
 
         # The core's audit actions, in the order the audit log's filter lists them.
@@ -29,6 +30,7 @@ class ConferenceConfig(AppConfig):
             outbox.AUDIT_ACTIONS,
             editions.AUDIT_ACTIONS,
             messages.AUDIT_ACTIONS,
+            file_jobs.AUDIT_ACTIONS,
         ):
             register_audit_actions(actions)
         # Every kind of email registers itself (and how to finish its body at send time) on

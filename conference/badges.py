@@ -17,10 +17,11 @@ DejaVu Sans (Liberation Sans as fallback), which carry every Vietnamese letter a
 from __future__ import annotations
 
 import functools
+import io
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import segno
 from django.db.models import Count, Q
@@ -271,21 +272,48 @@ def render_badges_pdf(
     title: str,
     sheets_per_part: int = SHEETS_PER_PART,
 ) -> bytes:
-    """The PDF of the badges of ``registrations`` (the caller picks those with a badge): one
-    document, laid out ``sheets_per_part`` full sheets at a time."""
+    """The PDF of the badges of ``registrations`` as bytes (see :func:`write_badges_pdf`)."""
+    output = io.BytesIO()
+    write_badges_pdf(
+        edition=edition,
+        registrations=registrations,
+        title=title,
+        output=output,
+        sheets_per_part=sheets_per_part,
+    )
+    return output.getvalue()
+
+
+def write_badges_pdf(
+    *,
+    edition: Edition,
+    registrations: Iterable[Registration],
+    title: str,
+    output: BinaryIO,
+    progress: Callable[[int], None] | None = None,
+    sheets_per_part: int = SHEETS_PER_PART,
+) -> int:
+    """Write the PDF of the badges of ``registrations`` (the caller picks those with a badge) to
+    ``output``: one document, laid out ``sheets_per_part`` full sheets at a time, calling
+    ``progress(badges laid out so far)`` after each part. Returns how many badges it holds."""
     from weasyprint import HTML  # imported here: loading Pango takes a moment
 
     document = None
     pages = []
+    done = 0
     for part_of in _chunks(registrations, sheets_per_part * PER_SHEET):
         html = render_badges_html(edition=edition, registrations=part_of, title=title)
         part = HTML(string=html).render()
         document = document or part
         pages.extend(part.pages)
+        done += len(part_of)
+        if progress is not None:
+            progress(done)
     if document is None:
         html = render_badges_html(edition=edition, registrations=[], title=title)
         document = HTML(string=html).render()
         pages = document.pages
     # PDF/UA-1: tagged, with the <title> shown by viewers and the <html lang> as the document's
     # language (WCAG 2.4.2 and 3.1.1 for PDF).
-    return document.copy(pages).write_pdf(pdf_variant="pdf/ua-1")
+    document.copy(pages).write_pdf(output, pdf_variant="pdf/ua-1")
+    return done

@@ -87,6 +87,7 @@ ORGANIZER_ADMIN_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "delegatemessage": ("view",),  # messages to delegates (written on the site's page)
         "messagerecipient": ("view",),
         "digestsent": ("view",),
+        "filejob": ("view",),  # prepared files (asked for and downloaded on the site's pages)
         "auditentry": ("view",),
         "user": ("view",),  # to pick an account when naming a department's liaison
     },

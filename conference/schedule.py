@@ -50,6 +50,14 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=env.str("DIGEST_HOURS", default="7"), minute=0),
         "options": {"expires": 3600},
     },
+    # Prepared files (all badges as one PDF, the XLSX export): files past FILE_JOB_HOURS are
+    # deleted (the job stays as history), jobs whose worker died are failed, lost ones sent
+    # again; every ten minutes.
+    "file-jobs-clean": {
+        "task": "conference.clean_file_jobs",
+        "schedule": crontab(minute="*/10"),
+        "options": {"expires": 540},
+    },
     # Proposals: liaisons are reminded a few days before an edition's proposal deadline, every
     # morning at 08:00; never twice for the same deadline (the event key names it).
     "proposal-deadline-reminders": {

@@ -200,6 +200,14 @@ PROPOSALS_FILES_DIR = Path(env.str("PROPOSALS_FILES_DIR", default=str(DATA_DIR /
 PROPOSAL_FILE_MAX_MB = env.int("PROPOSAL_FILE_MAX_MB", default=10)
 PROPOSAL_FILES_TOTAL_MAX_MB = env.int("PROPOSAL_FILES_TOTAL_MAX_MB", default=25)
 PROPOSAL_FILES_MAX_COUNT = env.int("PROPOSAL_FILES_MAX_COUNT", default=10)
+# Files prepared in the background for the organizers (every badge of an edition as one PDF, the
+# registrations as XLSX; conference.services.file_jobs): personal data, so outside MEDIA_ROOT and
+# STATIC_ROOT too, downloaded only through a permission-checked view. The web server and the
+# Celery worker must see the same directory. Deleted FILE_JOB_HOURS after they are ready (the
+# job's row stays as history); a job running longer than FILE_JOB_TIME_LIMIT seconds is stopped.
+FILE_JOBS_DIR = Path(env.str("FILE_JOBS_DIR", default=str(DATA_DIR / "private" / "prepared")))
+FILE_JOB_HOURS = env.int("FILE_JOB_HOURS", default=24)
+FILE_JOB_TIME_LIMIT = env.int("FILE_JOB_TIME_LIMIT", default=1800)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

@@ -58,3 +58,28 @@ def send_digests() -> int:
     from conference.services.messages import digests_send
 
     return digests_send()
+
+
+@shared_task(
+    name="conference.build_file",
+    bind=True,
+    ignore_result=True,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    soft_time_limit=settings.FILE_JOB_TIME_LIMIT,
+    time_limit=settings.FILE_JOB_TIME_LIMIT + 60,
+)
+def build_file(self, job_id: int) -> str:
+    """Claim, build and store one prepared file (badges PDF, XLSX); does nothing when the job
+    is not queued (built already, or by another worker)."""
+    from conference.services.file_jobs import file_job_run
+
+    return file_job_run(job_id=job_id, token=self.request.id or "")
+
+
+@shared_task(name="conference.clean_file_jobs", ignore_result=True)
+def clean_file_jobs() -> dict[str, int]:
+    """Periodic (see conference.schedule): delete expired prepared files, fail dead jobs."""
+    from conference.services.file_jobs import file_jobs_clean
+
+    return file_jobs_clean()

@@ -17,6 +17,12 @@ def _vietnamese_default(settings):
     translation.deactivate()
 
 
+@pytest.fixture(autouse=True)
+def _private_files(settings, tmp_path_factory):
+    """Prepared files (FILE_JOBS_DIR) go to a folder of the test's own, never to data/."""
+    settings.FILE_JOBS_DIR = tmp_path_factory.mktemp("prepared")
+
+
 # --- Tests that need a service -------------------------------------------------------------------
 # A test marked `postgres`, `redis`, `browser` or `pdf` is skipped, with the reason (the Debian
 # package to install), when its service is missing on a developer's machine. In CI (CI=true) a

@@ -168,6 +168,19 @@ def form_post(**overrides):
     return {key: value for key, value in data.items() if value is not None}
 
 
+class FileJobFactory(factory.django.DjangoModelFactory):
+    """A prepared file's job, queued (``file_job_request`` is what the site calls)."""
+
+    class Meta:
+        model = "conference.FileJob"
+
+    kind = "badges_pdf"
+    edition = factory.SubFactory(EditionFactory)
+    query = factory.LazyAttribute(lambda job: f"edition={job.edition.number}")
+    language = "vi"
+    requested_by = factory.SubFactory(UserFactory, roles=["organizer"])
+
+
 # --- proposals ----------------------------------------------------------------------------------
 
 

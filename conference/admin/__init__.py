@@ -5,6 +5,7 @@ from conference.admin import (  # noqa: F401
     audit,
     axes,
     editions,
+    file_jobs,
     messages,
     outbox,
     registrations,

@@ -1,5 +1,6 @@
 from conference.models.audit import AuditEntry
 from conference.models.editions import AgendaItem, Chair, Edition, EditionParticipant
+from conference.models.file_jobs import FileJob
 from conference.models.handovers import Handover
 from conference.models.messages import DelegateMessage, DigestSent, MessageRecipient
 from conference.models.outbox import Notification
@@ -14,6 +15,7 @@ __all__ = [
     "DigestSent",
     "Edition",
     "EditionParticipant",
+    "FileJob",
     "Handover",
     "MessageRecipient",
     "Notification",

@@ -94,19 +94,26 @@ def message_preview(
     return previews
 
 
-def criteria_text(criteria: dict[str, Any]) -> str:
-    """The filters a message was sent with, as a person reads them in the active language:
-    "Edition XII (2027) · Province or city: Hà Nội · Status: Confirmed"."""
+def criteria_text(criteria: dict[str, Any], *, units: dict[int, str] | None = None) -> str:
+    """The filters of the registration list (a message's, a prepared file's), as a person reads
+    them in the active language: "Edition XII (2027) · Province or city: Hà Nội · Status:
+    Confirmed" (the edition only when ``criteria`` names one). ``units`` (id → name), when
+    given, saves a query per unit on a list of many."""
     from provinces.models import ProvincialUnit
 
     parts = []
-    edition = Edition.objects.filter(number=criteria.get("edition") or 0).first()
-    if edition is not None:
-        parts.append(str(edition))
-    if criteria.get("unit"):
-        unit = ProvincialUnit.objects.filter(pk=criteria["unit"]).first()
-        if unit is not None:
-            parts.append(f"{gettext('Province or city')}: {unit.name}")
+    if criteria.get("edition"):
+        edition = Edition.objects.filter(number=criteria["edition"]).first()
+        if edition is not None:
+            parts.append(str(edition))
+    if str(criteria.get("unit") or "").isdigit():
+        unit_id = int(criteria["unit"])
+        if units is not None:
+            name = units.get(unit_id)
+        else:
+            name = ProvincialUnit.objects.filter(pk=unit_id).values_list("name", flat=True).first()
+        if name is not None:
+            parts.append(f"{gettext('Province or city')}: {name}")
     labels = {
         "status": (gettext("Status"), dict(Registration.Status.choices)),
         "organisation_kind": (

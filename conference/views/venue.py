@@ -1,4 +1,5 @@
-"""At the venue: name badges (PDF), the check-in desk, and the organizers' exports.
+"""At the venue: name badges (PDF), the check-in desk, and the organizers' CSV export (the
+all-badges PDF and the XLSX export are prepared in the background: ``views/file_jobs.py``).
 
 Thin views: permission → input → badges/exports/venue module → response.
 """
@@ -110,28 +111,6 @@ def _badge_filters(request, edition: Edition) -> RegistrationFilter:
     data = request.GET.copy()
     data["edition"] = str(edition.number)
     return RegistrationFilter(data, queryset=Registration.objects.all(), edition=edition)
-
-
-@login_required
-def badges_filtered(request, number: int):
-    """One PDF of the badges of every registration the organizers' list filters select (the
-    whole edition without filters): one document, however many provinces."""
-    edition = edition_or_404(number)
-    require(request.user, "edition.manage")
-    registrations = badges.with_badges(_badge_filters(request, edition).qs)
-    if not registrations.exists():
-        return render_edition(
-            request,
-            "conference/badge_none.html",
-            {"edition": edition, "unit": None, "filtered": True},
-            status=404,
-        )
-    content = badges.render_badges_pdf(
-        edition=edition,
-        registrations=registrations.iterator(chunk_size=500),
-        title=_("Badges — %(edition)s") % {"edition": edition.title},
-    )
-    return _pdf(content, f"badges-{edition.ordinal}.pdf")
 
 
 @login_required
@@ -334,23 +313,5 @@ def registration_export_csv(request):
     )
     response = StreamingHttpResponse(exports.csv_lines(queryset), content_type="text/csv")
     response["Content-Disposition"] = f'attachment; filename="{_filename(edition, "csv")}"'
-    response["Cache-Control"] = "private, no-store"
-    return response
-
-
-@login_required
-def registration_export_xlsx(request):
-    edition, queryset = _filtered(request)
-    venue.export_record(
-        edition=edition, actor=request.user, file_format="xlsx", filters=_filters_recorded(request)
-    )
-    content = exports.xlsx_bytes(
-        queryset, sheet_title=_("Registrations %(ordinal)s") % {"ordinal": edition.ordinal}
-    )
-    response = HttpResponse(
-        content,
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = f'attachment; filename="{_filename(edition, "xlsx")}"'
     response["Cache-Control"] = "private, no-store"
     return response

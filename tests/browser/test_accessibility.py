@@ -11,6 +11,7 @@ Arguments are literals or dotted paths into the sample data (``"pending.token"``
 
 from __future__ import annotations
 
+import datetime
 import io
 import re
 from operator import attrgetter
@@ -22,11 +23,11 @@ from django.contrib.auth.tokens import default_token_generator
 from django.core.management import call_command
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from conference.models import DelegateMessage, Edition, Registration, User
+from conference.models import DelegateMessage, Edition, FileJob, Registration, User
 from conference.signing import manage_token
 from provinces.models import ProvincialUnit
 from tests.browser.accessibility import axe_violations, keyboard_walk, state_contrast_problems
@@ -134,6 +135,11 @@ PAGES = [
     ("organizer", "conference:delegation_import", {"number": "xii.number"}),
     ("liaison", "conference:staff_entry", {"number": "xii.number"}),
     ("liaison", "conference:delegation_import", {"number": "xii.number"}),
+    ("organizer", "conference:file_job_list", {"number": "xii.number"}),
+    ("organizer", "conference:file_job_detail", {"number": "xii.number", "pk": "running_job.pk"}),
+    ("organizer", "conference:file_job_detail", {"number": "xii.number", "pk": "done_job.pk"}),
+    ("organizer", "conference:file_job_detail", {"number": "xii.number", "pk": "failed_job.pk"}),
+    ("liaison", "conference:file_job_list", {"number": "xii.number"}, 403),
 ]
 
 # The forms: (who, URL name, arguments[, the form's selector]). Each gets a keyboard walk, then a
@@ -175,9 +181,9 @@ NOT_PAGES = {
     "logout": "a POST action that redirects",
     "conference:badge_sheet_others": "a PDF (its 'nobody to print' page is badge_sheet_unit's)",
     "conference:badge_registration": "a PDF",
-    "conference:badges_filtered": "a PDF (its 'nobody to print' page is badge_sheet_unit's)",
     "conference:registration_export_csv": "a CSV file",
-    "conference:registration_export_xlsx": "an Excel file",
+    "conference:file_job_new": "a POST action that redirects (to file_job_detail)",
+    "conference:file_job_download": "a PDF or Excel file",
     "conference:edition_step": "a POST action that redirects",
     "conference:registration_verify": "a POST action that redirects",
     "proposals:attachment_upload": "a POST action that redirects",
@@ -230,7 +236,41 @@ def sample(db):
     )
     ReviewerAssignmentFactory(proposal=in_review, reviewer=User.objects.get(username="reviewer"))
     confirmed = registration(Registration.Status.CONFIRMED)
+    now = timezone.now()
+    organizer = User.objects.get(username="organizer")
+    job = {"edition": edition, "language": "vi", "requested_by": organizer}
     return SimpleNamespace(
+        running_job=FileJob.objects.create(
+            **job,
+            kind="badges_pdf",
+            query=f"edition={edition.number}",
+            status="running",
+            started_at=now,
+            progress_done=40,
+            progress_total=120,
+        ),
+        done_job=FileJob.objects.create(
+            **job,
+            kind="registrations_xlsx",
+            query=f"edition={edition.number}&unit={hanoi.pk}",
+            status="done",
+            file="ab/sample.xlsx",
+            filename="dang-ky-lan-XII.xlsx",
+            size=182_000,
+            progress_done=12,
+            progress_total=12,
+            started_at=now,
+            finished_at=now,
+            expires_at=now + datetime.timedelta(hours=24),
+        ),
+        failed_job=FileJob.objects.create(
+            **job,
+            kind="badges_pdf",
+            query=f"edition={edition.number}&status=confirmed",
+            status="failed",
+            finished_at=now,
+            error="Quá 30 phút nên đã bị dừng.",
+        ),
         message=DelegateMessage.objects.first(),  # demo_data's message, with its report
         xii=edition,
         hanoi=hanoi,

@@ -14,6 +14,7 @@ from conference.models import (
     AuditEntry,
     DelegateMessage,
     DigestSent,
+    FileJob,
     MessageRecipient,
     Notification,
     User,
@@ -90,6 +91,7 @@ def one_of_everything(open_edition):
     message = DelegateMessage.objects.create(edition=open_edition, subject="s", body="b")
     MessageRecipient.objects.create(message=message, registration=registration)
     DigestSent.objects.create(user=User.objects.first(), items=["registration:1"])
+    FileJob.objects.create(kind="badges_pdf", edition=open_edition, query="", language="vi")
     attempt = {"user_agent": "ua", "ip_address": "192.0.2.1", "username": "u", "path_info": "/"}
     AccessAttempt.objects.create(**attempt, get_data="", post_data="", failures_since_start=1)
     AccessFailureLog.objects.create(**attempt)

@@ -10,7 +10,7 @@ from django.shortcuts import resolve_url
 from django.utils import timezone, translation
 
 from conference import badges
-from conference.models import Registration
+from conference.models import FileJob, Registration
 from conference.signing import manage_token
 from provinces.models import Department
 from tests.factories import (
@@ -21,6 +21,7 @@ from tests.factories import (
     UserFactory,
     current_unit,
 )
+from tests.file_jobs import prepared_file, request_file
 from tests.html import open_registration, texts, url
 from tests.pdf import pdf_page_count, pdf_text
 
@@ -210,11 +211,12 @@ def test_badges_filtered_whole_edition_is_one_pdf_of_every_badge(client, edition
     RegistrationFactory(edition=edition, unit=None, organisation_kind="press", status="checked_in")
     RegistrationFactory(edition=edition, full_name="Lê Chờ Duyệt", status=Status.PENDING)
     client.force_login(organizer)
-    response = client.get(url("badges_filtered", edition.number))
+    response = prepared_file(client, edition.number, "badges_pdf")
+    content = response.getvalue()
     assert (response.status_code, response["Content-Type"]) == (200, "application/pdf")
-    assert response["Content-Disposition"] == 'inline; filename="badges-XXX.pdf"'
-    assert pdf_page_count(response.content) == 2  # 13 badges, eight a sheet
-    text = " ".join(pdf_text(response.content).split())
+    assert response["Content-Disposition"].startswith('attachment; filename="badges-XXX-')
+    assert pdf_page_count(content) == 2  # 13 badges, eight a sheet
+    text = " ".join(pdf_text(content).split())
     assert text.count("Trần Văn Đức") == 12
     assert "Lê Chờ Duyệt" not in text
 
@@ -226,13 +228,15 @@ def test_badges_filtered_uses_the_filters_of_the_registration_list(client, editi
         edition=edition, unit=current_unit("31"), full_name="Phạm Hải Phòng", status="confirmed"
     )
     client.force_login(organizer)
-    path = url("badges_filtered", edition.number)
-    by_unit = client.get(f"{path}?unit={current_unit('31').pk}")
-    by_search = client.get(f"{path}?q=tran van duc 01")
-    assert " ".join(pdf_text(by_unit.content).split()).count("Phạm Hải Phòng") == 1
-    assert "Trần Văn Đức" not in pdf_text(by_unit.content)
-    assert "Trần Văn Đức 01" in " ".join(pdf_text(by_search.content).split())
-    assert "Trần Văn Đức 00" not in " ".join(pdf_text(by_search.content).split())
+    number = edition.number
+    by_unit = prepared_file(client, number, "badges_pdf", f"unit={current_unit('31').pk}")
+    by_search = prepared_file(client, number, "badges_pdf", "q=tran van duc 01")
+    unit_text = " ".join(pdf_text(by_unit.getvalue()).split())
+    search_text = " ".join(pdf_text(by_search.getvalue()).split())
+    assert unit_text.count("Phạm Hải Phòng") == 1
+    assert "Trần Văn Đức" not in unit_text
+    assert "Trần Văn Đức 01" in search_text
+    assert "Trần Văn Đức 00" not in search_text
 
 
 @pytest.mark.pdf
@@ -250,17 +254,19 @@ def test_badges_pdf_laid_out_in_chunks_keeps_every_badge_in_order(edition):
 def test_badges_filtered_without_badges_explains(client, edition, organizer):
     RegistrationFactory(edition=edition, status=Status.PENDING)
     client.force_login(organizer)
-    response = client.get(url("badges_filtered", edition.number, lang="en") + "?status=pending")
+    response = request_file(client, edition.number, "badges_pdf", "status=pending")
     assert response.status_code == 404
     assert (
         "No confirmed delegate matches these filters. Badges are issued only for confirmed "
         "registrations." in " ".join(response.content.decode().split())
     )
+    assert FileJob.objects.count() == 0
 
 
 def test_badges_filtered_refused_to_liaisons(client, hien):
     client.force_login(LiaisonFactory())
-    assert client.get(url("badges_filtered", hien.edition.number)).status_code == 403
+    assert request_file(client, hien.edition.number, "badges_pdf").status_code == 403
+    assert FileJob.objects.count() == 0
 
 
 def test_badge_index_counts_every_badge_outside_the_provinces_as_others(client, edition, organizer):
@@ -287,7 +293,7 @@ def test_badge_index_filters_count_the_badges_they_select(client, edition, organ
     whole = client.get(path)
     haiphong = client.get(f"{path}?unit={current_unit('31').pk}")
     assert (whole.context["selected"], haiphong.context["selected"]) == (5, 2)
-    assert texts(haiphong, "all-badges") == ["Download these badges (PDF)"]
+    assert texts(haiphong, "all-badges") == ["Prepare the PDF of these badges"]
     assert haiphong.context["query"] == f"unit={current_unit('31').pk}&edition=30"
 
 

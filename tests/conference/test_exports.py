@@ -1,7 +1,7 @@
 import csv
 import datetime
 import io
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 import openpyxl
 import pytest
@@ -9,7 +9,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 from django.utils import translation
 
-from conference.models import AuditEntry, Edition, Registration
+from conference.models import AuditEntry, Edition, FileJob, Registration
 from tests.factories import (
     EditionFactory,
     EditionParticipantFactory,
@@ -19,6 +19,7 @@ from tests.factories import (
     UserFactory,
     current_unit,
 )
+from tests.file_jobs import file_job_url, prepared_file, request_file
 
 pytestmark = pytest.mark.django_db
 
@@ -99,6 +100,11 @@ def xlsx_sheet(response):
     return openpyxl.load_workbook(io.BytesIO(response.getvalue())).active
 
 
+def export_xlsx(client, lang="en", **params):
+    """The XLSX export: prepared in the background (a job), then downloaded."""
+    return prepared_file(client, 30, "registrations_xlsx", urlencode(params), lang)
+
+
 def test_export_csv_whole_content(client, organizer, hien):
     response = client.get(export_url("csv", edition=30))
     assert response["Content-Type"] == "text/csv"
@@ -126,7 +132,7 @@ def test_export_csv_whole_content(client, organizer, hien):
 
 
 def test_export_xlsx_whole_content(client, organizer, hien):
-    response = client.get(export_url("xlsx", edition=30))
+    response = export_xlsx(client, edition=30)
     assert response["Content-Type"] == (
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
@@ -162,7 +168,7 @@ def test_export_xlsx_whole_content(client, organizer, hien):
 
 
 def test_export_vietnamese_labels_in_vietnamese(client, organizer, hien):
-    response = client.get(export_url("xlsx", lang="vi", edition=30))
+    response = export_xlsx(client, lang="vi", edition=30)
     sheet = xlsx_sheet(response)
     with translation.override("vi"):
         expected_status = str(Status.CHECKED_IN.label)
@@ -198,7 +204,7 @@ def test_export_text_is_never_a_formula(client, organizer, edition):
     )
     row = csv_rows(client.get(export_url("csv", edition=30)))[1]
     assert (row[1], row[11]) == ('\'=HYPERLINK("http://evil.example","Nguyễn")', "'+1 bữa tối")
-    sheet = xlsx_sheet(client.get(export_url("xlsx", edition=30)))
+    sheet = xlsx_sheet(export_xlsx(client, edition=30))
     assert (sheet["B2"].data_type, sheet["B2"].value) == (
         "s",
         '=HYPERLINK("http://evil.example","Nguyễn")',
@@ -206,7 +212,9 @@ def test_export_text_is_never_a_formula(client, organizer, edition):
 
 
 def test_export_is_recorded_in_the_audit_log(client, organizer, hien):
-    client.get(export_url("xlsx", edition=30, status="checked_in"))
+    response = request_file(client, 30, "registrations_xlsx", "status=checked_in")
+    job = FileJob.objects.get()
+    assert response["Location"] == file_job_url("file_job_detail", 30, pk=job.pk)
     entry = AuditEntry.objects.get(action="registration.export")
     assert (
         entry.actor,
@@ -217,7 +225,11 @@ def test_export_is_recorded_in_the_audit_log(client, organizer, hien):
         organizer,
         ContentType.objects.get_for_model(Edition),
         str(hien.edition_id),
-        {"format": "xlsx", "filters": {"edition": "30", "status": "checked_in"}},
+        {
+            "format": "xlsx",
+            "filters": {"edition": "30", "status": "checked_in"},
+            "file_job": job.pk,
+        },
     )
 
 
@@ -230,12 +242,14 @@ def test_export_refused_to_liaison_and_anonymous(client, hien):
     )
     client.force_login(LiaisonFactory())
     assert client.get(path).status_code == 403
-    assert client.get(export_url("xlsx", edition=30)).status_code == 403
+    assert request_file(client, 30, "registrations_xlsx").status_code == 403
     assert AuditEntry.objects.filter(action="registration.export").count() == 0
 
 
 @pytest.mark.parametrize("count", [1, 12])
-@pytest.mark.parametrize("kind", ["csv", "xlsx"])
+@pytest.mark.parametrize(
+    "kind", ["csv"]
+)  # the XLSX is a job: tests/conference/views/test_file_jobs.py
 def test_export_query_count(client, organizer, edition, kind, count, django_assert_num_queries):
     part = ProgrammePartFactory(edition=edition)
     for _index in range(count):

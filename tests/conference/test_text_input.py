@@ -16,8 +16,9 @@ from django.utils import translation
 
 from conference.models import Registration
 from conference.text_input import CleanInputMixin, clean_text, normalize_email
-from tests.conference.test_exports import export_url, xlsx_sheet
+from tests.conference.test_exports import xlsx_sheet
 from tests.factories import RegistrationFactory, UserFactory, form_post
+from tests.file_jobs import prepared_file
 
 pytestmark = pytest.mark.django_db
 
@@ -115,7 +116,7 @@ def test_registration_database_refuses_overlong_text(open_edition, field):
 def test_export_xlsx_does_not_fail_on_a_stored_control_character(client, open_edition):
     RegistrationFactory(edition=open_edition, full_name="Nguyễn\x07 Văn An", badge_code="AB12")
     client.force_login(UserFactory(roles=["organizer"]))
-    response = client.get(export_url("xlsx", edition=open_edition.number))
+    response = prepared_file(client, open_edition.number, "registrations_xlsx")
     assert response.status_code == 200
     names = [row[1] for row in xlsx_sheet(response).iter_rows(min_row=2, values_only=True)]
     assert names == ["Nguyễn Văn An"]
