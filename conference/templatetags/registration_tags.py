@@ -8,6 +8,7 @@ from html import escape as _html_escape
 from django import template
 from django.middleware.csrf import get_token
 from django.urls import reverse
+from django.utils import formats
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, pgettext
@@ -137,17 +138,17 @@ def _reverse_labels() -> dict[str, str]:
 
 
 class _UrlOf:
-    """``reverse(name, kwargs={"pk": pk})`` for many pks at the cost of one ``reverse``."""
+    """``reverse(name, kwargs={key: value, **fixed})`` for many values at the cost of one
+    ``reverse``."""
 
-    MARK = "987654321"
+    MARK = 987654321
 
-    def __init__(self, name: str):
-        self.before, _mark, self.after = reverse(name, kwargs={"pk": int(self.MARK)}).rpartition(
-            self.MARK
-        )
+    def __init__(self, name: str, key: str = "pk", **fixed):
+        url = reverse(name, kwargs={key: self.MARK, **fixed})
+        self.before, _mark, self.after = url.rpartition(str(self.MARK))
 
-    def __call__(self, pk: int) -> str:
-        return f"{self.before}{pk}{self.after}"
+    def __call__(self, value: int) -> str:
+        return f"{self.before}{value}{self.after}"
 
 
 def _reverse_form(pk: int, status: str, *, csrf: str, here: str, action: str, words) -> str:
@@ -307,5 +308,31 @@ def registration_rows(context, rows, *, show_unit: bool = False, can_reverse: bo
             f'{words["details"]}<span class="visually-hidden"> — {name}</span></a>\n'
             f"      </td>\n"
             f"    </tr>"
+        )
+    return mark_safe("".join(out))
+
+
+@register.simple_tag
+def seat_table_rows(participants, edition) -> str:
+    """The ``<tr>`` of each unit in the organizers' table of seats per province: seats used,
+    quota, waiting (numbers grouped as the language writes them); a unit at its quota is
+    highlighted."""
+    separator = _escape(formats.get_format("THOUSAND_SEPARATOR"))
+
+    def number(value: int) -> str:
+        return f"{value:,}".replace(",", separator)
+
+    delegation_url = _UrlOf("conference:delegation_unit", "unit_id", number=edition.number)
+    out = []
+    for participant in participants:
+        quota = participant.quota
+        full = ' class="table-warning"' if quota is not None and participant.used >= quota else ""
+        out.append(
+            f'<tr data-unit="{_escape(participant.unit.code)}"{full}>\n'
+            f'      <td><a href="{_escape(delegation_url(participant.unit_id))}">'
+            f"{_escape(participant.unit.name)}</a></td>\n"
+            f'      <td class="text-end">{number(participant.used)}</td>'
+            f'<td class="text-end">{"—" if quota is None else number(quota)}</td>'
+            f'<td class="text-end">{number(participant.waiting)}</td></tr>'
         )
     return mark_safe("".join(out))

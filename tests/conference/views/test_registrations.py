@@ -377,7 +377,7 @@ def test_delegation_query_count_same_for_one_and_many(
     assert len(page.context["registrations"]) == rows
 
 
-DELEGATION_QUERIES = 8
+DELEGATION_QUERIES = 7  # session, user, groups, department, edition, seats, rows
 
 
 # --- the organizers ---------------------------------------------------------------------------
@@ -438,7 +438,7 @@ def test_registration_list_query_count_same_for_one_and_many(
     assert page.context["page"].paginator.count == rows
 
 
-LIST_QUERIES = 12
+LIST_QUERIES = 11
 
 
 @pytest.mark.parametrize("page_name", ["registration_list", "delegation"])
