@@ -118,6 +118,17 @@ class RegistrationQuerySet(models.QuerySet):
         """Everything a list row shows, in a fixed number of queries."""
         return self.select_related("edition", "unit").prefetch_related("parts")
 
+    def for_rows(self) -> RegistrationQuerySet:
+        """What a row of the organizers' list or of a delegation page shows (``registration_tags
+        .registration_rows``): the unit; not the edition (the page's own) nor the parts."""
+        return self.select_related("unit")
+
+    def count_by_unit_and_status(self) -> dict[tuple[int | None, str], int]:
+        """``{(unit id, status): registrations}`` in one GROUP BY, which PostgreSQL answers from
+        the index ``registration_unit_status`` alone for the registrations of an edition."""
+        rows = self.order_by().values_list("unit_id", "status").annotate(count=models.Count("*"))
+        return {(unit_id, status): count for unit_id, status, count in rows}
+
     def from_manage_token(self, token: str, *, now=None) -> Registration:
         """The registration a self-service link opens; ``InvalidLink`` for a tampered or cut
         token or one whose registration was erased, ``ReplacedLink`` for a link sent to an

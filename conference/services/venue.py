@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext, pgettext_lazy
 
@@ -206,12 +206,18 @@ def venue_check_in_undo(*, registration: Registration, actor, reason: str = "") 
 
 def checkin_counts(edition: Edition) -> dict[str, int]:
     """Checked in so far, out of those expected (those with a badge: confirmed or checked in), in
-    one query."""
-    Status = Registration.Status
-    return Registration.objects.for_edition(edition).aggregate(
-        checked_in=Count("pk", filter=Q(status=Status.CHECKED_IN)),
-        expected=Count("pk", filter=Q(status__in=Registration.GETS_BADGE)),
+    one query: counted per state (an index-only scan of ``registration_edition_status``, where
+    ``COUNT … FILTER`` read every row of the edition)."""
+    by_status = dict(
+        Registration.objects.for_edition(edition)
+        .order_by()
+        .values_list("status")
+        .annotate(count=Count("*"))
     )
+    return {
+        "checked_in": by_status.get(Registration.Status.CHECKED_IN, 0),
+        "expected": sum(by_status.get(status, 0) for status in Registration.GETS_BADGE),
+    }
 
 
 def export_record(*, edition: Edition, actor, file_format: str, filters: dict) -> AuditEntry:

@@ -20,9 +20,10 @@ from conference.forms.registrations import (
     RegistrationForm,
     validation_error_to_form,
 )
-from conference.models import EditionParticipant, Registration
+from conference.models import Edition, EditionParticipant, Registration
 from conference.permissions import can, department_of, require
 from conference.ratelimit import ratelimit
+from conference.seat_counts import edition_seats
 from conference.services import registrations as services
 from conference.services.editions import edition_fill_free_seats
 from conference.signing import InvalidLink
@@ -332,7 +333,7 @@ def delegation(request, number: int, unit_id: int | None = None):
     """A province's delegation for an edition: quota used and left, confirm or decline.
 
     Liaisons see their own department's unit; organizers may open any unit's page."""
-    edition = edition_or_404(number)
+    edition = get_object_or_404(Edition, number=number)  # its title and number: not with_host()
     if unit_id is None:
         department = department_of(request.user)
         if department is None or not department.unit.is_current:
@@ -348,10 +349,7 @@ def delegation(request, number: int, unit_id: int | None = None):
     unit = participant.unit
     require(request.user, "delegation.manage", unit)
     registrations = (
-        Registration.objects.for_edition(edition)
-        .for_unit(unit)
-        .with_related()
-        .by_status_then_name()
+        Registration.objects.for_edition(edition).for_unit(unit).for_rows().by_status_then_name()
     )
     form = DecisionForm(request.POST or None, queryset=registrations)
     if request.method == "POST":
@@ -384,7 +382,7 @@ def delegation(request, number: int, unit_id: int | None = None):
 def registration_list(request):
     """Every registration of an edition, with filters, search, counts per province."""
     require(request.user, "edition.manage")
-    filters = registration_filters(request, Registration.objects.with_related())
+    filters = registration_filters(request, Registration.objects.for_rows())
     edition = filters.selected_edition()
     registrations = filters.qs.ordered()
     decision = DecisionForm(
@@ -407,17 +405,11 @@ def registration_list(request):
         for errors in decision.errors.values():
             for error in errors:
                 messages.error(request, error)
-    seats = services.seats_summary(edition)
+    per_unit, seats = edition_seats(edition)  # one GROUP BY for both (see seat_counts)
     paginator = Paginator(registrations, PAGE_SIZE)
     if not filters.narrows():
         paginator.count = seats["registered"]  # every registration of the edition: counted
     page = paginator.get_page(request.GET.get("page"))
-    per_unit = (
-        EditionParticipant.objects.filter(edition=edition)
-        .select_related("unit")
-        .with_seat_counts()
-        .order_by("unit__sort_key")
-    )
     query = request.GET.copy()
     query.pop("page", None)
     return render_edition(

@@ -209,7 +209,7 @@ def checkin(request, number: int):
     POST a code → check in → redirect → the answer in big letters above the field (on the day
     before or after the edition: a warning to confirm first). POST a name or a phone → redirect
     to ``?q=…``: the delegates who match, each with its own "Check in" button."""
-    edition = edition_or_404(number)
+    edition = get_object_or_404(Edition, number=number)  # title and days: not with_host()
     require(request.user, "checkin.perform", edition)
     if request.method == "POST":
         page = DESK_PAGES.get(request.POST.get("page", ""), DESK_PAGES["desk"])
