@@ -17,11 +17,10 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext, pgettext_lazy
 
-from conference import dates
+from conference import dates, seat_counts
 from conference.models import AuditEntry, Edition, Registration
 from conference.models.registrations import (
     BADGE_ALPHABET,
@@ -206,12 +205,13 @@ def venue_check_in_undo(*, registration: Registration, actor, reason: str = "") 
 
 def checkin_counts(edition: Edition) -> dict[str, int]:
     """Checked in so far, out of those expected (those with a badge: confirmed or checked in), in
-    one query."""
-    Status = Registration.Status
-    return Registration.objects.for_edition(edition).aggregate(
-        checked_in=Count("pk", filter=Q(status=Status.CHECKED_IN)),
-        expected=Count("pk", filter=Q(status__in=Registration.GETS_BADGE)),
-    )
+    the edition's counts (``conference.seat_counts``: one grouped query, or none while nothing
+    changed)."""
+    counts = seat_counts.edition_counts(edition.pk)
+    return {
+        "checked_in": seat_counts.total(counts, [Registration.Status.CHECKED_IN]),
+        "expected": seat_counts.total(counts, Registration.GETS_BADGE),
+    }
 
 
 def export_record(*, edition: Edition, actor, file_format: str, filters: dict) -> AuditEntry:
