@@ -91,7 +91,8 @@ def dashboard(request):
             "failed_count": failed.count(),
             "failed": list(failed.order_by("-created_at", "-id")[:5]),
             "deadlines": _deadlines(edition, timezone.localdate()),
-            "can_read_log": request.user.has_perm("conference.view_notification")
-            or can(request.user, "notification.manage"),
+            # The rule first: it reads the roles already known, has_perm loads every permission.
+            "can_read_log": can(request.user, "notification.manage")
+            or request.user.has_perm("conference.view_notification"),
         },
     )
