@@ -24,12 +24,13 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 import segno
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils.text import capfirst
 
-from conference import dates
+from conference import dates, seat_counts
 from conference.models import Edition, EditionParticipant, Registration
+from provinces.models import ProvincialUnit
 
 PER_SHEET = 8  # 2 columns × 4 rows of 95 × 69 mm on A4
 
@@ -45,13 +46,21 @@ def others_of(edition: Edition):
     )
 
 
-def others_counts(edition: Edition) -> dict[str, int]:
-    """Badges and registrations awaiting confirmation of :func:`others_of`, in one query."""
-    Status = Registration.Status
-    return others_of(edition).aggregate(
-        with_badge=Count("pk", filter=Q(status__in=Registration.GETS_BADGE)),
-        pending=Count("pk", filter=Q(status=Status.PENDING)),
-    )
+def others_counts(edition: Edition, *, participating=None) -> dict[str, int]:
+    """Badges and registrations awaiting confirmation of :func:`others_of`: from the edition's
+    counts by province and state (``conference.seat_counts``), with the participating units'
+    ids read in one query unless given (``participating``)."""
+    if participating is None:
+        participating = EditionParticipant.objects.filter(edition=edition).values_list(
+            "unit_id", flat=True
+        )
+    participating = set(participating)
+    counts = seat_counts.edition_counts(edition.pk)
+    others = {unit_id for unit_id in counts if unit_id is None or unit_id not in participating}
+    return {
+        "with_badge": seat_counts.total(counts, Registration.GETS_BADGE, others),
+        "pending": seat_counts.total(counts, [Registration.Status.PENDING], others),
+    }
 
 
 def has_badge(registration: Registration) -> bool:
@@ -182,31 +191,47 @@ def name_lines(full_name: str) -> int:
     return lines
 
 
+@functools.lru_cache(maxsize=65536)
 def name_is_cut(full_name: str) -> bool:
     """Whether the badge would cut this name short ("…"): flagged before printing, so that
-    the organizers correct it (a shorter form) or write the badge by hand."""
+    the organizers correct it (a shorter form) or write the badge by hand. Remembered per name
+    (the font does not change while the process runs)."""
     return name_lines(full_name) > NAME_LINES
 
 
 def cut_names(edition: Edition, *, unit=None) -> list[Registration]:
     """The delegates with a badge whose name the badge would cut short, in name order (of one
-    province with ``unit``). One query; the names are measured in Python."""
-    queryset = with_badges(Registration.objects.for_edition(edition))
-    if unit is not None:
-        queryset = queryset.for_unit(unit)
-    return [
-        registration
-        for registration in queryset.only(
-            "id",
-            "full_name",
-            "organisation_name",
-            "unit",
-            "unit__name",
-            "edition",
-            "edition__number",
+    province with ``unit``): their id, name, organisation and province (what the badge index
+    shows). Measured once until a registration of the edition changes
+    (``conference.seat_counts.cached``): one query of the names then, none after."""
+
+    def measure() -> list[tuple]:
+        queryset = Registration.objects.for_edition(edition).filter(
+            status__in=Registration.GETS_BADGE
         )
-        if name_is_cut(registration.full_name)
-    ]
+        if unit is not None:
+            queryset = queryset.for_unit(unit)
+        rows = queryset.ordered().values_list(
+            "id", "full_name", "organisation_name", "unit_id", "unit__name"
+        )
+        return [row for row in rows if name_is_cut(row[1])]
+
+    key = f"cut-names:{unit.pk if unit is not None else ''}"
+    found = []
+    for pk, full_name, organisation_name, unit_id, unit_name in seat_counts.cached(
+        edition.pk, key, measure
+    ):
+        registration = Registration(
+            pk=pk,
+            edition=edition,
+            full_name=full_name,
+            organisation_name=organisation_name,
+            unit_id=unit_id,
+        )
+        if unit_id is not None:
+            registration.unit = ProvincialUnit(pk=unit_id, name=unit_name)
+        found.append(registration)
+    return found
 
 
 def badge_data(registration: Registration) -> dict[str, Any]:

@@ -67,34 +67,57 @@ class EditionQuerySet(models.QuerySet):
 
 
 class EditionParticipantQuerySet(models.QuerySet):
+    """Participating units; ``with_seat_counts()`` adds what their delegations hold."""
+
+    _with_seat_counts = False
+
     def with_seat_counts(self) -> EditionParticipantQuerySet:
-        """Each participating unit with its delegates *of that edition* counted by state, in the
-        same query: ``used`` (holding a seat: what the quota limits), ``waiting``, ``pending``,
-        ``confirmed``, ``checked_in``, ``with_badge`` (confirmed or checked in) and ``registered``
-        (in any state). The one place
-        the delegation page, the organizers' list and the badge index count seats."""
-        from conference.models import Registration
+        """Each participating unit with its delegates *of that edition* counted by state:
+        ``used`` (holding a seat: what the quota limits), ``waiting``, ``pending``,
+        ``confirmed``, ``checked_in``, ``with_badge`` (confirmed or checked in) and
+        ``registered`` (in any state). Set on each row once the rows are read, from
+        :func:`conference.seat_counts.edition_counts` (one grouped query per edition, cached
+        until a registration of the edition changes): the one place the delegation page, the
+        organizers' list, the dashboard and the badge index count seats. Attributes, not SQL
+        annotations: filter and order on the participants' own fields."""
+        clone = self._chain()
+        clone._with_seat_counts = True
+        return clone
 
-        Status = Registration.Status
-        # The edition's condition is in the JOIN (a FilteredRelation), so only this edition's
-        # registrations are joined (index registration_unit_status), not every registration the
-        # units ever had.
-        joined = self.alias(
-            of_edition=models.FilteredRelation(
-                "unit__registrations",
-                condition=models.Q(unit__registrations__edition_id=models.F("edition_id")),
-            )
-        )
+    def _clone(self):
+        clone = super()._clone()
+        clone._with_seat_counts = self._with_seat_counts
+        return clone
 
-        def count(*statuses):
-            return models.Count("of_edition", filter=models.Q(of_edition__status__in=statuses))
+    def _fetch_all(self) -> None:
+        fetched = self._result_cache is None
+        super()._fetch_all()
+        if fetched and self._with_seat_counts:
+            set_seat_counts(self._result_cache)
 
-        return joined.annotate(
-            registered=models.Count("of_edition"),
-            used=count(*Registration.HOLDS_SEAT),
-            waiting=count(Status.WAITLISTED),
-            pending=count(Status.PENDING),
-            confirmed=count(Status.CONFIRMED),
-            checked_in=count(Status.CHECKED_IN),
-            with_badge=count(*Registration.GETS_BADGE),
-        )
+
+def set_seat_counts(participants) -> None:
+    """Set the seat counts of :meth:`EditionParticipantQuerySet.with_seat_counts` on
+    ``participants`` (of any editions: one grouped query, or none, per edition)."""
+    from conference import seat_counts
+    from conference.models import EditionParticipant, Registration
+
+    Status = Registration.Status
+    by_edition: dict[int, dict] = {}
+    for participant in participants:
+        if not isinstance(participant, EditionParticipant):
+            return  # values() or values_list(): nothing to set
+        if participant.edition_id not in by_edition:
+            by_edition[participant.edition_id] = seat_counts.edition_counts(participant.edition_id)
+        counts = by_edition[participant.edition_id].get(participant.unit_id, {})
+
+        def of(*statuses, counts=counts):
+            return sum(counts.get(status, 0) for status in statuses)
+
+        participant.registered = sum(counts.values())
+        participant.used = of(*Registration.HOLDS_SEAT)
+        participant.waiting = of(Status.WAITLISTED)
+        participant.pending = of(Status.PENDING)
+        participant.confirmed = of(Status.CONFIRMED)
+        participant.checked_in = of(Status.CHECKED_IN)
+        participant.with_badge = of(*Registration.GETS_BADGE)

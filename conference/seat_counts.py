@@ -1,55 +1,138 @@
-"""Seats counted for the organizers' list of registrations: every participating unit's seats and
-the edition's, from one GROUP BY over the edition's registrations (an index-only scan of
-``registration_unit_status``).
+"""An edition's registrations counted by province and state: one grouped query, cached.
 
-The same figures as ``EditionParticipant.objects.with_seat_counts()`` and
-``services.registrations.seats_summary()``, which the list ran both of: the first joins each
-unit's registrations, the second scans the edition's again (together ~60 % of the list's SQL
-time at 20,000 registrations).
+Every page that shows seats (the public form's seats words, the organizers' list and dashboard,
+a delegation, the badge index, the desk, the admin's warnings) reads them from
+:func:`edition_counts`: ``{unit_id or None: {status: n}}`` for one edition, from one
+``GROUP BY unit, status`` over that edition's rows only (index ``registration_unit_status``,
+read without touching the table). What the figures are compared with (the capacity, the quotas,
+who takes part) is read fresh by the caller, so editing those needs no invalidation.
+
+Cached per edition under a version that every save or delete of one of its registrations (or
+of the edition itself) moves — at once, and again when the transaction commits. The first move
+makes a change visible at once to the request that made it (and to tests whose transaction never
+commits); the second makes sure no other request keeps figures it read before the commit. The
+version is read before the database, so figures stored under an old version are never read
+again. A registration changed without ``save()`` (``QuerySet.update``, raw SQL, a data
+migration) is not heard of: call :func:`edition_changed`, or the entries expire after
+``SEAT_COUNTS_CACHE_SECONDS``. 0 turns the cache off; the default is on only with a shared cache
+(``CACHE_URL``), since a per-process cache cannot hear of another process's changes.
 """
 
 from __future__ import annotations
 
-from conference.models import Edition, EditionParticipant, Registration
+import contextlib
+import time
+from collections.abc import Callable
+from typing import Any
 
-_COUNTED = {
-    "used": Registration.HOLDS_SEAT,
-    "waiting": (Registration.Status.WAITLISTED,),
-    "pending": (Registration.Status.PENDING,),
-    "confirmed": (Registration.Status.CONFIRMED,),
-    "checked_in": (Registration.Status.CHECKED_IN,),
-    "with_badge": Registration.GETS_BADGE,
-}
+from django.apps import apps
+from django.conf import settings
+from django.core.cache import cache
+from django.db import models, transaction
+from django.db.models.signals import post_delete, post_save
 
 
-def edition_seats(edition: Edition) -> tuple[list[EditionParticipant], dict[str, int | None]]:
-    """``(participants, summary)``: the edition's participants in Vietnamese order of their
-    units, each with the attributes ``with_seat_counts()`` gives (``registered``, ``used``,
-    ``waiting``, ``pending``, ``confirmed``, ``checked_in``, ``with_badge``, so ``seats_left``
-    works), and what ``seats_summary(edition)`` returns (``capacity``, ``taken``, ``left``,
-    ``registered``). Two queries."""
-    counts = Registration.objects.for_edition(edition).count_by_unit_and_status()
-    per_unit: dict[int | None, dict[str, int]] = {}
-    for (unit_id, status), count in counts.items():
-        unit = per_unit.setdefault(unit_id, {})
-        unit[status] = unit.get(status, 0) + count
-    participants = list(
-        EditionParticipant.objects.filter(edition=edition)
-        .select_related("unit")
-        .order_by("unit__sort_key")
+def lifetime() -> int:
+    return getattr(settings, "SEAT_COUNTS_CACHE_SECONDS", 0)
+
+
+def _version_key(edition_id: int) -> str:
+    return f"seat-counts:{edition_id}:version"
+
+
+def _version(edition_id: int) -> int:
+    """The edition's current version (0: no caching). A version lost by the cache restarts at
+    the clock's nanoseconds: above every version used before, so nothing old is read again."""
+    if lifetime() <= 0:
+        return 0
+    key = _version_key(edition_id)
+    try:
+        current = cache.get(key)
+        if current is None:
+            cache.add(key, time.time_ns(), timeout=None)
+            current = cache.get(key)
+        return current or 0
+    except Exception:  # the cache is down: count in the database
+        return 0
+
+
+def cached(edition_id: int, name: str, compute: Callable[[], Any]) -> Any:
+    """``compute()``, kept until the edition's registrations change (``name``: what it is)."""
+    current = _version(edition_id)
+    if not current:
+        return compute()
+    key = f"seat-counts:{edition_id}:{current}:{name}"
+    try:
+        value = cache.get(key)
+    except Exception:
+        value = None
+    if value is None:
+        value = compute()
+        with contextlib.suppress(Exception):
+            cache.set(key, value, lifetime())
+    return value
+
+
+def edition_counts(edition_id: int) -> dict[int | None, dict[str, int]]:
+    """The edition's registrations by unit (None: without a province) and state."""
+
+    def count() -> dict[int | None, dict[str, int]]:
+        Registration = apps.get_model("conference", "Registration")
+        result: dict[int | None, dict[str, int]] = {}
+        rows = (
+            Registration.objects.filter(edition_id=edition_id)
+            .order_by()
+            .values_list("unit_id", "status")
+            .annotate(n=models.Count("pk"))
+        )
+        for unit_id, status, n in rows:
+            result.setdefault(unit_id, {})[status] = n
+        return result
+
+    return cached(edition_id, "counts", count)
+
+
+def total(counts: dict[int | None, dict[str, int]], statuses=None, units=None) -> int:
+    """Registrations in ``statuses`` (all when None) of ``units`` (all when None)."""
+    return sum(
+        n
+        for unit_id, by_status in counts.items()
+        if units is None or unit_id in units
+        for status, n in by_status.items()
+        if statuses is None or status in statuses
     )
-    for participant in participants:
-        by_status = per_unit.get(participant.unit_id, {})
-        participant.registered = sum(by_status.values())
-        for name, statuses in _COUNTED.items():
-            setattr(participant, name, sum(by_status.get(status, 0) for status in statuses))
-    taken = sum(
-        count for (_u, status), count in counts.items() if status in Registration.HOLDS_SEAT
-    )
-    capacity = edition.capacity
-    return participants, {
-        "capacity": capacity,
-        "taken": taken,
-        "left": None if capacity is None else max(capacity - taken, 0),
-        "registered": sum(counts.values()),
-    }
+
+
+def edition_changed(edition_id: int | None) -> None:
+    """The edition's counts are stale: now, and again once the transaction commits."""
+    if edition_id is None or lifetime() <= 0:
+        return
+
+    def bump():
+        key = _version_key(edition_id)
+        try:
+            cache.incr(key)
+        except ValueError:  # no version yet (or lost): a fresh one
+            cache.set(key, time.time_ns(), timeout=None)
+        except Exception:  # the cache is down: nothing is read from it either
+            pass
+
+    bump()
+    transaction.on_commit(bump)
+
+
+def _registration_changed(sender, instance, **_kwargs) -> None:
+    edition_changed(instance.edition_id)
+
+
+def _edition_changed(sender, instance, **_kwargs) -> None:
+    edition_changed(instance.pk)
+
+
+def connect_invalidation() -> None:
+    registration = apps.get_model("conference", "Registration")
+    edition = apps.get_model("conference", "Edition")
+    for model, receiver in ((registration, _registration_changed), (edition, _edition_changed)):
+        uid = f"seat-counts:{model._meta.label}"
+        post_save.connect(receiver, sender=model, dispatch_uid=uid + ":save")
+        post_delete.connect(receiver, sender=model, dispatch_uid=uid + ":delete")

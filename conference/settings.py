@@ -294,6 +294,13 @@ PUBLIC_CACHE_SECONDS = env.int("PUBLIC_CACHE_SECONDS", default=60)
 CACHES = {
     "default": env.cache_url("CACHE_URL", default="locmemcache://"),
 }
+# An edition's registrations counted by province and state (conference/seat_counts.py), kept
+# until one of them changes; on by default only with a shared cache (with a per-process cache
+# one server process would not hear of another's changes).
+SEAT_COUNTS_CACHE_SECONDS = env.int(
+    "SEAT_COUNTS_CACHE_SECONDS",
+    default=0 if CACHES["default"]["BACKEND"].endswith(("LocMemCache", "DummyCache")) else 600,
+)
 # Nothing the site needs lives only in the cache (sessions are in the database, messages in the
 # session and a cookie, rate limits fail open): a Redis cache that does not answer within half a
 # second is treated as down at once (no reconnection attempts) instead of holding the request.

@@ -14,3 +14,8 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # transaction that never commits (so the cache would not hear of it): off, except in the tests
 # of the cache itself (tests/conference/test_public_cache.py).
 PUBLIC_CACHE_SECONDS = 0
+
+# The seat counts are cached in the tests as in production (their version also moves at once,
+# not only on commit, so a test's uncommitted changes are seen): every test that reads seats
+# checks the invalidation too.
+SEAT_COUNTS_CACHE_SECONDS = 600

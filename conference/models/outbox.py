@@ -125,6 +125,9 @@ class Notification(models.Model):
         indexes = [
             models.Index(fields=["status", "next_attempt_at"], name="notification_due_idx"),
             models.Index(fields=["recipient"], name="notification_recipient_idx"),
+            # The emails about one registration (its page's history): without it, a scan of
+            # every email the site ever queued.
+            models.Index(fields=["content_type", "object_id"], name="notification_subject_idx"),
         ]
 
     def __str__(self) -> str:

@@ -123,12 +123,6 @@ class RegistrationQuerySet(models.QuerySet):
         .registration_rows``): the unit; not the edition (the page's own) nor the parts."""
         return self.select_related("unit")
 
-    def count_by_unit_and_status(self) -> dict[tuple[int | None, str], int]:
-        """``{(unit id, status): registrations}`` in one GROUP BY, which PostgreSQL answers from
-        the index ``registration_unit_status`` alone for the registrations of an edition."""
-        rows = self.order_by().values_list("unit_id", "status").annotate(count=models.Count("*"))
-        return {(unit_id, status): count for unit_id, status, count in rows}
-
     def from_manage_token(self, token: str, *, now=None) -> Registration:
         """The registration a self-service link opens; ``InvalidLink`` for a tampered or cut
         token or one whose registration was erased, ``ReplacedLink`` for a link sent to an

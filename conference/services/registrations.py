@@ -27,7 +27,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from conference import dates
+from conference import dates, seat_counts
 from conference.models import (
     AuditEntry,
     Edition,
@@ -270,22 +270,16 @@ def _full_error(code: str, participant: EditionParticipant | None) -> Full:
 
 def seats_summary(edition: Edition) -> dict[str, int | None]:
     """Seats taken and left for the edition (no lock: for display), and the edition's
-    registrations in any state (``registered``), in one query."""
-    counts = (
-        Registration.objects.for_edition(edition)
-        .order_by()
-        .aggregate(
-            registered=models.Count("pk"),
-            taken=models.Count("pk", filter=models.Q(status__in=Registration.HOLDS_SEAT)),
-        )
-    )
-    taken = counts["taken"]
+    registrations in any state (``registered``): from the edition's counts by province and state
+    (one grouped query, or none while nothing changed: ``conference.seat_counts``)."""
+    counts = seat_counts.edition_counts(edition.pk)
+    taken = seat_counts.total(counts, Registration.HOLDS_SEAT)
     left = None if edition.capacity is None else max(edition.capacity - taken, 0)
     return {
         "capacity": edition.capacity,
         "taken": taken,
         "left": left,
-        "registered": counts["registered"],
+        "registered": seat_counts.total(counts),
     }
 
 
@@ -312,7 +306,8 @@ def _availability(left: int | None, limit: int | None) -> str:
 def seats_availability_by_unit(edition: Edition) -> dict[int | None, str]:
     """What the public form says about seats for each choice of province (``None``: no
     province), in the words of :func:`seats_availability` ("", "available", "few", "full"):
-    the tighter of the edition's capacity and the province's quota. Two queries, no lock."""
+    the tighter of the edition's capacity and the province's quota. One query for the quotas
+    (and the edition's counts, when they changed), no lock."""
     summary = seats_summary(edition)
     edition_word = _availability(summary["left"], edition.capacity)
     result: dict[int | None, str] = {None: edition_word}
@@ -351,10 +346,13 @@ def edition_warnings(edition: Edition) -> list[str]:
             )
             % {"capacity": edition.capacity, "taken": taken}
         )
-    participants = EditionParticipant.objects.filter(
-        edition=edition, quota__isnull=False
-    ).with_seat_counts()
-    for participant in participants.select_related("unit").order_by("unit__sort_key"):
+    participants = (
+        EditionParticipant.objects.filter(edition=edition, quota__isnull=False)
+        .select_related("unit")
+        .order_by("unit__sort_key")
+        .with_seat_counts()
+    )
+    for participant in participants:
         if participant.quota < participant.used:
             warnings.append(
                 gettext(

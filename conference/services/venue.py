@@ -17,11 +17,10 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext, pgettext_lazy
 
-from conference import dates
+from conference import dates, seat_counts
 from conference.models import AuditEntry, Edition, Registration
 from conference.models.registrations import (
     BADGE_ALPHABET,
@@ -206,17 +205,12 @@ def venue_check_in_undo(*, registration: Registration, actor, reason: str = "") 
 
 def checkin_counts(edition: Edition) -> dict[str, int]:
     """Checked in so far, out of those expected (those with a badge: confirmed or checked in), in
-    one query: counted per state (an index-only scan of ``registration_edition_status``, where
-    ``COUNT … FILTER`` read every row of the edition)."""
-    by_status = dict(
-        Registration.objects.for_edition(edition)
-        .order_by()
-        .values_list("status")
-        .annotate(count=Count("*"))
-    )
+    the edition's counts (``conference.seat_counts``: one grouped query, or none while nothing
+    changed)."""
+    counts = seat_counts.edition_counts(edition.pk)
     return {
-        "checked_in": by_status.get(Registration.Status.CHECKED_IN, 0),
-        "expected": sum(by_status.get(status, 0) for status in Registration.GETS_BADGE),
+        "checked_in": seat_counts.total(counts, [Registration.Status.CHECKED_IN]),
+        "expected": seat_counts.total(counts, Registration.GETS_BADGE),
     }
 
 

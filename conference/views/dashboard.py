@@ -7,10 +7,10 @@ from __future__ import annotations
 import datetime
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count
 from django.shortcuts import redirect
 from django.utils import timezone
 
+from conference import seat_counts
 from conference.models import EditionParticipant, Notification, Registration
 from conference.permissions import can, department_of, require
 from conference.services import registrations as services
@@ -57,9 +57,11 @@ def dashboard(request):
     require(request.user, "edition.manage")
     edition = registration_filters(request, Registration.objects.none()).selected_edition()
     registrations = Registration.objects.for_edition(edition)
-    counts = dict(registrations.values_list("status").annotate(n=Count("id")).order_by())
+    # One grouped count by province and state serves the figures, the states and the provinces
+    # (none while nothing changed: conference.seat_counts).
+    counts = seat_counts.edition_counts(edition.pk)
     by_state = [
-        {"status": status, "label": label, "count": counts.get(status, 0)}
+        {"status": status, "label": label, "count": seat_counts.total(counts, [status])}
         for status, label in Status.choices
     ]
     per_unit = list(
@@ -81,15 +83,16 @@ def dashboard(request):
         {
             "edition": edition,
             "by_state": by_state,
-            "total": sum(counts.values()),
+            "total": seat_counts.total(counts),
             "seats": services.seats_summary(edition),
             "per_unit": per_unit,
-            "pending_count": pending.count(),
+            "pending_count": seat_counts.total(counts, [Status.PENDING]),
             "pending": list(pending.order_by("created_at", "id")[:PENDING_SHOWN]),
             "failed_count": failed.count(),
             "failed": list(failed.order_by("-created_at", "-id")[:5]),
             "deadlines": _deadlines(edition, timezone.localdate()),
-            "can_read_log": request.user.has_perm("conference.view_notification")
-            or can(request.user, "notification.manage"),
+            # The rule first: it reads the roles already known, has_perm loads every permission.
+            "can_read_log": can(request.user, "notification.manage")
+            or request.user.has_perm("conference.view_notification"),
         },
     )

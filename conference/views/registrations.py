@@ -23,7 +23,6 @@ from conference.forms.registrations import (
 from conference.models import Edition, EditionParticipant, Registration
 from conference.permissions import can, department_of, require
 from conference.ratelimit import ratelimit
-from conference.seat_counts import edition_seats
 from conference.services import registrations as services
 from conference.services.editions import edition_fill_free_seats
 from conference.signing import InvalidLink
@@ -405,7 +404,14 @@ def registration_list(request):
         for errors in decision.errors.values():
             for error in errors:
                 messages.error(request, error)
-    per_unit, seats = edition_seats(edition)  # one GROUP BY for both (see seat_counts)
+    # Both from the edition's counts (conference.seat_counts: one grouped query, cached).
+    per_unit = list(
+        EditionParticipant.objects.filter(edition=edition)
+        .select_related("unit")
+        .with_seat_counts()
+        .order_by("unit__sort_key")
+    )
+    seats = services.seats_summary(edition)
     paginator = Paginator(registrations, PAGE_SIZE)
     if not filters.narrows():
         paginator.count = seats["registered"]  # every registration of the edition: counted

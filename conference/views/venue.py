@@ -71,7 +71,8 @@ def badge_index(request, number: int):
     """The badge sheets of an edition: every province for organizers, one's own for a liaison;
     for organizers also one PDF of every badge or of a filtered set (the filters of the
     registration list), and the names too long for the badge, before anything is printed."""
-    edition = edition_or_404(number)
+    # The edition's own fields are all the page shows (with_host()'s joins were a quarter of it).
+    edition = get_object_or_404(Edition, number=number)
     organizer = is_organizer(request.user)
     participants = EditionParticipant.objects.filter(edition=edition).select_related("unit")
     unit = None
@@ -81,7 +82,7 @@ def badge_index(request, number: int):
             raise PermissionDenied(_("You are not allowed to do this."))
         unit = department.unit
         participants = participants.filter(unit_id=department.unit_id)
-    participants = participants.with_seat_counts().order_by("unit__sort_key")
+    participants = list(participants.order_by("unit__sort_key").with_seat_counts())
     context = {
         "edition": edition,
         "participants": participants,
@@ -92,18 +93,33 @@ def badge_index(request, number: int):
         filters = _badge_filters(request, edition)
         data = filters.data.copy()
         data.pop("page", None)
+        filtered = any(request.GET.get(key) for key in ("unit", "status", "organisation_kind", "q"))
+        others = badges.others_counts(
+            edition, participating=[participant.unit_id for participant in participants]
+        )
         context.update(
             {
-                "others": badges.others_counts(edition),
-                "filters": filters.form,
-                "filtered": any(
-                    request.GET.get(key) for key in ("unit", "status", "organisation_kind", "q")
-                ),
-                "selected": badges.with_badges(filters.qs).count(),
+                "others": others,
+                "filters": _offer_units(filters, participants).form,
+                "filtered": filtered,
+                # Without filters: every badge of the edition, already counted by province.
+                "selected": badges.with_badges(filters.qs).count()
+                if filtered
+                else others["with_badge"] + sum(p.with_badge for p in participants),
                 "query": data.urlencode(),
             }
         )
     return render_edition(request, "conference/badge_index.html", context)
+
+
+def _offer_units(filters: RegistrationFilter, participants) -> RegistrationFilter:
+    """The filters' province choices written from the participants already read (the filter
+    offers the edition's participating units, in the same order): no query of their own."""
+    field = filters.form.fields["unit"]
+    field.widget.choices = [("", field.empty_label)] + [
+        (field.prepare_value(p.unit), field.label_from_instance(p.unit)) for p in participants
+    ]
+    return filters
 
 
 def _badge_filters(request, edition: Edition) -> RegistrationFilter:

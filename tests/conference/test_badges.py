@@ -459,16 +459,37 @@ def test_badge_index_refuses_other_users(client, hien):
     assert client.get(url("badge_index", hien.edition.number)).status_code == 403
 
 
+def test_badge_index_renders_no_template_per_row(client, edition, organizer):
+    """The badge index renders the same templates for one badge as for many, in several
+    provinces and with names too long for the badge: no include per row or per option."""
+    client.force_login(organizer)
+    rendered = []
+    for count in (1, 8):
+        Registration.objects.filter(edition=edition).delete()
+        for index in range(count):
+            RegistrationFactory(
+                edition=edition,
+                status=Status.CONFIRMED,
+                unit=current_unit("01" if index % 2 else "31"),
+                full_name="Nguyễn " * (index % 3 * 6) + "Thị Hiền",
+            )
+        response = client.get(url("badge_index", edition.number))
+        rendered.append([template.name for template in response.templates])
+    assert len(response.context["cut_names"]) > 1
+    assert rendered[0] == rendered[1]
+
+
 @pytest.mark.parametrize("count", [1, 6])
 def test_badge_index_query_count(client, edition, organizer, count, django_assert_num_queries):
     for _index in range(count):
         RegistrationFactory(edition=edition, status=Status.CONFIRMED)
     client.force_login(organizer)
     client.get(url("badge_index", edition.number))  # warm the session and user caches
-    # session, user, edition, groups, department, the names measured, others (badges and
-    # pending), the filters (edition chosen, badges selected, provinces offered: count and rows),
-    # participants
-    with django_assert_num_queries(12):
+    # session, user, edition, groups, department, participants, the filter's edition checked
+    # (the error summary validates the form); the seat counts and the names measured are kept
+    # until a registration changes (conference.seat_counts), the provinces offered are the
+    # participants, the badges selected without filters are the counts' sum
+    with django_assert_num_queries(7):
         response = client.get(url("badge_index", edition.number))
     assert response.status_code == 200
 

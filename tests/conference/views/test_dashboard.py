@@ -167,3 +167,52 @@ def test_organizers_find_the_dashboard_in_their_menu(client):
         "Change password",
         "Log out",
     ]
+
+
+@pytest.mark.parametrize("rows", [1, 12])
+def test_dashboard_query_count_same_for_one_and_many(rows, client, open_edition):
+    from pytest_django.asserts import assertNumQueries
+
+    client.force_login(UserFactory(roles=[ORGANIZER]))
+    for n in range(rows):
+        RegistrationFactory(
+            edition=open_edition,
+            unit=current_unit("01" if n % 2 else "31"),
+            status=["pending", "confirmed", "waitlisted"][n % 3],
+        )
+    client.get(url("dashboard"), {"edition": open_edition.number})  # session, seat counts
+    # session, user, groups, department, edition, participants, the oldest pending, failing
+    # emails (count and rows); the seat counts are kept until a registration changes
+    with assertNumQueries(9):
+        page = client.get(url("dashboard"), {"edition": open_edition.number})
+    assert page.context["total"] == rows
+
+
+def test_dashboard_renders_no_template_per_row(client, open_edition):
+    """The dashboard renders the same templates for 1 registration as for 12 (spread over
+    provinces, states and failing emails): no include or widget per row."""
+    client.force_login(UserFactory(roles=[ORGANIZER]))
+    rendered = []
+    for added in (1, 11):  # 1, then 12 in all
+        for n in range(added):
+            registration = RegistrationFactory(
+                edition=open_edition,
+                unit=current_unit("01" if n % 2 else "31"),
+                status=["pending", "confirmed", "waitlisted"][n % 3],
+            )
+            Notification.objects.create(
+                kind="registration_received",
+                event_key=f"received:{registration.pk}",
+                recipient=registration.email,
+                language="vi",
+                edition=open_edition,
+                subject="Đã nhận đăng ký",
+                body_text="…",
+                status="failed",
+                last_error="550",
+                attempts=1,
+            )
+        page = client.get(url("dashboard"), {"edition": open_edition.number})
+        rendered.append([template.name for template in page.templates])
+    assert len(page.context["pending"]) > 1
+    assert rendered[0] == rendered[1]
