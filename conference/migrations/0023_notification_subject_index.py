@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('conference', '0021_registration_link_version'),
+        ('conference', '0022_file_jobs'),
         ('contenttypes', '0002_remove_content_type_name'),
     ]
 
