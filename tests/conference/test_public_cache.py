@@ -131,7 +131,9 @@ def test_registration_form_cached_shows_a_seat_change_at_once(client, open_editi
     form_page(client, open_edition)
     available, rendered = form_page(client, open_edition)
     assert rendered is False
-    taken = RegistrationFactory.create_batch(2, edition=open_edition, unit=hanoi, status="confirmed")
+    taken = RegistrationFactory.create_batch(
+        2, edition=open_edition, unit=hanoi, status="confirmed"
+    )
     full, _rendered = form_page(client, open_edition)
     assert full == uncached_form_page(client, open_edition)[0] != available
     assert f'<option value="{hanoi.pk}" data-seats="full"' in full
