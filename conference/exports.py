@@ -24,7 +24,7 @@ import io
 import itertools
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -269,7 +269,13 @@ def _xml_text(value: str) -> str:
     )
 
 
-def _write_rows(sheet, header_cells: list, values: Iterator[list]) -> int:
+def _write_rows(
+    sheet,
+    header_cells: list,
+    values: Iterator[list],
+    *,
+    progress: Callable[[int], None] | None = None,
+) -> int:
     """The sheet's rows, as openpyxl's write-only sheet would write them from ``sheet.append``
     (the same XML: tests/conference/test_exports.py compares them), without one cell object per
     value: openpyxl's cell writing was 70 % of the XLSX's time. Each row's XML is written as text
@@ -277,7 +283,8 @@ def _write_rows(sheet, header_cells: list, values: Iterator[list]) -> int:
     date with the header's neighbour style "dd/mm/yyyy hh:mm"), parsed by lxml in pieces of
     ``XLSX_BATCH`` rows and written through the sheet's own xmlfile. Uses openpyxl's write-only
     internals (``_get_writer``, ``_writer.xf``, ``_rows``; openpyxl is pinned in uv.lock).
-    Returns the number of rows after the header."""
+    Calls ``progress(rows so far)`` after each piece; returns the number of rows after the
+    header."""
     from lxml import etree
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -327,6 +334,8 @@ def _write_rows(sheet, header_cells: list, values: Iterator[list]) -> int:
                 empty.text = ""  # written <c …></c>, as openpyxl writes an empty string
             for element in piece:
                 xf.write(element)
+            if progress is not None:
+                progress(count)
     writer.xf.send(None)
     sheet._rows = _written()  # nothing left for sheet.close() to write
     return count

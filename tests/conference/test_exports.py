@@ -311,7 +311,11 @@ def test_export_xlsx_rows_written_as_openpyxl_writes_them():
                 cells.append(value)
             sheet.append(cells)
 
+    done = []
+
     def by_export(sheet, header_cells):
-        assert exports._write_rows(sheet, header_cells, iter(rows)) == len(rows)
+        written = exports._write_rows(sheet, header_cells, iter(rows), progress=done.append)
+        assert written == len(rows)
 
     assert _sheet_xml(by_export) == _sheet_xml(by_openpyxl)
+    assert done == [500, 604]  # after each piece of XLSX_BATCH rows
