@@ -107,6 +107,38 @@ def format_phone(value: str) -> str:
     return shown
 
 
+# How each kind of Vietnamese number is shown: "0{}{}{} {}{}{} {}{}{}" per first digits and length
+# (see format_stored_phone); "" for numbers shown by format_phone each time.
+_SHOWN_AS: dict[tuple[str, int], str] = {}
+_DIGIT = re.compile(r"[0-9]")
+
+
+def format_stored_phone(value: str) -> str:
+    """:func:`format_phone` of a stored value ("+84912345678"), the same text, many times faster
+    for lists and exports of thousands of rows. How phonenumbers shows a Vietnamese number, and
+    whether it takes it as valid, depends on its first digits and its length only (its format
+    rules look at up to 3 leading digits, its number ranges at a few more), so that is worked
+    out through phonenumbers once per first 6 digits and length and reused; numbers from
+    abroad, with an extension, or not stored by this site go through :func:`format_phone`."""
+    if not value or not value.startswith("+84") or EXTENSION_MARK in value:
+        return format_phone(value)
+    national = value[3:]
+    if not (national.isascii() and national.isdigit()):
+        return format_phone(value)
+    key = (national[:6], len(national))
+    pattern = _SHOWN_AS.get(key)
+    if pattern is None:
+        shown = format_phone(value)
+        same_digits = "".join(_DIGIT.findall(shown)) == "0" + national
+        pattern = _DIGIT.sub("{}", shown) if same_digits and "{" not in shown else ""
+        if len(_SHOWN_AS) > 10_000:  # a bound, never reached by real numbers
+            _SHOWN_AS.clear()
+        _SHOWN_AS[key] = pattern
+    if not pattern:
+        return format_phone(value)
+    return pattern.format("0", *national)
+
+
 def search_digits(value: str) -> str:
     """The digits a search finds the number by: the national form of a Vietnamese number
     ("0912345678"), the country code and number of another ("33123456789"); without the

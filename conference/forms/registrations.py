@@ -234,6 +234,9 @@ class RegistrationForm(DelegateDetailsForm):
         self.fields["email"].required = True
         self.helper = FormHelper()
         self.helper.form_tag = False
+        # The page's <form> carries the CSRF token: the fields' HTML holds none, so an unbound
+        # form's HTML is the same for every visitor and is cached (``crispy_cached``).
+        self.helper.disable_csrf = True
         self.helper.layout = Layout(
             Fieldset(
                 _("About you"),

@@ -3,6 +3,7 @@ included template per row and column (an ``{% include %}`` per row costs more th
 
 from __future__ import annotations
 
+import hashlib
 from html import escape as _html_escape
 
 from django import template
@@ -54,11 +55,15 @@ def organisation_kind_label(registration: Registration) -> str:
 
 @register.simple_tag(takes_context=True)
 def crispy_cached(context, form, *key) -> str:
-    """``{% crispy form %}``, but an unbound form's HTML (the same for every visitor: crispy
-    renders no CSRF token here, the page's ``<form>`` does) is kept in the cache per form class,
-    ``key`` (e.g. the edition), language and public-pages version, so it moves with every change
-    to editions, their programme parts and participants. Rendering it through crispy's templates
-    was two thirds of the registration form's time."""
+    """``{% crispy form %}``, but an unbound form's HTML (the same for every visitor: its helper
+    renders no CSRF token, ``helper.disable_csrf``; the page's ``<form>`` has it) is kept in the
+    cache per form class, ``key`` (e.g. the edition), language, public-pages version and the
+    form's ``cache_variant`` (what else its HTML depends on, e.g. the seats words), so it moves
+    with every change to editions, their programme parts and participants, and with the seats.
+    Rendering it through crispy's templates was two thirds of the registration form's time.
+
+    The key stays short whatever the variant (a digest of it), as memcached and the cache's key
+    check want: under 250 characters."""
     from crispy_forms.utils import render_crispy_form
     from django.utils.translation import get_language
 
@@ -67,6 +72,7 @@ def crispy_cached(context, form, *key) -> str:
     version = public_cache.version()
     if form.is_bound or not version:
         return render_crispy_form(form, context=context.flatten())
+    variant = getattr(form, "cache_variant", "")
     cache_key = ":".join(
         [
             "crispy",
@@ -74,12 +80,13 @@ def crispy_cached(context, form, *key) -> str:
             get_language(),
             type(form).__name__,
             *map(str, key),
-            getattr(form, "cache_variant", ""),
+            hashlib.blake2b(variant.encode(), digest_size=12).hexdigest(),
         ]
     )
     html = public_cache.cache_get(cache_key)
     if html is None:
         html = render_crispy_form(form, context=context.flatten())
+        # Never keep a visitor's token (a helper without ``disable_csrf``): rendered each time.
         if "csrfmiddlewaretoken" not in html:
             public_cache.cache_set(cache_key, str(html))
     return mark_safe(html)

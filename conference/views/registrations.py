@@ -106,7 +106,8 @@ def registration_create(request, number: int):
             "edition": edition,
             "form": form,
             "seats_hint": form.seats_hint(),
-            "availability": services.seats_availability(edition),
+            # The edition's own word ("None": no province's quota): the same count, read once.
+            "availability": seats.get(None, ""),
             "closes_at": edition.registration_closes_at,
             "verify_hours": services.VERIFY_HOURS,
         },

@@ -264,3 +264,72 @@ def test_export_query_count(client, organizer, edition, kind, count, django_asse
         else:
             rows = list(xlsx_sheet(response).iter_rows(values_only=True))
     assert len(rows) == count + 1
+
+
+def _sheet_xml(write_rows) -> dict[str, bytes]:
+    """The worksheet and styles parts of an XLSX whose rows ``write_rows(sheet, header_cells)``
+    wrote."""
+    import zipfile
+
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Alignment, Font
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title="Đăng ký")
+    sheet.freeze_panes = "A2"
+    header_cells = []
+    for header in ["Mã", "Họ và tên", "Ghi chú", "Lúc"]:
+        cell = WriteOnlyCell(sheet, value=header)
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(vertical="top", wrap_text=True)
+        header_cells.append(cell)
+    write_rows(sheet, header_cells)
+    output = io.BytesIO()
+    workbook.save(output)
+    with zipfile.ZipFile(output) as archive:
+        return {name: archive.read(name) for name in ("xl/worksheets/sheet1.xml", "xl/styles.xml")}
+
+
+def test_export_xlsx_rows_written_as_openpyxl_writes_them():
+    """exports._write_rows writes the rows' XML itself (openpyxl's cell objects were 70 % of the
+    time): the same bytes as openpyxl's own ``sheet.append`` of the same values."""
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    from conference import exports
+
+    moment = datetime.datetime(2026, 9, 1, 9, 5)  # noqa: DTZ001
+    rows = [
+        ["7K3M9QXD2P", "Nguyễn Thị Hiền", "Phòng đơn, 16–17/10", moment],
+        ["A1", '=HYPERLINK("http://x","y") & <b>', " lề trắng ", None],
+        ["A2", "hai\r\ndòng\ttab", "", datetime.datetime(2026, 10, 15, 7, 42, 30)],  # noqa: DTZ001
+        ["A3", "điều khiển\x07\x1b", "+1 bữa tối", None],
+        *([f"B{index}", "Trần Văn Bình", "Ăn chay", moment] for index in range(600)),
+    ]
+
+    def by_openpyxl(sheet, header_cells):  # what xlsx_bytes did before _write_rows
+        sheet.append(header_cells)
+        for row in rows:
+            cells = []
+            for value in row:
+                if isinstance(value, datetime.datetime):
+                    value = WriteOnlyCell(sheet, value=value)
+                    value.number_format = "dd/mm/yyyy hh:mm"
+                elif value:
+                    if not value.isprintable():
+                        value = ILLEGAL_CHARACTERS_RE.sub("", value)
+                    if value.startswith("="):
+                        value = WriteOnlyCell(sheet, value=value)
+                        value.data_type = "s"
+                cells.append(value)
+            sheet.append(cells)
+
+    done = []
+
+    def by_export(sheet, header_cells):
+        written = exports._write_rows(sheet, header_cells, iter(rows), progress=done.append)
+        assert written == len(rows)
+
+    assert _sheet_xml(by_export) == _sheet_xml(by_openpyxl)
+    assert done == [500, 604]  # after each piece of XLSX_BATCH rows

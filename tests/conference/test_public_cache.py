@@ -8,8 +8,10 @@ import pytest
 from django.core.cache import cache
 from django.test import override_settings
 from django.urls import reverse
+from django.utils import translation
 
 from conference.models import Edition, EditionParticipant
+from provinces.models import ProvincialUnit
 from tests.factories import RegistrationFactory, UserFactory, current_unit
 
 pytestmark = pytest.mark.django_db
@@ -85,3 +87,56 @@ def test_registration_form_cached_shows_a_province_full_as_soon_as_it_is(client,
     RegistrationFactory.create_batch(2, edition=open_edition, unit=hanoi, status="confirmed")
     second = client.get(path).content.decode()
     assert (full in first, full in second) == (False, True)
+
+
+CRISPY_FIELD = "bootstrap5/field.html"  # rendered once per field when crispy renders the form
+
+
+def form_page(client, edition, lang="vi"):
+    """The registration form's page as a visitor gets it, and whether crispy rendered its
+    fields (False: the fields' HTML came from the cache)."""
+    with translation.override(lang):
+        path = reverse("conference:registration_create", args=[edition.number])
+    response = client.get(path)
+    assert response.status_code == 200
+    rendered = CRISPY_FIELD in [template.name for template in response.templates]
+    return TOKEN.sub('name="csrfmiddlewaretoken" value=""', response.content.decode()), rendered
+
+
+def uncached_form_page(client, edition, lang="vi"):
+    with override_settings(PUBLIC_CACHE_SECONDS=0):
+        return form_page(client, edition, lang)
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_registration_form_cached_same_page_as_rendered(client, open_edition, lang):
+    # Every current province takes part: the seats words of all of them make a long variant
+    # (a key of more than 250 characters warned, and under ``filterwarnings = error`` the cache
+    # was never read).
+    units = ProvincialUnit.objects.current().exclude(participations__edition=open_edition)
+    EditionParticipant.objects.bulk_create(
+        EditionParticipant(edition=open_edition, unit=unit) for unit in units
+    )
+    first, first_rendered = form_page(client, open_edition, lang)
+    second, second_rendered = form_page(client, open_edition, lang)
+    uncached, _rendered = uncached_form_page(client, open_edition, lang)
+    assert (first_rendered, second_rendered) == (True, False)
+    assert second == first == uncached
+    # One token per <form> (the language buttons' and the registration form's): crispy adds none.
+    assert (second.count('name="csrfmiddlewaretoken"'), second.count("<form ")) == (3, 3)
+
+
+def test_registration_form_cached_shows_a_seat_change_at_once(client, open_edition):
+    hanoi = current_unit("01")  # quota 2
+    form_page(client, open_edition)
+    available, rendered = form_page(client, open_edition)
+    assert rendered is False
+    taken = RegistrationFactory.create_batch(
+        2, edition=open_edition, unit=hanoi, status="confirmed"
+    )
+    full, _rendered = form_page(client, open_edition)
+    assert full == uncached_form_page(client, open_edition)[0] != available
+    assert f'<option value="{hanoi.pk}" data-seats="full"' in full
+    taken[0].delete()  # a seat frees: the page says so at once, from the cache again
+    again, rendered = form_page(client, open_edition)
+    assert (again, rendered) == (available, False)

@@ -2,7 +2,7 @@ import pytest
 from django.db import IntegrityError, transaction
 
 from conference.models import Registration
-from conference.phones import format_phone, normalize_phone
+from conference.phones import format_phone, format_stored_phone, normalize_phone
 from tests.factories import EditionFactory, RegistrationFactory
 
 pytestmark = pytest.mark.django_db
@@ -118,6 +118,21 @@ def test_registration_sorted_by_given_name():
 def test_phone_normalised_and_shown(typed, stored, shown):
     assert normalize_phone(typed) == stored
     assert format_phone(stored) == shown
+    assert format_stored_phone(stored) == shown
+
+
+def test_phone_stored_shown_as_phonenumbers_shows_it():
+    """format_stored_phone (exports: phonenumbers once per kind of number) gives format_phone's
+    text for every Vietnamese number of 8 to 11 digits, valid or not, in any order."""
+    import random
+
+    chosen = random.Random(12)
+    numbers = ["", "+84", "+84123", "+84\uff1912345678", "+8491234567x", "+842438251234;ext=12"]
+    numbers += [f"+84{chosen.randrange(10**7, 10**11)}" for _index in range(3000)]
+    numbers += ["+84912345678", "+84912345679", "+84912000000"]  # same kind: from the memory
+    assert [format_stored_phone(number) for number in numbers] == [
+        format_phone(number) for number in numbers
+    ]
 
 
 def test_phone_extension_shown_in_english(english):
