@@ -20,7 +20,7 @@ from conference.forms.registrations import (
     RegistrationForm,
     validation_error_to_form,
 )
-from conference.models import EditionParticipant, Registration
+from conference.models import Edition, EditionParticipant, Registration
 from conference.permissions import can, department_of, require
 from conference.ratelimit import ratelimit
 from conference.services import registrations as services
@@ -51,7 +51,13 @@ PAGE_SIZE = 50  # rows of the organizers' list and of a delegation page
 @ratelimit("registration")
 @require_http_methods(["GET", "POST"])
 def registration_create(request, number: int):
-    edition = edition_or_404(number)
+    # A POST needs the edition's own fields (dates, capacity), not the handovers of the page
+    # around the form: building that deep join cost more than the registration's inserts.
+    edition = (
+        edition_or_404(number)
+        if request.method == "GET"
+        else get_object_or_404(Edition.objects.select_related("host", "held_in"), number=number)
+    )
     closed = services.registration_window_message(edition)
     if closed:
         return render_edition(
