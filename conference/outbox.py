@@ -31,8 +31,13 @@ How a feature sends an email
            about=registration,
        )
 
-   The subject and bodies are rendered now, in the recipient's language, and stored in the row;
-   delivery is scheduled for after the commit. When the transaction rolls back nothing is stored
+   The subject is rendered now, in the recipient's language, and stored in the row. A context
+   of plain values (text, numbers, booleans, lists and dicts of them: what reads back equal from
+   JSON) is stored as it is — the values of the moment, so the email says what was true then —
+   and the bodies are rendered by the delivery task once it has claimed the row, then kept in
+   the row (the delivery log shows what was sent; for a row not sent yet it renders them from
+   the context). Any other context (dates, model instances) is rendered now. Delivery is
+   scheduled for after the commit. When the transaction rolls back nothing is stored
    and nothing is sent. The same ``(event_key, recipient)`` never makes a second email: the
    existing row is returned. A secret (the token of a delegate's self-service link) is never
    stored: the row holds a placeholder that the kind's ``finish`` replaces when the email is

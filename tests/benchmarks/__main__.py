@@ -99,6 +99,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--rush", type=int, default=200, help="concurrent clients (0: skip)")
     parser.add_argument("--export-rows", type=int, default=0, help="e.g. 100000 (slow to seed)")
+    parser.add_argument("--exports", type=int, default=3, help="rounds of each export (0: skip)")
     parser.add_argument("--only", default="", help="measure only pages whose name has this")
     parser.add_argument("--reuse", action="store_true", help="keep an already seeded database")
     return parser.parse_args()
@@ -649,7 +650,11 @@ def main() -> None:
         results = measure_pages(server.port, seeded, args)
         queries = count_queries(seeded, args)
         rushed = rush(server.port, seeded, args.rush) if args.rush else None
-        exported = exports(server.port, seeded["sessions"]["organizer"], EDITION, 3)
+        exported = (
+            exports(server.port, seeded["sessions"]["organizer"], EDITION, args.exports)
+            if args.exports
+            else {}
+        )
         server.stop()
         servers.remove(server)
         big = None
