@@ -23,6 +23,11 @@ urlpatterns = [
     path("editions/<int:number>/calendar.ics", editions.edition_ics, name="edition_ics"),
     path("flag/", editions.flag_journey, name="flag_journey"),
     path(
+        "editions/<int:number>/handover-photo",
+        editions.handover_photo,
+        name="handover_photo",
+    ),
+    path(
         "data/editions.<str:fmt>",
         editions.editions_feed,
         name="editions_feed",

@@ -41,6 +41,12 @@ class ConferenceConfig(AppConfig):
 
         connect_invalidation()
 
+        from provinces.signals import reorganisation_applied
+
+        reorganisation_applied.connect(
+            editions.record_reorganisation, dispatch_uid="conference_audit_reorganisation"
+        )
+
         # Every app's post_migrate (after Django created that app's permissions).
         post_migrate.connect(sync_role_permissions, dispatch_uid="conference_role_permissions")
 

@@ -69,7 +69,9 @@ class ReorganisationAdmin(admin.ModelAdmin):
         if request.method == "POST" and form.is_valid():
             try:
                 plan = reorganisation_plan_from_file(form.cleaned_data["file"].read())
-                changes = reorganisation_apply(plan=plan, dry_run=form.cleaned_data["dry_run"])
+                changes = reorganisation_apply(
+                    plan=plan, dry_run=form.cleaned_data["dry_run"], actor=request.user
+                )
             except ValidationError as error:
                 form.add_error("file", error)
         context = {

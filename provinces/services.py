@@ -20,6 +20,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from provinces.models import Department, ProvincialUnit, Reorganisation
+from provinces.signals import reorganisation_applied
 
 FIELDS = {
     "key", "name", "name_en", "resolution", "decided_on", "governments_from", "sources",
@@ -150,9 +151,13 @@ def _check(plan: ReorganisationPlan) -> None:
 
 
 @transaction.atomic
-def reorganisation_apply(*, plan: ReorganisationPlan, dry_run: bool = False) -> list[str]:
+def reorganisation_apply(
+    *, plan: ReorganisationPlan, dry_run: bool = False, actor=None
+) -> list[str]:
     """Apply ``plan``; return one line per change (nothing when it was already applied). With
-    ``dry_run`` the same work is done and then rolled back, so the lines are what would change."""
+    ``dry_run`` the same work is done and then rolled back, so the lines are what would change.
+    A real change is announced through ``provinces.signals.reorganisation_applied`` (the audit
+    log records it, with ``actor``: the user, or an actor code for the server command)."""
     _check(plan)
     before, start = plan.last_day_before, plan.governments_from
     changes: list[str] = []
@@ -230,4 +235,8 @@ def reorganisation_apply(*, plan: ReorganisationPlan, dry_run: bool = False) -> 
             )
     if dry_run:
         transaction.set_rollback(True)
+    elif changes:
+        reorganisation_applied.send(
+            sender=Reorganisation, reorganisation=reorganisation, changes=changes, actor=actor
+        )
     return changes

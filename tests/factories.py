@@ -18,6 +18,9 @@ from conference.models import (
 )
 from provinces.models import Department, DepartmentMember, ProvincialUnit
 
+# Every user the factories make has this password (the browser tests log in with it).
+PASSWORD = "mat-khau-an-toan-2024"
+
 
 class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
@@ -28,7 +31,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     username = factory.Sequence(lambda n: f"user{n}")
     full_name = "Nguyễn Văn An"
     email = factory.LazyAttribute(lambda o: f"{o.username}@example.vn")
-    password = factory.django.Password("mat-khau-an-toan-2024")
+    password = factory.django.Password(PASSWORD)
 
     @factory.post_generation
     def roles(self, create, extracted, **kwargs):

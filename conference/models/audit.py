@@ -30,10 +30,12 @@ class AuditEntry(models.Model):
     DELEGATE = "system:delegate"
     RETENTION_JOB = "system:retention_job"
     VERIFICATION_JOB = "system:verification_job"
+    COMMAND = "system:command"
     ACTORS = {
         DELEGATE: _("the delegate (self-service link)"),
         RETENTION_JOB: _("the retention job (erasure one year after the edition)"),
         VERIFICATION_JOB: _("the expiry job (registrations whose email was not confirmed)"),
+        COMMAND: _("a command run on the server (manage.py)"),
     }
 
     created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)

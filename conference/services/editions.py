@@ -43,7 +43,20 @@ AUDIT_ACTIONS = {
     "edition.lifecycle": pgettext_lazy("audit action", "stage changed"),
     "edition.create": pgettext_lazy("audit action", "edition created"),
     "edition.hand_over_flag": pgettext_lazy("audit action", "host flag handed over"),
+    "reorganisation.apply": pgettext_lazy("audit action", "reorganisation of provinces applied"),
 }
+
+
+def record_reorganisation(*, reorganisation, changes: list[str], actor, **kwargs) -> None:
+    """Receiver of ``provinces.signals.reorganisation_applied`` (connected in
+    conference/apps.py): the audit entry of a reorganisation applied from the admin or by
+    ``manage.py apply_reorganisation``, inside its transaction, with the lines of what changed."""
+    audit_record(
+        subject=reorganisation,
+        action="reorganisation.apply",
+        actor=actor,
+        data={"changes": [str(line) for line in changes]},
+    )
 
 
 # How long before the edition's first day registration closes when the organizer did not set it.

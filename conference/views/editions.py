@@ -10,7 +10,7 @@ import io
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_page
@@ -83,6 +83,36 @@ def edition_ics(request, number: int):
         content_type="text/calendar; charset=utf-8",
     )
     response["Content-Disposition"] = f'attachment; filename="{calendar.ics_filename(edition)}"'
+    return response
+
+
+# The first bytes of each format the handover photo's validator accepts.
+PHOTO_SIGNATURES = ((b"\xff\xd8\xff", "image/jpeg"), (b"\x89PNG\r\n\x1a\n", "image/png"))
+
+
+def _photo_type(head: bytes) -> str:
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "image/webp"
+    for signature, content_type in PHOTO_SIGNATURES:
+        if head.startswith(signature):
+            return content_type
+    return "application/octet-stream"
+
+
+def handover_photo(request, number: int):
+    """The photo of the handover at the close of edition ``number`` (a public ceremony: anyone
+    may see it), uploaded in the admin; its type is read from its first bytes, not its name."""
+    handover = Handover.objects.filter(from_edition__number=number).exclude(photo="").first()
+    if handover is None:
+        raise Http404(_("There is no photo of this handover."))
+    try:
+        file = handover.photo.open("rb")
+    except FileNotFoundError:
+        raise Http404(_("There is no photo of this handover.")) from None
+    content_type = _photo_type(file.read(12))
+    file.seek(0)
+    response = FileResponse(file, content_type=content_type)
+    response["Cache-Control"] = "public, max-age=86400"
     return response
 
 

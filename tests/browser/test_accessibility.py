@@ -182,6 +182,7 @@ NOT_PAGES = {
     "conference:registration_verify": "a POST action that redirects",
     "proposals:attachment_upload": "a POST action that redirects",
     "conference:edition_ics": "a calendar file",
+    "conference:handover_photo": "an image (shown on the edition and flag pages, audited there)",
     "conference:editions_feed": "a JSON or CSV file",
     "conference:handovers_feed": "a JSON or CSV file",
     "proposals:attachment": "a file download",

@@ -5,10 +5,9 @@ from django.contrib import admin
 from django.utils import translation
 
 from conference.models import User
+from tests.factories import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-PASSWORD = "mat-khau-an-toan-2024"
 
 
 def _texts(language):

@@ -8,11 +8,11 @@ import pytest
 from django.utils import timezone
 
 from conference.models import EditionParticipant, Registration
+from tests.browser.helpers import log_in
 from tests.factories import EditionFactory, RegistrationFactory, UserFactory, current_unit
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PASSWORD = "mat-khau-an-toan-2024"
 
 TEXTS = {
     "": {
@@ -55,11 +55,7 @@ def test_organizer_works_through_dashboard_detail_reversal_and_correction(page, 
     UserFactory(username="bantochuc", roles=["organizer"])
     registration = RegistrationFactory(edition=edition, full_name="Nguyễn Thị Hiền")
 
-    page.goto(f"{prefix}/accounts/login/")
-    page.fill("input[name=username]", "bantochuc")
-    page.fill("input[name=password]", PASSWORD)
-    page.press("input[name=password]", "Enter")
-    page.wait_for_url(f"**{prefix}/dashboard/")
+    log_in(page, "bantochuc", prefix=prefix, lands_on="/dashboard/")
     assert page.locator("h1").inner_text() == text["dashboard"]
     assert page.locator("[data-figure=pending]").inner_text() == "1"
 
@@ -93,11 +89,7 @@ def test_organizer_works_through_dashboard_detail_reversal_and_correction(page, 
 def test_enter_in_the_decline_reason_box_never_confirms(page, edition):
     UserFactory(username="bantochuc", roles=["organizer"])
     registration = RegistrationFactory(edition=edition)
-    page.goto("/accounts/login/")
-    page.fill("input[name=username]", "bantochuc")
-    page.fill("input[name=password]", PASSWORD)
-    page.press("input[name=password]", "Enter")
-    page.wait_for_url("**/dashboard/")
+    log_in(page, "bantochuc", lands_on="/dashboard/")
     page.goto(f"/registrations/?edition={edition.number}")
     page.locator("details.decline-row summary").first.click()
     page.fill(f"#reason-{registration.pk}", "Không đúng thành phần")

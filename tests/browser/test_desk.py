@@ -10,12 +10,12 @@ import pytest
 from django.utils import timezone
 
 from conference.models import EditionParticipant, Registration
+from tests.browser.helpers import log_in, watch_console
 from tests.factories import EditionFactory, RegistrationFactory, UserFactory, current_unit
 from tests.pdf import pdf_page_count
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PASSWORD = "mat-khau-an-toan-2024"
 
 TEXTS = {
     "": {
@@ -52,23 +52,6 @@ def edition():
     return edition
 
 
-def log_in(page, prefix, username):
-    page.goto(f"{prefix}/accounts/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.press("input[name=password]", "Enter")
-    page.wait_for_load_state()
-    assert "/accounts/login/" not in page.url
-
-
-def watch_console(page) -> list[str]:
-    """Errors the page reports: a Content-Security-Policy violation is one."""
-    problems = []
-    page.on("console", lambda message: message.type == "error" and problems.append(message.text))
-    page.on("pageerror", lambda error: problems.append(str(error)))
-    return problems
-
-
 @pytest.mark.parametrize("prefix", ["", "/en"])
 def test_desk_finds_by_name_checks_in_and_undoes(page, edition, prefix):
     text = TEXTS[prefix]
@@ -81,7 +64,7 @@ def test_desk_finds_by_name_checks_in_and_undoes(page, edition, prefix):
     )
     RegistrationFactory(edition=edition, full_name="Trần Văn Minh", status="confirmed")
     problems = watch_console(page)
-    log_in(page, prefix, "le-tan")
+    log_in(page, "le-tan", prefix=prefix)
 
     page.goto(f"{prefix}/editions/{edition.number}/checkin/")
     page.fill("#checkin-code", "nguyen thi hien")
@@ -116,7 +99,7 @@ def test_camera_page_without_a_camera_falls_back_to_typing(page, edition, prefix
         status="confirmed",
     )
     problems = watch_console(page)
-    log_in(page, prefix, "le-tan")
+    log_in(page, "le-tan", prefix=prefix)
     page.goto(f"{prefix}/editions/{edition.number}/checkin/camera/")
     # Headless Chromium has no camera and no BarcodeDetector: the page stays as without script.
     assert page.locator("[data-qr-scanner]").is_hidden()
@@ -140,7 +123,7 @@ def test_badge_index_downloads_all_badges_as_one_pdf(page, edition, prefix):
     for _index in range(3):
         RegistrationFactory(edition=edition, unit=current_unit("31"), status="confirmed")
     RegistrationFactory(edition=edition, unit=None, organisation_kind="press", status="confirmed")
-    log_in(page, prefix, "bantochuc")
+    log_in(page, "bantochuc", prefix=prefix)
     page.goto(f"{prefix}/editions/{edition.number}/badges/")
     link = page.locator("[data-all-badges]")
     response = page.request.get(link.get_attribute("href"))

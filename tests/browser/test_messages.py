@@ -8,11 +8,11 @@ import pytest
 from django.utils import timezone
 
 from conference.models import DelegateMessage, EditionParticipant, Registration
+from tests.browser.helpers import log_in
 from tests.factories import EditionFactory, RegistrationFactory, UserFactory, current_unit
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PASSWORD = "mat-khau-an-toan-2024"
 
 TEXTS = {
     "": {
@@ -56,11 +56,7 @@ def test_organizer_writes_to_one_provinces_confirmed_delegates_and_reads_the_rep
         edition=edition, status=confirmed, unit=current_unit("31"), email="hp@example.vn"
     )
 
-    page.goto(f"{prefix}/accounts/login/")
-    page.fill("input[name=username]", "bantochuc")
-    page.fill("input[name=password]", PASSWORD)
-    page.press("input[name=password]", "Enter")
-    page.wait_for_url(f"**{prefix}/dashboard/")
+    log_in(page, "bantochuc", prefix=prefix, lands_on="/dashboard/")
     page.goto(f"{prefix}/messages/new/?edition=40")
     page.select_option("select[name=unit]", label="Hà Nội")
     page.get_by_role("button", name=text["choose"]).click()

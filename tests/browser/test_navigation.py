@@ -5,11 +5,11 @@ from unicodedata import normalize
 import pytest
 
 from conference.models import User
-from tests.factories import LiaisonFactory, UserFactory
+from tests.browser.helpers import log_in
+from tests.factories import PASSWORD, LiaisonFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PASSWORD = "mat-khau-an-toan-2024"
 
 # Every link and button of the bar: its text, whether it breaks over lines, whether it sticks out
 # of the bar's container.
@@ -28,15 +28,6 @@ MEASURE = """() => {
 }"""
 
 
-def _log_in(page, username):
-    page.goto("/en/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("main button[type=submit]")
-    # each role lands on its own page after login (the workspace): wait until we left the form
-    page.wait_for_url(lambda url: "/accounts/login/" not in url)
-
-
 def _admin():
     return User.objects.create_superuser(
         username="quantri", email="qt@example.vn", password=PASSWORD, full_name="Quản trị hệ thống"
@@ -48,7 +39,7 @@ def _admin():
 def test_navigation_of_an_administrator_fits_on_one_row(page, width, prefix):
     _admin()
     page.set_viewport_size({"width": width, "height": 800})
-    _log_in(page, "quantri")
+    log_in(page, "quantri", prefix="/en")
 
     page.goto(f"{prefix}/")
 
@@ -102,7 +93,7 @@ def test_navigation_of_organizer_and_liaison_fits_at_1366(page, username):
     UserFactory(username="org", roles=["organizer"])
     LiaisonFactory(username="lia")
     page.set_viewport_size({"width": 1366, "height": 800})
-    _log_in(page, username)
+    log_in(page, username, prefix="/en")
 
     items = page.evaluate(MEASURE)
 
@@ -114,7 +105,7 @@ def test_navigation_of_organizer_and_liaison_fits_at_1366(page, username):
 def test_navigation_folds_behind_the_menu_button_at_1024(page):
     _admin()
     page.set_viewport_size({"width": 1024, "height": 800})
-    _log_in(page, "quantri")
+    log_in(page, "quantri", prefix="/en")
 
     assert page.locator(".navbar-toggler").is_visible()
     assert page.locator("#site-menu").is_visible() is False

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from conference.models import EditionParticipant
 from proposals.models import Proposal
+from tests.browser.helpers import log_in
 from tests.factories import (
     EditionFactory,
     LiaisonFactory,
@@ -29,17 +30,7 @@ pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 
-PASSWORD = "mat-khau-an-toan-2024"
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
-
-
-def _login(page, username: str, prefix: str = "") -> None:
-    page.context.clear_cookies()
-    page.goto(f"{prefix}/accounts/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("main button[type=submit]")
-    page.wait_for_load_state()
 
 
 def _wait_for_mail(mailoutbox, count: int) -> None:
@@ -65,7 +56,8 @@ def test_proposal_from_submission_to_answer_and_carry_over(page, mailoutbox, tmp
     pdf.write_bytes(PDF)
 
     # The liaison writes, files and submits.
-    _login(page, "lien")
+    page.context.clear_cookies()  # the next person, on the same browser
+    log_in(page, "lien")
     page.goto(f"/proposals/new/?edition={edition.number}")
     page.check("input[name=kind][value=proposal]")
     page.fill("input[name=title]", "Cơ chế điện mặt trời mái nhà")
@@ -83,7 +75,8 @@ def test_proposal_from_submission_to_answer_and_carry_over(page, mailoutbox, tmp
     _wait_for_mail(mailoutbox, 1)
 
     # The organizer assigns the Hải Phòng reviewer.
-    _login(page, "btc")
+    page.context.clear_cookies()  # the next person, on the same browser
+    log_in(page, "btc")
     page.goto("/proposals/manage/")
     page.get_by_role("link", name="Cơ chế điện mặt trời mái nhà").click()
     page.get_by_label("Lê Văn Thẩm").check()
@@ -92,7 +85,8 @@ def test_proposal_from_submission_to_answer_and_carry_over(page, mailoutbox, tmp
     _wait_for_mail(mailoutbox, 2)
 
     # The reviewer scores it, in English.
-    _login(page, "tham", "/en")
+    page.context.clear_cookies()  # the next person, on the same browser
+    log_in(page, "tham", prefix="/en")
     page.goto("/en/reviews/")
     page.get_by_role("link", name="Cơ chế điện mặt trời mái nhà").click()
     page.check("input[name=score][value='5']")
@@ -103,7 +97,8 @@ def test_proposal_from_submission_to_answer_and_carry_over(page, mailoutbox, tmp
     assert "Your score: 5/5" in page.inner_text(".reviews-done")
 
     # The organizer decides, publishes; the department is told.
-    _login(page, "btc")
+    page.context.clear_cookies()  # the next person, on the same browser
+    log_in(page, "btc")
     page.goto(f"/proposals/{proposal.pk}/")
     assert "1 ý kiến thẩm định · trung bình 5,0" in page.inner_text(".proposal-summary-scores")
     page.select_option("select[name=outcome]", "accept")
@@ -123,7 +118,8 @@ def test_proposal_from_submission_to_answer_and_carry_over(page, mailoutbox, tmp
     assert page.locator(".public-proposal h3").all_inner_texts() == ["Cơ chế điện mặt trời mái nhà"]
 
     # The answer is recorded.
-    _login(page, "btc")
+    page.context.clear_cookies()  # the next person, on the same browser
+    log_in(page, "btc")
     page.goto(f"/proposals/{proposal.pk}/")
     page.get_by_role("button", name="Ghi nhận đã chuyển tới cơ quan nhận").click()
     page.select_option("select[name=status]", "answered")

@@ -11,11 +11,11 @@ from django.utils import timezone
 
 from conference.forms.staff_entry import COLUMNS
 from conference.models import EditionParticipant, Registration
+from tests.browser.helpers import log_in
 from tests.factories import EditionFactory, LiaisonFactory, UserFactory, current_unit
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PASSWORD = "mat-khau-an-toan-2024"
 
 TEXTS = {
     "": {
@@ -58,19 +58,11 @@ def edition():
     return edition
 
 
-def _log_in(page, prefix, username, lands_on):
-    page.goto(f"{prefix}/accounts/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.press("input[name=password]", "Enter")
-    page.wait_for_url(f"**{prefix}{lands_on}")
-
-
 @pytest.mark.parametrize("prefix", ["", "/en"])
 def test_organizer_enters_one_delegate_by_the_form(page, edition, prefix):
     text = TEXTS[prefix]
     UserFactory(username="bantochuc", roles=["organizer"])
-    _log_in(page, prefix, "bantochuc", "/dashboard/")
+    log_in(page, "bantochuc", prefix=prefix, lands_on="/dashboard/")
     page.get_by_role("link", name=text["enter"]).click()
     assert page.locator("h1").inner_text() == text["enter"]
     page.check("input[name=salutation][value=ong]")
@@ -106,7 +98,7 @@ def _file(rows) -> dict:
 def test_liaison_imports_a_delegation_fixing_a_bad_row(page, edition, prefix):
     text = TEXTS[prefix]
     LiaisonFactory(username="lienlac")
-    _log_in(page, prefix, "lienlac", f"/editions/{edition.number}/delegation/")
+    log_in(page, "lienlac", prefix=prefix, lands_on=f"/editions/{edition.number}/delegation/")
     page.get_by_role("link", name=text["from_file"]).click()
     assert page.locator("h1").inner_text() == text["from_file"]
 

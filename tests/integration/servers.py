@@ -173,27 +173,74 @@ def database_url(settings_dict: dict) -> str:
     return f"postgres://{credentials}{host}:{port}/{settings_dict['NAME']}"
 
 
-class CeleryWorker:
-    """``celery -A conference worker`` (prefork) in its own process group."""
+class _CeleryProcess:
+    """A ``celery -A conference …`` process in its own process group, with its log in a file."""
+
+    name = "celery"  # the log file's prefix
+    ready_text = ""  # what the log says once the process is ready
+    what = ""  # the process, in the error messages
+
+    def __init__(self, workdir: Path, env: dict[str, str]) -> None:
+        self.workdir = workdir
+        self.env = env
+        self.process: subprocess.Popen | None = None
+        self.log_path = workdir / f"{self.name}-{uuid.uuid4().hex[:8]}.log"
+
+    def command(self) -> list[str]:
+        raise NotImplementedError
+
+    def start(self, *, timeout: float = 60):
+        self.workdir.mkdir(parents=True, exist_ok=True)
+        log = open(self.log_path, "ab")  # noqa: SIM115 (closed below; the child keeps its copy)
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "conference", *self.command()],
+            cwd=BASE_DIR,
+            env=self.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        log.close()
+        wait_for(
+            lambda: self.ready_text in self.log() or self.process.poll() is not None,
+            timeout=timeout,
+            message=f"{self.what} did not start",
+        )
+        if self.process.poll() is not None:
+            raise RuntimeError(f"{self.what} exited:\n{self.log()}")
+        return self
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
+
+    def stop(self) -> None:
+        if self.process is None:
+            return
+        try:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            self.process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait(timeout=10)
+        except ProcessLookupError:
+            pass
+        self.process = None
+
+
+class CeleryWorker(_CeleryProcess):
+    """``celery -A conference worker`` (prefork), with beat inside it when ``beat``."""
+
+    name, ready_text, what = "worker", " ready.", "the Celery worker"
 
     def __init__(
         self, workdir: Path, env: dict[str, str], *, beat: bool = False, concurrency: int = 1
     ) -> None:
-        self.workdir = workdir
-        self.env = env
+        super().__init__(workdir, env)
         self.beat = beat
         self.concurrency = concurrency
-        self.process: subprocess.Popen | None = None
-        self.log_path = workdir / f"worker-{uuid.uuid4().hex[:8]}.log"
 
-    def start(self, *, timeout: float = 60) -> CeleryWorker:
-        self.workdir.mkdir(parents=True, exist_ok=True)
+    def command(self) -> list[str]:
         command = [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "conference",
             "worker",
             "--pool=prefork",
             f"--concurrency={self.concurrency}",
@@ -206,27 +253,7 @@ class CeleryWorker:
         ]
         if self.beat:
             command += ["--beat", "--schedule", str(self.workdir / "celerybeat-schedule")]
-        log = open(self.log_path, "ab")  # noqa: SIM115 (closed below; the child keeps its copy)
-        self.process = subprocess.Popen(
-            command,
-            cwd=BASE_DIR,
-            env=self.env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        log.close()
-        wait_for(
-            lambda: " ready." in self.log() or self.process.poll() is not None,
-            timeout=timeout,
-            message="the Celery worker did not become ready",
-        )
-        if self.process.poll() is not None:
-            raise RuntimeError(f"the Celery worker exited:\n{self.log()}")
-        return self
-
-    def log(self) -> str:
-        return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
+        return command
 
     def children(self) -> list[int]:
         """The pool's child processes (the ones that run tasks)."""
@@ -246,75 +273,14 @@ class CeleryWorker:
             self.process.wait(timeout=10)
             self.process = None
 
-    def stop(self) -> None:
-        if self.process is None:
-            return
-        try:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            self.process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait(timeout=10)
-        except ProcessLookupError:
-            pass
-        self.process = None
 
-
-class CeleryBeat:
+class CeleryBeat(_CeleryProcess):
     """``celery -A conference beat``: the periodic jobs, as its own process (as in production)."""
 
-    def __init__(self, workdir: Path, env: dict[str, str]) -> None:
-        self.workdir = workdir
-        self.env = env
-        self.process: subprocess.Popen | None = None
-        self.log_path = workdir / f"beat-{uuid.uuid4().hex[:8]}.log"
+    name, ready_text, what = "beat", "beat: Starting", "Celery beat"
 
-    def start(self, *, timeout: float = 60) -> CeleryBeat:
-        self.workdir.mkdir(parents=True, exist_ok=True)
-        log = open(self.log_path, "ab")  # noqa: SIM115 (closed below; the child keeps its copy)
-        self.process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "conference",
-                "beat",
-                "--loglevel=INFO",
-                "--schedule",
-                str(self.workdir / "celerybeat-schedule"),
-            ],
-            cwd=BASE_DIR,
-            env=self.env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        log.close()
-        wait_for(
-            lambda: "beat: Starting" in self.log() or self.process.poll() is not None,
-            timeout=timeout,
-            message="Celery beat did not start",
-        )
-        if self.process.poll() is not None:
-            raise RuntimeError(f"Celery beat exited:\n{self.log()}")
-        return self
-
-    def log(self) -> str:
-        return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
-
-    def stop(self) -> None:
-        if self.process is None:
-            return
-        try:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            self.process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait(timeout=10)
-        except ProcessLookupError:
-            pass
-        self.process = None
+    def command(self) -> list[str]:
+        return ["beat", "--loglevel=INFO", "--schedule", str(self.workdir / "celerybeat-schedule")]
 
 
 def worker_env(*, database_url: str, broker_url: str, email_url: str, data_dir: Path, **extra):

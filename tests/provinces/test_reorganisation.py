@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 from django.utils import translation
 
+from conference.models import AuditEntry
 from provinces.models import Department, ProvincialUnit, Reorganisation
 from provinces.services import reorganisation_apply, reorganisation_plan_from_file
 
@@ -50,6 +51,14 @@ def _units():
     return list(ProvincialUnit.objects.values_list("code", "name", "valid_until", "successor"))
 
 
+def _audit_entries():
+    return list(
+        AuditEntry.objects.filter(action="reorganisation.apply")
+        .order_by("pk")
+        .values_list("object_id", "actor_id", "actor_label", "data")
+    )
+
+
 def test_reorganisation_dry_run_prints_the_changes_and_changes_nothing(tmp_path, capsys):
     before = _units()
 
@@ -62,6 +71,7 @@ def test_reorganisation_dry_run_prints_the_changes_and_changes_nothing(tmp_path,
     ]
     assert _units() == before
     assert not Reorganisation.objects.filter(key="2030").exists()
+    assert _audit_entries() == []
 
 
 def test_reorganisation_apply_merges_and_is_idempotent(tmp_path, capsys):
@@ -88,6 +98,10 @@ def test_reorganisation_apply_merges_and_is_idempotent(tmp_path, capsys):
         call_command("apply_reorganisation", _file(tmp_path, MADE_UP))
     assert capsys.readouterr().out.splitlines() == [
         "Nothing to change: this reorganisation is already applied."
+    ]
+    # One audit entry, by the command, with what changed; the second run changed nothing.
+    assert _audit_entries() == [
+        (str(reorganisation.pk), None, "system:command", {"changes": EXPECTED_CHANGES})
     ]
 
 
@@ -144,7 +158,8 @@ def test_reorganisation_admin_dry_run_then_apply(client):
 
     from tests.factories import UserFactory
 
-    client.force_login(UserFactory(username="quantri", is_staff=True, is_superuser=True))
+    admin = UserFactory(username="quantri", is_staff=True, is_superuser=True)
+    client.force_login(admin)
     url = "/admin/provinces/reorganisation/apply/"
     content = json.dumps(MADE_UP).encode()
 
@@ -163,3 +178,11 @@ def test_reorganisation_admin_dry_run_then_apply(client):
     applied = upload()
     assert len(applied.context["changes"]) == 4
     assert Reorganisation.objects.filter(key="2030").count() == 1
+    assert _audit_entries() == [
+        (
+            str(Reorganisation.objects.get(key="2030").pk),
+            admin.pk,
+            admin.full_name,
+            {"changes": applied.context["changes"]},
+        )
+    ]

@@ -20,7 +20,8 @@ class Command(BaseCommand):
         try:
             with open(path, "rb") as file:
                 plan = reorganisation_plan_from_file(file.read())
-            changes = reorganisation_apply(plan=plan, dry_run=dry_run)
+            # Recorded in the audit log as done by a command on the server (no account).
+            changes = reorganisation_apply(plan=plan, dry_run=dry_run, actor="system:command")
         except OSError as error:
             raise CommandError(str(error)) from error
         except ValidationError as error:
