@@ -31,8 +31,13 @@ How a feature sends an email
            about=registration,
        )
 
-   The subject and bodies are rendered now, in the recipient's language, and stored in the row;
-   delivery is scheduled for after the commit. When the transaction rolls back nothing is stored
+   The subject is rendered now, in the recipient's language, and stored in the row. A context
+   of plain values (text, numbers, booleans, lists and dicts of them: what reads back equal from
+   JSON) is stored as it is — the values of the moment, so the email says what was true then —
+   and the bodies are rendered by the delivery task once it has claimed the row, then kept in
+   the row (the delivery log shows what was sent; for a row not sent yet it renders them from
+   the context). Any other context (dates, model instances) is rendered now. Delivery is
+   scheduled for after the commit. When the transaction rolls back nothing is stored
    and nothing is sent. The same ``(event_key, recipient)`` never makes a second email: the
    existing row is returned. A secret (the token of a delegate's self-service link) is never
    stored: the row holds a placeholder that the kind's ``finish`` replaces when the email is
@@ -69,6 +74,7 @@ queued for a retry are delivered by ``manage.py outbox_requeue`` (or "retry now"
 from __future__ import annotations
 
 import datetime
+import json
 import logging
 import smtplib
 import uuid
@@ -212,18 +218,62 @@ def notification_render(
 ) -> Rendered:
     """Subject, plain text and HTML of ``kind`` in ``language``. Only the HTML is escaped. The
     subject starts with :func:`subject_prefix` of ``edition`` (the conference alone without)."""
+    body_text, body_html = _render_bodies(kind=kind, language=language, context=context)
+    return Rendered(
+        subject=_render_subject(kind=kind, language=language, context=context, edition=edition),
+        body_text=body_text,
+        body_html=body_html,
+    )
+
+
+def _full_context(language: str, context: dict[str, Any]) -> dict[str, Any]:
+    return {"SITE_URL": settings.SITE_URL, "LANGUAGE_CODE": language, **context}
+
+
+def _render_subject(*, kind: str, language: str, context: dict[str, Any], edition=None) -> str:
     spec = get_kind(kind)
     language = _language(language)
-    full_context = {"SITE_URL": settings.SITE_URL, "LANGUAGE_CODE": language, **context}
     with translation.override(language):
         subject = str(spec.subject)
         if "%(" in subject:
-            subject = subject % {key: str(value) for key, value in full_context.items()}
-        subject = " ".join(f"{subject_prefix(edition)} {subject}".split())
+            subject = subject % {
+                key: str(value) for key, value in _full_context(language, context).items()
+            }
+        return " ".join(f"{subject_prefix(edition)} {subject}".split())
+
+
+def _render_bodies(*, kind: str, language: str, context: dict[str, Any]) -> tuple[str, str]:
+    spec = get_kind(kind)
+    language = _language(language)
+    full_context = _full_context(language, context)
+    with translation.override(language):
         text_template = get_template(f"{spec.template}.txt").template
         body_text = text_template.render(Context(full_context, autoescape=False))
         body_html = get_template(f"{spec.template}.html").render(full_context)
-    return Rendered(subject=subject, body_text=body_text.strip() + "\n", body_html=body_html)
+    return body_text.strip() + "\n", body_html
+
+
+def _plain(context: dict[str, Any]) -> dict[str, Any] | None:
+    """``context`` as the row stores it when it holds only plain values (text, numbers, booleans,
+    None, lists and dicts of them: it reads back from JSON equal to itself), else None: such a
+    context (dates, model instances, lazy text) is rendered when queued."""
+    try:
+        stored = json.loads(json.dumps(context))
+    except (TypeError, ValueError):
+        return None
+    return stored if stored == context else None
+
+
+def notification_rendered(notification: Notification) -> Rendered:
+    """The email as sent (or as it will be sent): the stored bodies once rendered; for a row
+    still waiting to be sent, rendered now from its stored context without saving anything
+    (what the delivery log shows of a queued email)."""
+    if notification.context is not None and not notification.body_text:
+        body_text, body_html = _render_bodies(
+            kind=notification.kind, language=notification.language, context=notification.context
+        )
+        return Rendered(notification.subject, body_text, body_html)
+    return Rendered(notification.subject, notification.body_text, notification.body_html)
 
 
 # --- queueing ---------------------------------------------------------------------------------
@@ -254,7 +304,6 @@ def _edition_of(about):
     return edition if isinstance(edition, Edition) else None
 
 
-@transaction.atomic
 def notification_queue(
     *,
     kind: str,
@@ -270,14 +319,22 @@ def notification_queue(
     Call it inside the transaction of the change it reports. Returns the existing row (and sends
     nothing new) when ``(event_key, recipient)`` was queued before. Raises ``ValidationError``
     for an invalid recipient address.
+
+    The subject is rendered now. A context of plain values (:func:`_plain`) is stored as it is
+    and the bodies are rendered by the delivery task (``notification_deliver``), outside the
+    request that queued them; any other context is rendered now.
     """
     recipient = _normalise_email(recipient)
-    existing = Notification.objects.filter(event_key=event_key, recipient=recipient).first()
-    if existing is not None:
-        return existing
     language = _language(language)
     edition = edition if edition is not None else _edition_of(about)
-    rendered = notification_render(kind=kind, language=language, context=context, edition=edition)
+    stored = _plain(context)
+    if stored is None:
+        rendered = notification_render(
+            kind=kind, language=language, context=context, edition=edition
+        )
+    else:
+        subject = _render_subject(kind=kind, language=language, context=context, edition=edition)
+        rendered = Rendered(subject=subject, body_text="", body_html="")
     notification = Notification(
         kind=kind,
         event_key=event_key,
@@ -286,6 +343,7 @@ def notification_queue(
         subject=rendered.subject,
         body_text=rendered.body_text,
         body_html=rendered.body_html,
+        context=stored,
         edition_id=edition.pk if edition is not None else None,
     )
     if about is not None:
@@ -294,19 +352,23 @@ def notification_queue(
     # The content type is ours and the states' check constraints hold for a new queued row; the
     # database enforces them anyway (checking them here cost seven queries per email).
     notification.full_clean(
-        exclude=["recipient", "edition", "content_type"],
+        exclude=["recipient", "edition", "content_type", "body_text", "body_html", "context"],
         validate_unique=False,
         validate_constraints=False,
     )
-    try:
-        with transaction.atomic():  # a savepoint: a concurrent twin leaves our transaction usable
-            notification.save(force_insert=True)
-    except IntegrityError:
-        existing = Notification.objects.filter(event_key=event_key, recipient=recipient).first()
-        if existing is None:
-            raise
-        return existing
-    transaction.on_commit(partial(notification_dispatch, notification.pk), robust=True)
+    # The caller's transaction (one of its own when called outside any): the unique
+    # (event_key, recipient) answers a twin, inside a savepoint so that the caller's
+    # transaction stays usable; no lookup beforehand.
+    with transaction.atomic(savepoint=False):
+        try:
+            with transaction.atomic():
+                notification.save(force_insert=True)
+        except IntegrityError:
+            existing = Notification.objects.filter(event_key=event_key, recipient=recipient).first()
+            if existing is None:
+                raise
+            return existing
+        transaction.on_commit(partial(notification_dispatch, notification.pk), robust=True)
     return notification
 
 
@@ -449,6 +511,8 @@ def notification_deliver(*, notification_id: int, token: str) -> str:
     notification = Notification.objects.get(pk=notification_id)
     connection = None
     try:
+        if notification.context is not None and not notification.body_text:
+            _render_claimed(notification, token=token)
         connection = get_connection(fail_silently=False)
         connection.open()
         if connection.send_messages([_message(notification)]) != 1:
@@ -461,6 +525,17 @@ def notification_deliver(*, notification_id: int, token: str) -> str:
     _set_status(notification_id, to=Status.SENT, where=mine, sent_at=timezone.now(), last_error="")
     _close_quietly(connection)
     return "sent"
+
+
+def _render_claimed(notification: Notification, *, token: str) -> None:
+    """Render the bodies of a claimed row from its stored context and keep them in the row
+    (the delivery log shows the email as sent); the token of a manage link stays out of them
+    (the context holds the placeholder, the kind's ``finish`` puts the token in)."""
+    rendered = notification_rendered(notification)
+    Notification.objects.filter(pk=notification.pk, claim_token=token).update(
+        body_text=rendered.body_text, body_html=rendered.body_html
+    )
+    notification.body_text, notification.body_html = rendered.body_text, rendered.body_html
 
 
 def _close_quietly(connection) -> None:
@@ -620,6 +695,7 @@ def notification_resend(*, notification: Notification, actor) -> Notification:
         subject=original.subject,
         body_text=original.body_text,
         body_html=original.body_html,
+        context=original.context,
         resend_of=original,
     )
     try:

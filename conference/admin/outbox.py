@@ -16,7 +16,9 @@ from django.utils.translation import gettext_lazy as _
 from conference.models import Notification
 from conference.outbox import (
     KINDS,
+    Rendered,
     kind_label,
+    notification_rendered,
     notification_resend,
     notification_retry,
     notification_send_test,
@@ -159,15 +161,34 @@ class NotificationAdmin(admin.ModelAdmin):
         return str(about) if about is not None else f"{obj.content_type} #{obj.object_id}"
 
     # The previews show the stored bodies with the tokens of self-service links masked ("…"):
-    # the email as sent, without handing a working link to whoever reads the log.
+    # the email as sent, without handing a working link to whoever reads the log. An email not
+    # sent yet has no bodies yet (they are rendered when it is sent): it is shown rendered now
+    # from what was stored when it was queued, and says so.
+    def _rendered(self, obj: Notification):
+        if getattr(obj, "_rendered_preview", None) is None:
+            try:
+                obj._rendered_preview = notification_rendered(obj)
+            except Exception as error:  # a template that no longer renders: say why
+                text = gettext("This email cannot be rendered: %(error)s") % {"error": error}
+                obj._rendered_preview = Rendered(obj.subject, text, text)
+        return obj._rendered_preview
+
+    def _not_sent_yet(self, obj: Notification) -> str:
+        if obj.context is not None and not obj.body_text:
+            return gettext("Not sent yet: shown as it will be written when it is sent.")
+        return ""
+
     @admin.display(description=_("HTML body"))
     def html_preview(self, obj: Notification):
         # srcdoc takes the escaped document; the sandbox runs no script and follows no form.
         # The page's Content-Security-Policy also holds inside the preview: the email's own
         # inline styles are not applied there (its text and links are what the log is for).
         return format_html(
-            '<iframe sandbox="" srcdoc="{}" title="{}" class="outbox-preview-html"></iframe>',
-            mask_manage_links(obj.body_html),
+            '{}<iframe sandbox="" srcdoc="{}" title="{}" class="outbox-preview-html"></iframe>',
+            format_html('<p class="help" data-not-sent>{}</p>', note)
+            if (note := self._not_sent_yet(obj))
+            else "",
+            mask_manage_links(self._rendered(obj).body_html),
             gettext("Preview of the HTML body"),
         )
 
@@ -175,7 +196,7 @@ class NotificationAdmin(admin.ModelAdmin):
     def text_preview(self, obj: Notification):
         return format_html(
             '<pre class="outbox-preview-text">{}</pre>',
-            mask_manage_links(obj.body_text),
+            mask_manage_links(self._rendered(obj).body_text),
         )
 
     def _each(self, request, queryset, service, success) -> None:

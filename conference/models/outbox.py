@@ -76,6 +76,10 @@ class Notification(models.Model):
     subject = models.CharField(_("subject"), max_length=500)
     body_text = models.TextField(_("plain-text body"))
     body_html = models.TextField(_("HTML body"))
+    # What the bodies are rendered from when they are rendered at send time (plain values, taken
+    # when the email was queued: the email says what was true then); None when the bodies were
+    # rendered at once. Empty bodies with a context: not rendered yet.
+    context = models.JSONField(_("context"), null=True, blank=True, editable=False)
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
     )

@@ -390,9 +390,11 @@ def _clean_data(data: dict[str, Any]) -> dict[str, Any]:
 
 def _check_parts(edition: Edition, parts: Iterable[ProgrammePart]) -> list[ProgrammePart]:
     parts = list(parts)
-    available = list(edition.programme_parts.all())
     if any(part.edition_id != edition.pk for part in parts):
         raise ValidationError({"parts": gettext("Choose parts of this edition's programme.")})
+    if parts:
+        return parts  # parts of the edition, chosen: the edition's programme need not be read
+    available = list(edition.programme_parts.all())
     if len(available) == 1:
         return available
     if len(available) > 1 and not parts:
@@ -432,7 +434,6 @@ def _check_unit(
     return participant
 
 
-@transaction.atomic
 def delegate_register(
     *,
     edition: Edition,
@@ -483,27 +484,29 @@ def delegate_register(
         raise _full_error(problem, participant)
 
     # No seat yet, full or not: the seat (or the place on the waiting list) is taken when the
-    # address is confirmed through the emailed link (registration_verify_email).
+    # address is confirmed through the emailed link (registration_verify_email). The checks
+    # above only read (advice, without locks); the writes are one transaction.
     registration.status = Status.UNVERIFIED
     try:
         with transaction.atomic():
             registration.save(force_insert=True)
+            registration.parts.add(*chosen_parts)
+            _audit(
+                registration,
+                action="registration.create",
+                actor=None,
+                to_state=registration.status,
+                data={"consent_version": CONSENT_VERSION, "full": problem},
+            )
+            _notify(registration, "registration_verify")
     except IntegrityError:
         # The address is already registered and active (the partial unique index said so).
-        existing = _active_with_email(edition, registration.email)
-        if existing is None:
-            raise
-        _notify(existing, "registration_manage_link", key=_manage_link_key(now))
+        with transaction.atomic():
+            existing = _active_with_email(edition, registration.email)
+            if existing is None:
+                raise
+            _notify(existing, "registration_manage_link", key=_manage_link_key(now))
         return existing, False
-    registration.parts.add(*chosen_parts)
-    _audit(
-        registration,
-        action="registration.create",
-        actor=None,
-        to_state=registration.status,
-        data={"consent_version": CONSENT_VERSION, "full": problem},
-    )
-    _notify(registration, "registration_verify")
     return registration, True
 
 

@@ -51,7 +51,13 @@ PAGE_SIZE = 50  # rows of the organizers' list and of a delegation page
 @ratelimit("registration")
 @require_http_methods(["GET", "POST"])
 def registration_create(request, number: int):
-    edition = edition_or_404(number)
+    # A POST needs the edition's own fields (dates, capacity), not the handovers of the page
+    # around the form: building that deep join cost more than the registration's inserts.
+    edition = (
+        edition_or_404(number)
+        if request.method == "GET"
+        else get_object_or_404(Edition.objects.select_related("host", "held_in"), number=number)
+    )
     closed = services.registration_window_message(edition)
     if closed:
         return render_edition(
@@ -61,13 +67,15 @@ def registration_create(request, number: int):
         )
     # The waiting-list box shows once the service said "full" (and stays while it is ticked).
     full = request.method == "POST" and request.POST.get("join_waitlist") in ("on", "True")
-    seats = services.seats_availability_by_unit(edition)
-    form = RegistrationForm(request.POST or None, edition=edition, full=full, seats=seats)
     if request.method == "POST":
+        # The seats words of every province are only shown when the form comes back: a
+        # registration that goes through costs no count of the seats (the rush's hot path).
+        form = RegistrationForm(request.POST, edition=edition, full=full)
         if form.is_bot:
             # A neutral answer and nothing saved: the bot learns nothing.
             request.session[SENT_SESSION_KEY] = {}
             return redirect("conference:registration_sent", number=edition.number)
+        refused = None
         if form.is_valid():
             try:
                 registration, _created = services.delegate_register(
@@ -81,24 +89,20 @@ def registration_create(request, number: int):
                     join_waitlist=form.cleaned_data.get("join_waitlist", False),
                 )
             except services.Full as error:
-                form = RegistrationForm(request.POST, edition=edition, full=True, seats=seats)
-                form.is_valid()
-                form.add_error(None, error)
+                full, refused = True, error
             except ValidationError as error:
-                validation_error_to_form(form, error)
+                refused = error
             else:
-                # The same page whether the address was new or already registered: the waiting
-                # list is said from the seats of the province chosen, not from the registration.
-                unit = form.cleaned_data.get("unit")
-                request.session[SENT_SESSION_KEY] = {
-                    "email": registration.email,
-                    "waitlist": services.seats_availability_by_unit(edition).get(
-                        unit.pk if unit else None
-                    )
-                    == "full",
-                    "unit": unit.name if unit else "",
-                }
-                return redirect("conference:registration_sent", number=edition.number)
+                return _sent(request, edition, registration, form)
+        seats = services.seats_availability_by_unit(edition)
+        form = RegistrationForm(request.POST, edition=edition, full=full, seats=seats)
+        form.is_valid()
+        if isinstance(refused, services.Full):
+            form.add_error(None, refused)
+        elif refused is not None:
+            validation_error_to_form(form, refused)
+    else:
+        form = RegistrationForm(edition=edition, seats=services.seats_availability_by_unit(edition))
     return render_edition(
         request,
         "conference/registration_form.html",
@@ -112,6 +116,24 @@ def registration_create(request, number: int):
             "verify_hours": services.VERIFY_HOURS,
         },
     )
+
+
+def _sent(request, edition, registration: Registration, form: RegistrationForm):
+    """The answer to a registration sent: the same page whether the address was new or already
+    registered. "On the waiting list" is said from the seats of the province chosen, not from
+    the registration: it can only be so when the box was ticked (without it, a full province
+    sends the form back), and only then are the seats counted."""
+    unit = form.cleaned_data.get("unit")
+    waitlist = False
+    if form.cleaned_data.get("join_waitlist"):
+        seats = services.seats_availability_by_unit(edition)
+        waitlist = seats.get(unit.pk if unit else None) == "full"
+    request.session[SENT_SESSION_KEY] = {
+        "email": registration.email,
+        "waitlist": waitlist,
+        "unit": unit.name if unit else "",
+    }
+    return redirect("conference:registration_sent", number=edition.number)
 
 
 def registration_sent(request, number: int):

@@ -28,26 +28,28 @@
 from __future__ import annotations
 
 import argparse
+import collections
 import datetime
-import http.client
 import math
 import os
 import random
-import re
-import secrets
 import shutil
 import signal
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
 import time
-import urllib.parse
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.benchmarks.serving import (
+    Client,
+    Server,
+    create_database,
+    percentile,
+    site_environment,
+)
+
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5433/perf_bench"
 EDITION, SMALL_EDITION, RUSH_EDITION, BIG_EDITION = 99, 98, 97, 96
 
@@ -97,6 +99,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--rush", type=int, default=200, help="concurrent clients (0: skip)")
     parser.add_argument("--export-rows", type=int, default=0, help="e.g. 100000 (slow to seed)")
+    parser.add_argument("--exports", type=int, default=3, help="rounds of each export (0: skip)")
     parser.add_argument("--only", default="", help="measure only pages whose name has this")
     parser.add_argument("--reuse", action="store_true", help="keep an already seeded database")
     return parser.parse_args()
@@ -314,122 +317,11 @@ def seed(args) -> dict:
 # ---------------------------------------------------------------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-class Server:
-    def __init__(self, env: dict, workers: int, log: Path):
-        self.port = free_port()
-        self.log = log
-        with open(log, "ab") as output:
-            self.process = subprocess.Popen(
-                [
-                    str(Path(sys.executable).parent / "gunicorn"),
-                    "conference.wsgi:application",
-                    "--bind",
-                    f"127.0.0.1:{self.port}",
-                    "--workers",
-                    str(workers),
-                    "--timeout",
-                    "600",
-                    "--backlog",
-                    "2048",
-                    "--log-level",
-                    "warning",
-                ],
-                cwd=ROOT,
-                env=env,
-                stdout=output,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise SystemExit(f"gunicorn stopped:\n{log.read_text()}")
-            try:
-                socket.create_connection(("127.0.0.1", self.port), timeout=0.5).close()
-                return
-            except OSError:
-                time.sleep(0.2)
-        raise SystemExit("gunicorn did not start in time")
-
-    def workers(self) -> list[int]:
-        path = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
-        return [int(pid) for pid in path.read_text().split()]
-
-    def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait(timeout=10)
-
-
 def peak_rss_mb(pid: int) -> float:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmHWM:"):
             return int(line.split()[1]) / 1024
     return math.nan
-
-
-class Client:
-    """One keep-alive connection, as a browser behind the HTTPS proxy (cookies, CSRF token)."""
-
-    def __init__(self, port: int, session: str | None = None):
-        self.port = port
-        self.origin = f"https://127.0.0.1:{port}"
-        self.cookies: dict[str, str] = {"sessionid": session} if session else {}
-        self.token = ""
-        self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=600)
-
-    def request(self, method: str, path: str, body: dict | None = None, *, first_byte=False):
-        headers = {
-            "Host": f"127.0.0.1:{self.port}",
-            "X-Forwarded-Proto": "https",
-            "Accept-Language": "vi",
-        }
-        if self.cookies:
-            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
-        data = None
-        if body is not None:
-            body = {"csrfmiddlewaretoken": self.token, **body}
-            data = urllib.parse.urlencode(body, doseq=True).encode()
-            headers["Content-Type"] = "application/x-www-form-urlencoded"
-            headers["Origin"] = self.origin
-            headers["Referer"] = self.origin + path
-        started = time.perf_counter()
-        try:
-            self.connection.request(method, path, body=data, headers=headers)
-            response = self.connection.getresponse()
-            first = response.read(1)
-            first_at = time.perf_counter()
-            content = first + response.read()
-        except (http.client.HTTPException, OSError):
-            self.connection.close()
-            self.connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=600)
-            raise
-        wall = (time.perf_counter() - started) * 1000
-        for header, value in response.getheaders():
-            if header.lower() == "set-cookie":
-                name, _sep, rest = value.partition("=")
-                if name == "csrftoken":
-                    self.cookies[name] = rest.split(";")[0]
-        found = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', content)
-        if found:
-            self.token = found.group(1).decode()
-        if first_byte:
-            return response.status, content, wall, (first_at - started) * 1000
-        return response.status, response.getheader("Location", ""), content, wall
-
-
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[max(0, math.ceil(share * len(ordered)) - 1)]
 
 
 def pages(seeded: dict) -> list[tuple[str, str, str, str]]:
@@ -581,7 +473,10 @@ def count_queries(seeded: dict, args) -> dict[str, int]:
 
 
 def rush(port: int, seeded: dict, clients: int) -> dict:
-    """``clients`` delegates register at once for the last 20 seats, then confirm at once."""
+    """``clients`` delegates register at once for the last 20 seats, then confirm at once, as a
+    delegate's browser does: the emailed link (``GET /registration/manage/<token>/``) is
+    exchanged for the session and redirects to ``/registration/manage/``, whose button posts
+    to ``/registration/manage/verify/`` (the step that takes a seat; the one timed)."""
     from django.db.models import Count
     from django.utils import timezone
 
@@ -596,13 +491,15 @@ def rush(port: int, seeded: dict, clients: int) -> dict:
     form_path = f"/editions/{RUSH_EDITION}/register/"
     part_ids = [p.pk for p in parts]
 
-    def burst(make_request, count) -> tuple[list[int], float]:
+    def burst(prepare, make_request, count) -> tuple[list[int], float]:
+        """``prepare(client, index)`` for each client in turn (not timed), then every
+        ``make_request(client, index)`` at once; their statuses (-1: no answer) and the time."""
         barrier = threading.Barrier(count + 1)
         statuses = [0] * count
         prepared = []
-        for _index in range(count):
+        for index in range(count):
             client = Client(port)
-            client.request("GET", form_path)  # its cookie and CSRF token
+            prepare(client, index)
             prepared.append(client)
 
         def one(index):
@@ -621,6 +518,9 @@ def rush(port: int, seeded: dict, clients: int) -> dict:
             thread.join()
         return statuses, time.perf_counter() - started
 
+    def open_form(client, _index):
+        client.request("GET", form_path)  # its cookie and CSRF token
+
     stamp = time.time_ns()
 
     def register(client, index):
@@ -636,20 +536,26 @@ def rush(port: int, seeded: dict, clients: int) -> dict:
     def insert(client, index):
         return client.request("POST", "/__bare_insert__/", {"email": f"r{stamp}-{index}@x.vn"})[0]
 
-    registered, register_seconds = burst(register, clients)
-    inserted, insert_seconds = burst(insert, clients)
+    registered, register_seconds = burst(open_form, register, clients)
+    inserted, insert_seconds = burst(open_form, insert, clients)
     tokens = [
         manage_token(r)
         for r in Registration.objects.filter(edition=edition, status="unverified").order_by("pk")
     ]
 
-    def verify(client, index):
-        status, _location, _c, _w = client.request(
-            "POST", f"/registration/manage/{tokens[index]}/verify/", {}
-        )
-        return 200 if status == 302 else status
+    def open_link(client, index):
+        status, location, _c, _w = client.request("GET", f"/registration/manage/{tokens[index]}/")
+        if status != 302 or not location.endswith("/registration/manage/"):
+            raise SystemExit(f"The emailed link answered HTTP {status} {location}")
+        status, _l, _c, _w = client.request("GET", location)  # the page with the button
+        if status != 200 or not client.token:
+            raise SystemExit(f"The registration's page answered HTTP {status}")
 
-    verified, verify_seconds = burst(verify, len(tokens))
+    def verify(client, _index):
+        status, location, _c, _w = client.request("POST", "/registration/manage/verify/", {})
+        return 200 if status == 302 and location.endswith("/registration/manage/") else status
+
+    verified, verify_seconds = burst(open_link, verify, len(tokens))
     counts = dict(
         Registration.objects.filter(edition=edition, email__startswith="rush-")
         .values_list("status")
@@ -660,16 +566,30 @@ def rush(port: int, seeded: dict, clients: int) -> dict:
         "clients": clients,
         "register_ok": registered.count(200),
         "register_errors": clients - registered.count(200),
+        "register_failures": failures(registered, 200),
         "register_rate": clients / register_seconds,
         "insert_ok": inserted.count(201),
         "insert_rate": clients / insert_seconds,
         "verify_errors": len(tokens) - verified.count(200),
+        "verify_failures": failures(verified, 200),
         "verify_rate": len(tokens) / verify_seconds if tokens else 0,
         "seated": counts.get("pending", 0),
         "waitlisted": counts.get("waitlisted", 0),
         "held": held,
         "capacity": edition.capacity,
     }
+
+
+def failures(statuses: list[int], ok: int) -> str:
+    """The answers other than ``ok``, as " (HTTP 404 ×200)", or ""."""
+    counted = collections.Counter(status for status in statuses if status != ok)
+    if not counted:
+        return ""
+    listed = ", ".join(
+        f"{'no answer' if status == -1 else f'HTTP {status}'} ×{count}"
+        for status, count in counted.most_common()
+    )
+    return f" ({listed})"
 
 
 def exports(port: int, session: str, number: int, rounds: int) -> dict:
@@ -699,42 +619,17 @@ def main() -> None:
     # Stopped with SIGTERM or Ctrl-C: the finally below still stops gunicorn and Redis.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     folder = Path(tempfile.mkdtemp(prefix="perf_bench_"))
-    (folder / "bench_settings.py").write_text(SETTINGS)
-    (folder / "bench_urls.py").write_text(URLS)
-    static_root = Path(tempfile.gettempdir()) / "hoinghi-bench-static"
     redis = None
     if shutil.which("redis-server"):
         from tests.integration.servers import RedisServer
 
         redis = RedisServer(folder / "redis").start()
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith(("PYTEST", "DJANGO_", "CELERY_", "TESTING", "CACHE_"))
-    }
-    env.update(
-        {
-            "DJANGO_SETTINGS_MODULE": "bench_settings",
-            "PYTHONPATH": os.pathsep.join([str(folder), str(ROOT)]),
-            "DATABASE_URL": args.database_url,
-            "SECRET_KEY": secrets.token_urlsafe(50),
-            "DEBUG": "0",
-            "ALLOWED_HOSTS": "127.0.0.1,testserver",
-            "DATA_DIR": str(folder / "data"),
-            "STATIC_ROOT": str(static_root),
-            "CELERY_BROKER_URL": redis.url if redis else "memory://",
-            "LOG_LEVEL": "ERROR",
-            "AXES_ENABLED": "0",
-        }
-    )
+    extra = {"STATIC_ROOT": str(Path(tempfile.gettempdir()) / "hoinghi-bench-static")}
     if redis:
-        env["CACHE_URL"] = redis.url.replace("/0", "/1")
-    os.environ.clear()
-    os.environ.update(env)
-    sys.path[:0] = [str(folder), str(ROOT)]
-
-    from tests.benchmarks.bench_registration import create_database
-
+        extra.update(CELERY_BROKER_URL=redis.url, CACHE_URL=redis.url.replace("/0", "/1"))
+    env = site_environment(
+        folder, settings=SETTINGS, urls=URLS, database_url=args.database_url, **extra
+    )
     servers: list[Server] = []
     try:
         create_database(args.database_url, recreate=not args.reuse)
@@ -755,7 +650,11 @@ def main() -> None:
         results = measure_pages(server.port, seeded, args)
         queries = count_queries(seeded, args)
         rushed = rush(server.port, seeded, args.rush) if args.rush else None
-        exported = exports(server.port, seeded["sessions"]["organizer"], EDITION, 3)
+        exported = (
+            exports(server.port, seeded["sessions"]["organizer"], EDITION, args.exports)
+            if args.exports
+            else {}
+        )
         server.stop()
         servers.remove(server)
         big = None
@@ -805,12 +704,13 @@ def report(results, queries, rushed, exported, big, args) -> None:
         print()
         print(
             f"Rush: {r['clients']} clients at once, the last 20 of {r['capacity']} seats. "
-            f"Register POST: {r['register_ok']} answered, {r['register_errors']} errors, "
+            f"Register POST: {r['register_ok']} answered, {r['register_errors']} errors"
+            f"{r['register_failures']}, "
             f"{r['register_rate']:.0f}/s vs bare insert {r['insert_rate']:.0f}/s "
             f"({100 * r['register_rate'] / r['insert_rate']:.0f} %). "
             f"Confirming the address at once: seated {r['seated']}, waitlisted {r['waitlisted']}, "
-            f"errors {r['verify_errors']}, {r['verify_rate']:.0f}/s; seats held "
-            f"{r['held']}/{r['capacity']}."
+            f"errors {r['verify_errors']}{r['verify_failures']}, {r['verify_rate']:.0f}/s; "
+            f"seats held {r['held']}/{r['capacity']}."
         )
     print()
     for fmt, values in exported.items():

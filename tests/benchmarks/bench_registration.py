@@ -30,24 +30,26 @@ What it does:
 from __future__ import annotations
 
 import argparse
-import http.client
-import math
 import os
 import random
-import re
-import secrets
 import shutil
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import textwrap
 import time
-import urllib.parse
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
+from tests.benchmarks.serving import (
+    Client,
+    Server,
+    create_database,
+    percentile,
+    site_environment,
+)
+
 DEFAULT_URL = "postgres://postgres@127.0.0.1:55432/bench_reg"
 EDITION = 99
 
@@ -107,34 +109,6 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--reuse", action="store_true", help="keep an already seeded database")
     return parser.parse_args()
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def create_database(url: str, *, recreate: bool) -> None:
-    import psycopg
-
-    parts = urllib.parse.urlsplit(url)
-    name = parts.path.lstrip("/")
-    admin = psycopg.connect(
-        host=parts.hostname,
-        port=parts.port or 5432,
-        user=urllib.parse.unquote(parts.username or "postgres"),
-        password=urllib.parse.unquote(parts.password or "") or None,
-        dbname="postgres",
-        autocommit=True,
-    )
-    with admin:
-        exists = admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
-        if exists and recreate:
-            admin.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
-            exists = None
-        if not exists:
-            admin.execute(f'CREATE DATABASE "{name}"')
 
 
 def seed(rows: int) -> dict:
@@ -241,121 +215,22 @@ def seed(rows: int) -> dict:
     }
 
 
-class Client:
-    """One keep-alive HTTP connection to gunicorn, as a browser behind the HTTPS proxy."""
-
-    def __init__(self, port: int):
-        self.port = port
-        self.origin = f"https://127.0.0.1:{port}"
-        self.cookies: dict[str, str] = {}
-        self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-
-    def request(self, method: str, path: str, body: dict | None = None):
-        headers = {
-            "Host": f"127.0.0.1:{self.port}",
-            "X-Forwarded-Proto": "https",
-            "Accept-Language": "vi",
-        }
-        if self.cookies:
-            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
-        data = None
-        if body is not None:
-            data = urllib.parse.urlencode(body, doseq=True).encode()
-            headers["Content-Type"] = "application/x-www-form-urlencoded"
-            headers["Origin"] = self.origin
-            headers["Referer"] = self.origin + path
-        started = time.perf_counter()
-        try:
-            self.connection.request(method, path, body=data, headers=headers)
-            response = self.connection.getresponse()
-            content = response.read()
-        except (http.client.HTTPException, OSError):
-            self.connection.close()
-            self.connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
-            raise
-        wall = (time.perf_counter() - started) * 1000
-        for header, value in response.getheaders():
-            if header.lower() == "set-cookie":
-                name, _sep, rest = value.partition("=")
-                if name == "csrftoken":
-                    self.cookies[name] = rest.split(";")[0]
-        timing = response.getheader("Server-Timing", "")
-        match = re.search(r"dur=([\d.]+)", timing)
-        server = float(match.group(1)) if match else math.nan
-        return response.status, response.getheader("Location", ""), content, server, wall
-
-
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[max(0, math.ceil(share * len(ordered)) - 1)]
-
-
-def wait_until_up(port: int, process: subprocess.Popen, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise SystemExit("gunicorn stopped; see its output above")
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                return
-        except OSError:
-            time.sleep(0.2)
-    raise SystemExit("gunicorn did not start in time")
-
-
 def main() -> None:
     args = parse_args()
     folder = Path(tempfile.mkdtemp(prefix="bench_reg_"))
-    (folder / "bench_settings.py").write_text(SETTINGS)
-    (folder / "bench_urls.py").write_text(URLS)
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "bench_settings",
-        "PYTHONPATH": os.pathsep.join([str(folder), str(ROOT)]),
-        "DATABASE_URL": args.database_url,
-        "SECRET_KEY": secrets.token_urlsafe(50),
-        "DEBUG": "0",
-        "TESTING": "0",
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "DATA_DIR": str(folder / "data"),
-        "STATIC_ROOT": str(folder / "static"),
-        "CELERY_BROKER_URL": "memory://",
-        "LOG_LEVEL": "ERROR",
-    }
-    env.pop("PYTEST_VERSION", None)
-    os.environ.update(env)
-    sys.path[:0] = [str(folder), str(ROOT)]
-
-    create_database(args.database_url, recreate=not args.reuse)
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("collectstatic", interactive=False, verbosity=0)
-    seeded = seed(args.rows)
-
-    port = free_port()
-    gunicorn = subprocess.Popen(
-        [
-            str(Path(sys.executable).parent / "gunicorn"),
-            "conference.wsgi:application",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            str(args.workers),
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env=env,
-    )
+    env = site_environment(folder, settings=SETTINGS, urls=URLS, database_url=args.database_url)
     try:
-        wait_until_up(port, gunicorn)
-        results = run(port, seeded, args)
+        create_database(args.database_url, recreate=not args.reuse)
+        import django
+
+        django.setup()
+        from django.core.management import call_command
+
+        call_command("collectstatic", interactive=False, verbosity=0)
+        seeded = seed(args.rows)
+        with Server(env, args.workers, folder / "gunicorn.log") as server:
+            results = run(server.port, seeded, args)
     finally:
-        gunicorn.terminate()
-        gunicorn.wait(timeout=30)
         shutil.rmtree(folder, ignore_errors=True)
     report(results, args)
 
@@ -364,19 +239,16 @@ def run(port: int, seeded: dict, args) -> dict[str, dict[str, list[float]]]:
     form_path = f"/editions/{EDITION}/register/"
     list_path = f"/registrations/?edition={EDITION}"
     search_path = f"/registrations/?edition={EDITION}&q=nguyen+hien"
-    visitor, organizer = Client(port), Client(port)
-    organizer.cookies["sessionid"] = seeded["session"]
+    visitor, organizer = Client(port), Client(port, seeded["session"])
 
-    status, _location, content, _server, _wall = visitor.request("GET", form_path)
-    if status != 200:
+    status, _location, _content, _wall = visitor.request("GET", form_path)
+    if status != 200 or not visitor.token:
         raise SystemExit(f"The form page answered {status}")
-    token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', content).group(1).decode()
     counter = iter(range(10**9))
 
     def post():
         number = next(counter)
         body = {
-            "csrfmiddlewaretoken": token,
             "salutation": "ba",
             "full_name": "Trần Thị Phương Lan",
             "position": "Phó Giám đốc Sở",
@@ -394,25 +266,31 @@ def run(port: int, seeded: dict, args) -> dict[str, dict[str, list[float]]]:
         return visitor.request("POST", form_path, body)
 
     pages = {
-        "bare Django view (GET /__bare__/)": lambda: visitor.request("GET", "/__bare__/"),
-        "registration form (GET)": lambda: visitor.request("GET", form_path),
-        "registration (POST, new delegate)": post,
-        "organizers' list (GET, page 1)": lambda: organizer.request("GET", list_path),
-        "organizers' list, search (GET)": lambda: organizer.request("GET", search_path),
+        "bare Django view (GET /__bare__/)": (
+            visitor,
+            lambda: visitor.request("GET", "/__bare__/"),
+        ),
+        "registration form (GET)": (visitor, lambda: visitor.request("GET", form_path)),
+        "registration (POST, new delegate)": (visitor, post),
+        "organizers' list (GET, page 1)": (organizer, lambda: organizer.request("GET", list_path)),
+        "organizers' list, search (GET)": (
+            organizer,
+            lambda: organizer.request("GET", search_path),
+        ),
     }
     expected = {
         "registration (POST, new delegate)": 302,
     }
     results = {name: {"server": [], "wall": []} for name in pages}
     for round_number in range(args.warmup + args.requests):
-        for name, call in pages.items():
-            status, location, _content, server, wall = call()
+        for name, (client, call) in pages.items():
+            status, location, _content, wall = call()
             if status != expected.get(name, 200) or (
                 status == 302 and not location.endswith("/register/sent/")
             ):
                 raise SystemExit(f"{name}: HTTP {status} {location}")
             if round_number >= args.warmup:
-                results[name]["server"].append(server)
+                results[name]["server"].append(client.server_ms)
                 results[name]["wall"].append(wall)
     return results
 

@@ -2,6 +2,7 @@ import datetime
 import re
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import Permission
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -12,7 +13,12 @@ from django.utils.html import escape
 from conference.admin.outbox import NotificationAdmin
 from conference.models import AuditEntry, Notification
 from conference.notifications.registrations import queue_registration_email
-from conference.outbox import kind_label, notification_queue
+from conference.outbox import (
+    kind_label,
+    notification_deliver,
+    notification_queue,
+    notification_rendered,
+)
 from tests.factories import EditionFactory, RegistrationFactory, UserFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
@@ -313,22 +319,56 @@ def test_delivery_log_open_to_staff_with_the_view_permission_read_only(client):
     assert page.context["cl"].model_admin.get_actions(page.wsgi_request) == {}
 
 
-def test_change_view_masks_the_self_service_link(admin_client):
+def _previews(response) -> tuple[str, str]:
+    shown_text = re.search(
+        r'<pre class="outbox-preview-text">(.*?)</pre>', response.text, re.S
+    ).group(1)
+    shown_html = re.search(r'<iframe sandbox="" srcdoc="([^"]*)"', response.text).group(1)
+    return shown_text, shown_html
+
+
+def test_change_view_of_a_queued_email_shows_it_as_it_will_be_sent_masked(admin_client):
     registration = RegistrationFactory(email="lan@example.vn", language="en")
     queue_registration_email(registration, "registration_received")
     row = Notification.objects.get()
+    # Not rendered yet (the delivery task renders it); the stored context holds the
+    # placeholder of the link, not the token.
+    assert (row.body_text, row.body_html, row.context["manage_url"]) == (
+        "",
+        "",
+        f"{settings.SITE_URL}/en/registration/manage/~token~/",
+    )
+
+    response = admin_client.get(reverse("admin:conference_notification_change", args=[row.pk]))
+
+    rendered = notification_rendered(row)
+    assert "/registration/manage/~token~/" in rendered.body_text
+    assert _previews(response) == (
+        escape(rendered.body_text.replace("~token~", "…")),
+        escape(rendered.body_html.replace("~token~", "…")),
+    )
+    assert "data-not-sent>Not sent yet: shown as it will be written when it is sent." in (
+        response.text
+    )
+
+
+def test_change_view_masks_the_self_service_link(admin_client, mailoutbox):
+    registration = RegistrationFactory(email="lan@example.vn", language="en")
+    queue_registration_email(registration, "registration_received")
+    row = Notification.objects.get()
+    assert notification_deliver(notification_id=row.pk, token="t1") == "sent"
+    row.refresh_from_db()
     # The row holds the placeholder, not the token (the outbox puts it in at send time).
     stored = set(re.findall(r"/registration/manage/([^/\s\"]+)/", row.body_text + row.body_html))
     assert stored == {"~token~"}
 
     response = admin_client.get(reverse("admin:conference_notification_change", args=[row.pk]))
 
-    shown_text = re.search(
-        r'<pre class="outbox-preview-text">(.*?)</pre>', response.text, re.S
-    ).group(1)
-    shown_html = re.search(r'<iframe sandbox="" srcdoc="([^"]*)"', response.text).group(1)
-    assert shown_text == escape(row.body_text.replace("~token~", "…"))
-    assert shown_html == escape(row.body_html.replace("~token~", "…"))
+    assert _previews(response) == (
+        escape(row.body_text.replace("~token~", "…")),
+        escape(row.body_html.replace("~token~", "…")),
+    )
+    assert "data-not-sent" not in response.text
 
 
 def test_resend_action_clicked_twice_makes_one_copy(admin_client):

@@ -11,6 +11,7 @@ from conference.outbox import (
     notification_deliver,
     notification_queue,
     notification_render,
+    notification_rendered,
     notification_resend,
     notification_retry,
     notifications_requeue,
@@ -501,3 +502,98 @@ def test_queue_too_long_event_key_is_refused_before_writing():
         "event_key": ["Ensure this value has at most 200 characters (it has 201)."]
     }
     assert Notification.objects.count() == 0
+
+
+# A context of plain values (what every delegate email has): the bodies are rendered by the
+# delivery task, not by the request that queued the email.
+PLAIN = {"sender_name": "Nguyễn Thị Hiền", "requested_at": "17/05/2024 08:30"}
+
+
+def test_queue_plain_context_is_stored_and_rendered_when_sent(
+    django_capture_on_commit_callbacks, mailoutbox
+):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        queued = queue(context=PLAIN)
+    queued.refresh_from_db()
+    expected = notification_render(kind="outbox_unit_test", language="vi", context=PLAIN)
+    assert (queued.subject, queued.body_text, queued.body_html, queued.context) == (
+        expected.subject,
+        "",
+        "",
+        PLAIN,
+    )
+    assert notification_rendered(queued) == expected  # what the delivery log shows meanwhile
+
+    callbacks[0]()
+    queued.refresh_from_db()
+    (message,) = mailoutbox
+    assert (queued.status, queued.body_text, queued.body_html) == (
+        Status.SENT,
+        expected.body_text,
+        expected.body_html,
+    )
+    assert (message.subject, message.body, message.alternatives[0][0]) == (
+        expected.subject,
+        expected.body_text,
+        expected.body_html,
+    )
+
+
+def test_queue_other_values_are_rendered_at_once():
+    notification = queue(context=CONTEXT)  # a datetime: not stored, the bodies are written now
+    expected = notification_render(kind="outbox_unit_test", language="vi", context=CONTEXT)
+    assert (
+        notification.subject,
+        notification.body_text,
+        notification.body_html,
+        notification.context,
+    ) == (expected.subject, expected.body_text, expected.body_html, None)
+
+
+def test_queue_plain_context_twice_keeps_one_row_and_one_email(
+    django_capture_on_commit_callbacks, mailoutbox
+):
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        first = queue(context=PLAIN)
+        second = queue(context={**PLAIN, "sender_name": "Người khác"})
+    assert (second.pk, len(callbacks), Notification.objects.count()) == (first.pk, 1, 1)
+    assert [m.body.count("Nguyễn Thị Hiền") for m in mailoutbox] == [1]
+
+
+def test_deliver_renders_once_even_when_sent_again_after_a_lost_worker(mailoutbox):
+    notification = queue(context=PLAIN)
+    assert notification_deliver(notification_id=notification.pk, token="t1") == "sent"
+    notification.refresh_from_db()
+    # Claimed again by the same task (its worker was lost after sending): rendered once, the
+    # second attempt sends what the row holds.
+    sent = (notification.body_text, notification.body_html)
+    Notification.objects.filter(pk=notification.pk).update(status=Status.SENDING)
+    assert notification_deliver(notification_id=notification.pk, token="t1") == "sent"
+    notification.refresh_from_db()
+    assert (notification.body_text, notification.body_html) == sent
+    assert [m.body for m in mailoutbox] == [sent[0], sent[0]]
+
+
+def test_deliver_a_context_that_no_longer_renders_is_retried_not_sent(mailoutbox):
+    notification = queue(context=PLAIN)
+    Notification.objects.filter(pk=notification.pk).update(kind="outbox_kind_removed")
+    outcome = notification_deliver(notification_id=notification.pk, token="t1")
+    notification.refresh_from_db()
+    assert (outcome, notification.status, notification.body_text, mailoutbox) == (
+        "retry",
+        Status.QUEUED,
+        "",
+        [],
+    )
+    assert notification.last_error.startswith("ValueError: Unknown notification kind")
+
+
+def test_resend_of_an_email_rendered_when_sent_is_the_same_email(
+    django_capture_on_commit_callbacks, mailoutbox
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        original = queue(context=PLAIN)
+    with django_capture_on_commit_callbacks(execute=True):
+        copy = notification_resend(notification=original, actor=UserFactory(is_staff=True))
+    assert [m.body for m in mailoutbox] == [mailoutbox[0].body] * 2
+    assert Notification.objects.get(pk=copy.pk).context == PLAIN

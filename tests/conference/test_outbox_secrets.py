@@ -1,6 +1,7 @@
 """The email delivery log holds no working self-service link, and its list accepts only the
 filters and search it declares: nobody who reads the table or the admin can act as a delegate."""
 
+import json
 import re
 
 import pytest
@@ -35,7 +36,9 @@ def test_outbox_stored_bodies_hold_no_working_token(
     with django_capture_on_commit_callbacks(execute=True):
         queue_registration_email(registration, "registration_received")
     row = Notification.objects.get()
-    stored = row.subject + row.body_text + row.body_html + row.event_key
+    # The bodies (rendered when it was sent) and the context they were rendered from.
+    stored = row.subject + row.body_text + row.body_html + row.event_key + json.dumps(row.context)
+    assert LINK.search(row.context["manage_url"]) is not None
     assert (LINK.search(row.body_text) is not None, _working_tokens(stored)) == (True, [])
     # The email as sent carries the working link, in both bodies.
     (sent,) = mailoutbox

@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from conference.models import AuditEntry, Notification
+from conference.outbox import notification_rendered
 from conference.permissions import ORGANIZER
 from conference.services import registrations as services
 from tests.factories import (
@@ -133,7 +134,7 @@ def test_organizers_contact_is_shown_to_delegates(client, open_edition):
         "Phone: 0210 3846 000"
     ) in text
     services.registration_confirm(registration=registration, actor=UserFactory())
-    email = Notification.objects.get(kind="registration_confirmed")
+    email = notification_rendered(Notification.objects.get(kind="registration_confirmed"))
     assert (
         "Liên hệ Ban Tổ chức: Văn phòng Ban Tổ chức, bantochuc@example.vn — 0210 3846 000"
         in email.body_text

@@ -1,4 +1,5 @@
 import datetime
+import re
 import zoneinfo
 
 import pytest
@@ -8,6 +9,7 @@ from django.utils import timezone, translation
 
 from conference.models import AuditEntry, EditionParticipant, Notification, Registration
 from conference.notifications.registrations import KINDS
+from conference.outbox import notification_deliver, notification_rendered
 from conference.services.registrations import (
     Full,
     delegate_register,
@@ -632,12 +634,13 @@ def test_emails_about_a_closed_registration_offer_to_view_it_only(open_edition):
     cancelled = RegistrationFactory(edition=open_edition, language="en")
     registration_decline(registration=declined, actor=UserFactory(), reason="No seat left")
     registration_cancel(registration=cancelled)
-    bodies = {
-        n.kind: (n.body_text, n.body_html)
+    emails = {  # as they will be sent (the delivery task renders them)
+        n.kind: notification_rendered(n)
         for n in Notification.objects.filter(
             kind__in=["registration_declined", "registration_cancelled"]
         )
     }
+    bodies = {kind: (email.body_text, email.body_html) for kind, email in emails.items()}
     for kind in ["registration_declined", "registration_cancelled"]:
         text, html = bodies[kind]
         link = [line for line in _link_part(text) if "/registration/manage/" not in line]
@@ -653,12 +656,10 @@ def test_emails_about_an_active_registration_offer_changes_until_the_deadline(op
     open_edition.changes_until = datetime.datetime(2030, 2, 10, 3, 0, tzinfo=datetime.UTC)
     open_edition.save()
     registration = register(open_edition, language="en")
-    notification = Notification.objects.get(
-        kind="registration_received", recipient=registration.email
+    email = notification_rendered(
+        Notification.objects.get(kind="registration_received", recipient=registration.email)
     )
-    link = [
-        line for line in _link_part(notification.body_text) if "/registration/manage/" not in line
-    ]
+    link = [line for line in _link_part(email.body_text) if "/registration/manage/" not in line]
     assert link == [
         "View, change or cancel your registration (keep this link to yourself):",
         "Changes are possible until 10/02/2030 at 10:00.",
@@ -672,10 +673,31 @@ def test_emails_show_a_midnight_deadline_as_the_end_of_the_day_before(open_editi
     open_edition.changes_until = datetime.datetime(2030, 2, 10, 0, 0, tzinfo=HANOI)
     open_edition.save()
     registration = register(open_edition, language="en")
-    notification = Notification.objects.get(
-        kind="registration_received", recipient=registration.email
+    email = notification_rendered(
+        Notification.objects.get(kind="registration_received", recipient=registration.email)
     )
-    assert _link_part(notification.body_text)[-1] == (
-        "Changes are possible until the end of 09/02/2030."
+    assert _link_part(email.body_text)[-1] == "Changes are possible until the end of 09/02/2030."
+    assert "Changes are possible until the end of 09/02/2030." in email.body_html
+
+
+def test_delegate_register_email_is_rendered_by_the_task_and_says_what_was_true_then(
+    open_edition, mailoutbox
+):
+    registration = register(open_edition, language="en", full_name="Trần Thị Lan")
+    queued = Notification.objects.get(kind="registration_verify")
+    assert (queued.body_text, queued.context["full_name"]) == ("", "Trần Thị Lan")
+    # Corrected after the email was queued: it still says what was true when it was queued.
+    Registration.objects.filter(pk=registration.pk).update(full_name="Trần Thị Phương Lan")
+
+    assert notification_deliver(notification_id=queued.pk, token="t1") == "sent"
+
+    queued.refresh_from_db()
+    (sent,) = mailoutbox
+    assert ("Trần Thị Lan" in sent.body, "Phương" in sent.body) == (True, False)
+    assert sent.body.replace(f"/registration/manage/{_token_in(sent.body)}/", "/~token~/") == (
+        queued.body_text.replace("/registration/manage/~token~/", "/~token~/")
     )
-    assert "Changes are possible until the end of 09/02/2030." in notification.body_html
+
+
+def _token_in(body: str) -> str:
+    return re.search(r"/registration/manage/([^/\s]+)/", body).group(1)

@@ -3,6 +3,8 @@ import re
 import zoneinfo
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 
 from conference.models import EditionParticipant, Registration
@@ -38,6 +40,21 @@ def link_target(text: str) -> str:
 
 
 # --- the public form ----------------------------------------------------------------------------
+
+
+def test_registration_post_that_goes_through_counts_no_seats_and_renders_no_template(
+    client, open_edition
+):
+    """The rush's hot path: no count of every province's seats (only the chosen one's, by the
+    service) and no template at all: the form is not shown again and the email is rendered by
+    the delivery task. A guard: each would add its cost to every registration of a rush."""
+    client.get(url("registration_create", open_edition.number))
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post(url("registration_create", open_edition.number), form_post())
+    counts = [q["sql"] for q in queries.captured_queries if "COUNT(" in q["sql"].upper()]
+    rendered = [template.name for template in response.templates]
+    assert (response.status_code, rendered, len(counts)) == (302, [], 1)
+    assert Registration.objects.get().status == "unverified"
 
 
 def test_registration_form_shows_participating_units_only(client, open_edition):
