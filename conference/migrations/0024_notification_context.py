@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('conference', '0021_registration_link_version'),
+        ('conference', '0023_notification_subject_index'),
     ]
 
     operations = [
