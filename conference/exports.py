@@ -349,3 +349,4 @@ def _write_rows(
                 progress(count)
     writer.xf.send(None)
     sheet._rows = _written()  # nothing left for sheet.close() to write
+    return count
