@@ -2,8 +2,8 @@
 MEDIA_ROOT and STATIC_ROOT, with no URL (nothing in it is served directly; a view that checks
 who may see a file streams it). The setting is read at each use, so tests can move it.
 
-The same approach as the proposals' attachments (``proposals.models.PrivateStorage``, which
-reads ``PROPOSALS_FILES_DIR``).
+Used for the prepared files (``FILE_JOBS_DIR``) and the proposals' attachments
+(``PROPOSALS_FILES_DIR``, ``proposals.models.private_storage``).
 """
 
 from __future__ import annotations

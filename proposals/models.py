@@ -9,11 +9,9 @@ are named database constraints.
 
 from __future__ import annotations
 
-import os
 import secrets
 
 from django.conf import settings
-from django.core.files.storage import FileSystemStorage
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.functional import cached_property
@@ -21,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from conference.models.editions import LocalizedTextMixin
+from conference.private_files import PrivateStorage
 from conference.vietnamese import fold, sort_key
 from proposals.querysets import ProposalQuerySet, ReviewerAssignmentQuerySet
 
@@ -29,24 +28,8 @@ from proposals.querysets import ProposalQuerySet, ReviewerAssignmentQuerySet
 # ---------------------------------------------------------------------------------------------
 
 
-class PrivateStorage(FileSystemStorage):
-    """Files under ``settings.PROPOSALS_FILES_DIR`` (read at each use, so tests can move it);
-    no URL: nothing here is served directly."""
-
-    @property
-    def base_location(self):  # type: ignore[override]
-        return str(settings.PROPOSALS_FILES_DIR)
-
-    @property
-    def location(self):  # type: ignore[override]
-        return os.path.abspath(self.base_location)
-
-    @property
-    def base_url(self):  # type: ignore[override]
-        return None
-
-
-_private_storage = PrivateStorage()
+# The proposals' attachments and answers: under ``settings.PROPOSALS_FILES_DIR``.
+_private_storage = PrivateStorage("PROPOSALS_FILES_DIR")
 
 
 def private_storage() -> PrivateStorage:
