@@ -102,7 +102,8 @@ def registration_create(request, number: int):
         elif refused is not None:
             validation_error_to_form(form, refused)
     else:
-        form = RegistrationForm(edition=edition, seats=services.seats_availability_by_unit(edition))
+        seats = services.seats_availability_by_unit(edition)
+        form = RegistrationForm(edition=edition, seats=seats)
     return render_edition(
         request,
         "conference/registration_form.html",
