@@ -47,6 +47,7 @@ def test_admin_index_orders_apps_and_models_in_vietnamese(superuser_client):
                 "Nhật ký gửi thư điện tử",
                 "Nhật ký thao tác",
                 "Phần chương trình",
+                "Tệp đã chuẩn bị",
                 "Thông báo tới đại biểu",
                 "Thư tổng hợp đã gửi",
                 "Trao cờ đăng cai",
