@@ -36,8 +36,7 @@ def test_handover_photo_is_served_with_the_type_of_its_bytes(client, handover):
     assert response.status_code == 200
     assert response["Content-Type"] == "image/jpeg"
     assert response["Cache-Control"] == "public, max-age=86400"
-    served = b"".join(response.streaming_content)
-    response.close()
+    served = b"".join(response.streaming_content)  # read to the end: the client closes the file
     with handover.photo.open("rb") as stored:
         assert served == stored.read()
 

@@ -455,7 +455,7 @@ def test_registration_list_query_count_same_for_one_and_many(
     assert page.context["page"].paginator.count == rows
 
 
-LIST_QUERIES = 11  # the seat counts kept since the first request (conference.seat_counts)
+LIST_QUERIES = 10  # the seat counts kept since the first request (conference.seat_counts)
 
 
 @pytest.mark.parametrize("page_name", ["registration_list", "delegation"])
