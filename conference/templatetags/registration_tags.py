@@ -9,13 +9,13 @@ from html import escape as _html_escape
 from django import template
 from django.middleware.csrf import get_token
 from django.urls import reverse
-from django.utils import formats
+from django.utils import formats, timezone
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, pgettext
 
-from conference import dates
 from conference.models import Registration
+from conference.models.registrations import display_phone
 
 register = template.Library()
 
@@ -39,8 +39,11 @@ _KIND_LABEL = dict(Registration.OrganisationKind.choices)
 @register.filter
 def status_badge(registration: Registration) -> str:
     """The registration's state as a coloured badge (``data-status`` names the state)."""
-    status = registration.status
-    return mark_safe(
+    return mark_safe(_status_badge_html(registration.status))
+
+
+def _status_badge_html(status: str) -> str:
+    return (
         f'<span class="badge {_BADGE_CLASS.get(status, "text-bg-secondary")}" '
         f'data-status="{_escape(status)}">{_escape(_STATUS_LABEL.get(status, status))}</span>'
     )
@@ -243,9 +246,10 @@ def reverse_decision_form(context, registration: Registration) -> str:
 
 @register.simple_tag(takes_context=True)
 def registration_rows(context, rows, *, show_unit: bool = False, can_reverse: bool = False):
-    """The ``<tr>`` of each registration of ``rows`` (the unit, when ``show_unit``, read through
-    ``select_related("unit")``); pending rows get their confirm and decline forms, confirmed and
-    declined ones the reverse form when ``can_reverse``."""
+    """The ``<tr>`` of each registration of ``rows`` (``RegistrationQuerySet.for_rows()``: named
+    tuples of the columns a row shows, the unit's name as ``unit__name``); pending rows get their
+    confirm and decline forms, confirmed and declined ones the reverse form when
+    ``can_reverse``."""
     request = context["request"]
     words = _row_labels()
     csrf = _escape(get_token(request))
@@ -254,10 +258,17 @@ def registration_rows(context, rows, *, show_unit: bool = False, can_reverse: bo
     reverse_url = _UrlOf("conference:registration_reverse")
     Status = Registration.Status
     reversible = (Status.CONFIRMED, Status.DECLINED) if can_reverse else ()
+    # Per list, not per row: each state's badge, each kind's label, the time zone.
+    badges = {}
+    kinds = {}
+    zone = timezone.get_current_timezone()
     out = []
     for registration in rows:
-        pk = registration.pk
+        pk = registration.id
         status = registration.status
+        badge = badges.get(status)
+        if badge is None:
+            badge = badges[status] = _status_badge_html(status)
         name = _escape(registration.full_name)
         email = registration.email
         if email:
@@ -265,12 +276,10 @@ def registration_rows(context, rows, *, show_unit: bool = False, can_reverse: bo
             email_html = f'<a href="mailto:{email}">{email}</a>'
         else:
             email_html = f'<span class="text-body-secondary">{words["no_email"]}</span>'
-        phone = _escape(registration.phone_display)
-        badge = status_badge(registration)
+        phone = _escape(display_phone(registration.phone))
         notes = ""
         if show_unit:
-            unit = registration.unit
-            unit_name = _escape(unit.name) if unit is not None and unit.name else "—"
+            unit_name = _escape(registration.unit__name) if registration.unit__name else "—"
             notes += f'\n        <span class="small d-lg-none"><br>{unit_name}</span>'
         if registration.accommodation_needs:
             notes += (
@@ -282,12 +291,17 @@ def registration_rows(context, rows, *, show_unit: bool = False, can_reverse: bo
                 f'\n        <br><span class="small">{words["diet"]}: '
                 f"{_escape(registration.dietary_needs)}</span>"
             )
-        unit_cell = (
-            f'\n      <td class="d-none d-lg-table-cell">{unit_name}<br><span class="small '
-            f'text-body-secondary">{_escape(organisation_kind_label(registration))}</span></td>'
-            if show_unit
-            else ""
-        )
+        if show_unit:
+            kind = registration.organisation_kind
+            kind_label = kinds.get(kind)
+            if kind_label is None:
+                kind_label = kinds[kind] = _escape(_KIND_LABEL.get(kind, kind))
+            unit_cell = (
+                f'\n      <td class="d-none d-lg-table-cell">{unit_name}<br><span class="small '
+                f'text-body-secondary">{kind_label}</span></td>'
+            )
+        else:
+            unit_cell = ""
         if status == Status.PENDING:
             actions = _decide_forms(pk, csrf=csrf, words=words)
         elif status in reversible:
@@ -296,6 +310,7 @@ def registration_rows(context, rows, *, show_unit: bool = False, can_reverse: bo
             )
         else:
             actions = ""
+        created = registration.created_at.astimezone(zone)
         out.append(
             f'\n    <tr data-registration="{pk}">\n'
             f'      <td><input type="checkbox" class="form-check-input" name="registrations" '
@@ -309,7 +324,8 @@ def registration_rows(context, rows, *, show_unit: bool = False, can_reverse: bo
             f'      <td class="small d-none d-md-table-cell">{email_html}<br>'
             f'<span class="text-nowrap">{phone}</span></td>\n'
             f'      <td class="d-none d-md-table-cell">{badge}<br><span class="small '
-            f'text-body-secondary">{dates.short_datetime(registration.created_at)}</span></td>\n'
+            f'text-body-secondary">{created.day:02d}/{created.month:02d}/{created.year:04d} '
+            f"{created.hour:02d}:{created.minute:02d}</span></td>\n"
             f'      <td class="text-end">\n        {actions}\n'
             f'        <a class="small d-block mt-1" href="{_escape(detail_url(pk))}">'
             f'{words["details"]}<span class="visually-hidden"> — {name}</span></a>\n'

@@ -371,9 +371,7 @@ def delegation(request, number: int, unit_id: int | None = None):
     )
     unit = participant.unit
     require(request.user, "delegation.manage", unit)
-    registrations = (
-        Registration.objects.for_edition(edition).for_unit(unit).for_rows().by_status_then_name()
-    )
+    registrations = Registration.objects.for_edition(edition).for_unit(unit)
     form = DecisionForm(request.POST or None, queryset=registrations)
     if request.method == "POST":
         if form.is_valid():
@@ -382,7 +380,7 @@ def delegation(request, number: int, unit_id: int | None = None):
         for errors in form.errors.values():
             for error in errors:
                 messages.error(request, error)
-    paginator = Paginator(registrations, PAGE_SIZE)
+    paginator = Paginator(registrations.by_status_then_name().for_rows(), PAGE_SIZE)
     paginator.count = participant.registered  # counted with the seats: no COUNT of its own
     page = paginator.get_page(request.GET.get("page"))
     return render_edition(
