@@ -338,16 +338,58 @@ def registration_rows(context, rows, *, show_unit: bool = False, can_reverse: bo
     return mark_safe("".join(out))
 
 
-@register.simple_tag
-def seat_table_rows(participants, edition) -> str:
-    """The ``<tr>`` of each unit in the organizers' table of seats per province: seats used,
-    quota, waiting (numbers grouped as the language writes them); a unit at its quota is
-    highlighted."""
+def _number_writer():
+    """``number(n)``: a whole number grouped as the language writes them ("1.404"), as a
+    template writes it (``USE_THOUSAND_SEPARATOR``, groups of three), without its per-number
+    format lookups."""
     separator = _escape(formats.get_format("THOUSAND_SEPARATOR"))
 
     def number(value: int) -> str:
         return f"{value:,}".replace(",", separator)
 
+    return number
+
+
+@register.simple_tag
+def dashboard_unit_rows(participants, edition) -> str:
+    """The ``<tr>`` of each unit in the dashboard's seats per province against the quota: seats
+    used, quota and its bar (amber past ``meter_low``, red past ``meter_high``), awaiting a
+    decision, waiting list; a unit at its quota is highlighted."""
+    number = _number_writer()
+    delegation_url = _UrlOf("conference:delegation_unit", "unit_id", number=edition.number)
+    cell = '<td class="text-end d-none d-md-table-cell">'
+    out = []
+    for participant in participants:
+        quota = participant.quota
+        used = participant.used
+        full = ' class="table-warning"' if quota is not None and used >= quota else ""
+        meter = (
+            f'<meter class="dash-bar" min="0" max="{number(quota)}" '
+            f'low="{participant.meter_low:g}" high="{participant.meter_high:g}" optimum="0" '
+            f'value="{number(used)}" aria-hidden="true"></meter>'
+            if quota
+            else ""
+        )
+        out.append(
+            f'<tr data-unit="{_escape(participant.unit.code)}"{full}>\n'
+            f'      <td><a href="{_escape(delegation_url(participant.unit_id))}">'
+            f"{_escape(participant.unit.name)}</a></td>\n"
+            f'      <td class="text-end">{number(used)}</td>\n'
+            f'      <td class="text-end">{"—" if quota is None else number(quota)}</td>\n'
+            f"      <td>{meter}</td>\n"
+            f"      {cell}{number(participant.pending)}</td>\n"
+            f"      {cell}{number(participant.waiting)}</td>\n"
+            f"    </tr>"
+        )
+    return mark_safe("".join(out))
+
+
+@register.simple_tag
+def seat_table_rows(participants, edition) -> str:
+    """The ``<tr>`` of each unit in the organizers' table of seats per province: seats used,
+    quota, waiting (numbers grouped as the language writes them); a unit at its quota is
+    highlighted."""
+    number = _number_writer()
     delegation_url = _UrlOf("conference:delegation_unit", "unit_id", number=edition.number)
     out = []
     for participant in participants:
