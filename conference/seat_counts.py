@@ -82,9 +82,14 @@ def cached(edition_id: int, name: str, compute: Callable[[], Any]) -> Any:
     memo = _memo()
     if memo is not None and (edition_id, name) in memo:
         return memo[edition_id, name]
-    current = _version(edition_id)
+    if memo is not None and (edition_id, None) in memo:
+        current = memo[edition_id, None]
+    else:
+        current = _version(edition_id)
     if not current:
         return compute()
+    if memo is not None:
+        memo[edition_id, None] = current
     key = f"seat-counts:{edition_id}:{current}:{name}"
     try:
         value = cache.get(key)

@@ -385,6 +385,37 @@ def dashboard_unit_rows(participants, edition) -> str:
 
 
 @register.simple_tag
+def badge_unit_rows(participants, edition) -> str:
+    """The ``<tr>`` of each unit on the badge index: badges, awaiting confirmation, and the
+    link to the unit's sheets (PDF) once it has a badge."""
+    number = _number_writer()
+    sheet_url = _UrlOf("conference:badge_sheet_unit", "unit_id", number=edition.number)
+    sheets_of = gettext("Badges of %(unit)s (PDF)")
+    none_yet = _escape(gettext("No confirmed delegate yet"))
+    out = []
+    for participant in participants:
+        name = _escape(participant.unit.name)
+        if participant.with_badge:
+            link = (
+                f'<a class="btn btn-sm btn-outline-primary" '
+                f'href="{_escape(sheet_url(participant.unit_id))}" '
+                f'aria-label="{sheets_of % {"unit": name}}">PDF</a>'
+            )
+        else:
+            link = f'<span class="text-body-secondary" title="{none_yet}">—</span>'
+        out.append(
+            f'\n    <tr data-unit="{_escape(participant.unit.code)}">\n'
+            f"      <td>{name}</td>\n"
+            f'      <td class="text-end" data-figure="badges">{number(participant.with_badge)}'
+            f"</td>\n"
+            f'      <td class="text-end" data-figure="pending">{number(participant.pending)}</td>\n'
+            f'      <td class="text-end">{link}</td>\n'
+            f"    </tr>\n  "
+        )
+    return mark_safe("".join(out))
+
+
+@register.simple_tag
 def seat_table_rows(participants, edition) -> str:
     """The ``<tr>`` of each unit in the organizers' table of seats per province: seats used,
     quota, waiting (numbers grouped as the language writes them); a unit at its quota is
