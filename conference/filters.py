@@ -7,6 +7,8 @@ filters that do not validate are ignored, never an error page.
 
 from __future__ import annotations
 
+import copy
+
 import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -16,6 +18,20 @@ from conference.forms.registrations import UnitChoiceField
 from conference.models import Edition, Registration
 from conference.text_input import CleanInputMixin
 from provinces.models import ProvincialUnit
+
+
+class CopiedShallow:
+    """A filter that a FilterSet copies for each instance (``copy.deepcopy(base_filters)``, so
+    that each copy gets its own ``parent``) with a shallow copy: nothing else of a filter
+    changes per request, and the deep copies of their querysets, choices and lazy labels were
+    half of building the filters on every list page."""
+
+    def __deepcopy__(self, memo):
+        clone = copy.copy(self)
+        clone.extra = self.extra.copy()
+        if clone.method is not None:
+            clone.method = clone.method  # its FilterMethod bound to the copy (and its parent)
+        return clone
 
 
 class KnownChoicesMixin:
@@ -38,12 +54,20 @@ class KnownUnitChoiceField(KnownChoicesMixin, UnitChoiceField):
     pass
 
 
-class EditionFilter(django_filters.ModelChoiceFilter):
+class EditionFilter(CopiedShallow, django_filters.ModelChoiceFilter):
     field_class = EditionChoiceField
 
 
-class UnitFilter(django_filters.ModelChoiceFilter):
+class UnitFilter(CopiedShallow, django_filters.ModelChoiceFilter):
     field_class = KnownUnitChoiceField
+
+
+class ChoiceFilter(CopiedShallow, django_filters.ChoiceFilter):
+    pass
+
+
+class CharFilter(CopiedShallow, django_filters.CharFilter):
+    pass
 
 
 class FilterForm(CleanInputMixin, forms.Form):
@@ -68,20 +92,28 @@ class RegistrationFilter(django_filters.FilterSet):
         empty_label=_("All"),
         method="_for_unit",
     )
-    status = django_filters.ChoiceFilter(
+    status = ChoiceFilter(
         label=_("Status"), choices=Registration.Status.choices, empty_label=_("All")
     )
-    organisation_kind = django_filters.ChoiceFilter(
+    organisation_kind = ChoiceFilter(
         label=_("Kind of organisation"),
         choices=Registration.OrganisationKind.choices,
         empty_label=_("All"),
     )
-    q = django_filters.CharFilter(label=_("Search"), max_length=100, method="_search")
+    q = CharFilter(label=_("Search"), max_length=100, method="_search")
 
     class Meta:
         model = Registration
         fields: list[str] = []  # the filters above, in the order the page shows them
         form = FilterForm
+
+    def get_form_class(self):
+        """The filters' form class, made once per process (django-filter makes one for each
+        instance, from new fields that the form's own ``__init__`` then copies again)."""
+        cls = type(self)
+        if "_form_class" not in cls.__dict__:
+            cls._form_class = super().get_form_class()
+        return cls._form_class
 
     def __init__(self, data=None, *args, edition: Edition, **kwargs):
         super().__init__(data, *args, **kwargs)

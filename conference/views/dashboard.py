@@ -14,7 +14,7 @@ from conference import seat_counts
 from conference.models import EditionParticipant, Notification, Registration
 from conference.permissions import can, department_of, require
 from conference.services import registrations as services
-from conference.views.shared import registration_filters, render_edition
+from conference.views.shared import edition_asked, render_edition
 
 Status = Registration.Status
 PENDING_SHOWN = 10
@@ -56,7 +56,7 @@ def _deadlines(edition, today: datetime.date) -> list[dict]:
 @login_required
 def dashboard(request):
     require(request.user, "edition.manage")
-    edition = registration_filters(request, Registration.objects.none()).selected_edition()
+    edition = edition_asked(request)
     registrations = Registration.objects.for_edition(edition)
     # One grouped count by province and state serves the figures, the states and the provinces
     # (none while nothing changed: conference.seat_counts).

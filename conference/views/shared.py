@@ -98,14 +98,21 @@ def with_managed_registration(view):
     return wrapper
 
 
+def edition_asked(request) -> Edition:
+    """The edition of the organizers' pages: the one asked for (``?edition=``), else the next
+    or current one."""
+    number = request.GET.get("edition", "")
+    edition = (number.isdigit() and Edition.objects.filter(number=number).first()) or (
+        Edition.objects.next_or_current()
+    )
+    if edition is None:
+        raise PermissionDenied(_("There is no edition yet."))
+    return edition
+
+
 def registration_filters(request, queryset) -> RegistrationFilter:
     """The organizers' filters of the registrations, the same for the list and the exports: the
     edition asked for, else the next or current one. ``filters.selected_edition()`` is the edition,
     ``filters.qs`` the registrations of ``queryset`` that match."""
-    number = request.GET.get("edition", "")
-    default = (number.isdigit() and Edition.objects.filter(number=number).first()) or (
-        Edition.objects.next_or_current()
-    )
-    if default is None:
-        raise PermissionDenied(_("There is no edition yet."))
-    return RegistrationFilter(request.GET or None, queryset=queryset, edition=default)
+    edition = edition_asked(request)
+    return RegistrationFilter(request.GET or None, queryset=queryset, edition=edition)
