@@ -385,6 +385,31 @@ def dashboard_unit_rows(participants, edition) -> str:
 
 
 @register.simple_tag
+def pending_items(registrations) -> str:
+    """The dashboard's registrations waiting for a decision: each a ``<li>`` with the link to
+    its page, its province (else its kind of organisation) and when it came in."""
+    detail_url = _UrlOf("conference:registration_detail")
+    zone = timezone.get_current_timezone()
+    out = []
+    for registration in registrations:
+        pk = registration.pk
+        unit = registration.unit.name if registration.unit_id else ""
+        kind = registration.organisation_kind
+        where = unit or _KIND_LABEL.get(kind, kind)
+        created = registration.created_at.astimezone(zone)
+        out.append(
+            f'\n    <li class="list-group-item d-flex justify-content-between gap-2" '
+            f'data-registration="{pk}">\n'
+            f'      <span><a href="{_escape(detail_url(pk))}">{_escape(registration.full_name)}</a>'
+            f'<br><span class="small text-body-secondary">{_escape(where)}</span></span>\n'
+            f'      <span class="small text-nowrap">{created.day:02d}/{created.month:02d}/'
+            f"{created.year:04d} {created.hour:02d}:{created.minute:02d}</span>\n"
+            f"    </li>"
+        )
+    return mark_safe("".join(out))
+
+
+@register.simple_tag
 def badge_unit_rows(participants, edition) -> str:
     """The ``<tr>`` of each unit on the badge index: badges, awaiting confirmation, and the
     link to the unit's sheets (PDF) once it has a badge."""
