@@ -374,7 +374,8 @@ def delegation(request, number: int, unit_id: int | None = None):
     unit = participant.unit
     require(request.user, "delegation.manage", unit)
     registrations = Registration.objects.for_edition(edition).for_unit(unit)
-    form = DecisionForm(request.POST or None, queryset=registrations)
+    # The ticked ones with their unit: the liaison's permission is checked on each.
+    form = DecisionForm(request.POST or None, queryset=registrations.select_related("unit"))
     if request.method == "POST":
         if form.is_valid():
             apply_decision(request, form)
