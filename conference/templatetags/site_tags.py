@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import functools
+
 from django import template
 from django.conf import settings
-from django.urls import translate_url
+from django.urls import get_script_prefix, get_urlconf, translate_url
 from django.utils.translation import get_language, get_language_info
 
 from conference import dates
@@ -36,25 +38,38 @@ def time_of_day(moment) -> str:
     return dates.time_of_day(moment) if moment else ""
 
 
+@functools.lru_cache(maxsize=1024)
+def _addresses(path: str, current: str, urlconf, prefix: str, codes: tuple[str, ...]):
+    """The page ``path`` (without its query) in each language of ``codes``: resolving and
+    reversing it is pure for a given URLconf, script prefix and active language, and costs
+    more than the rest of the menu, so each process keeps the addresses of the pages it served
+    last (bounded)."""
+    return tuple(translate_url(path, code) for code in codes)
+
+
 @register.simple_tag(takes_context=True)
 def language_links(context) -> list[dict]:
     """One entry per language: its code, its own name, whether it is the current one, and the
     current page's address in that language (the ``next`` of Django's set_language view)."""
     request = context.get("request")
-    path = request.get_full_path() if request is not None else "/"
-    current = (get_language() or settings.LANGUAGE_CODE).split("-")[0]
-    links = []
-    for code, _name in settings.LANGUAGES:
-        info = get_language_info(code)
-        links.append(
-            {
-                "code": code,
-                "name": info["name_local"],
-                "is_current": code == current,
-                "next": translate_url(path, code),
-            }
-        )
-    return links
+    full_path = request.get_full_path() if request is not None else "/"
+    path, _sep, query = full_path.partition("?")
+    active = get_language() or settings.LANGUAGE_CODE
+    current = active.split("-")[0]
+    codes = tuple(code for code, _name in settings.LANGUAGES)
+    key = (path, active, get_urlconf() or settings.ROOT_URLCONF, get_script_prefix(), codes)
+    # An address that long is not worth keeping.
+    addresses = _addresses(*key) if len(path) <= 300 else _addresses.__wrapped__(*key)
+    suffix = f"?{query}" if query else ""
+    return [
+        {
+            "code": code,
+            "name": get_language_info(code)["name_local"],
+            "is_current": code == current,
+            "next": address + suffix,
+        }
+        for code, address in zip(codes, addresses, strict=True)
+    ]
 
 
 @register.filter
