@@ -44,6 +44,13 @@ class SessionStore(cached_db.SessionStore):
             pass
         return DBStore.exists(self, session_key)
 
+    def save(self, must_create=False):
+        DBStore.save(self, must_create)
+        try:
+            self._cache.set(self.cache_key, self._session, self.get_expiry_age())
+        except Exception:
+            logger.warning("Could not keep the session in the cache (%s)", self._cache)
+
     def delete(self, session_key=None):
         DBStore.delete(self, session_key)
         if session_key is None:

@@ -394,7 +394,7 @@ def test_delegation_query_count_same_for_one_and_many(
     assert len(page.context["registrations"]) == rows
 
 
-DELEGATION_QUERIES = 7  # session, user, groups, department, edition, seats, rows
+DELEGATION_QUERIES = 6  # session, user with their department, groups, edition, seats, rows
 
 
 # --- the organizers ---------------------------------------------------------------------------
@@ -455,7 +455,7 @@ def test_registration_list_query_count_same_for_one_and_many(
     assert page.context["page"].paginator.count == rows
 
 
-LIST_QUERIES = 10  # the seat counts kept since the first request (conference.seat_counts)
+LIST_QUERIES = 9  # the seat counts kept since the first request (conference.seat_counts)
 
 
 @pytest.mark.parametrize("page_name", ["registration_list", "delegation"])
