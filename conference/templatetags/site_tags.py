@@ -6,7 +6,10 @@ import functools
 
 from django import template
 from django.conf import settings
-from django.urls import get_script_prefix, get_urlconf, translate_url
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+from django.templatetags.static import static
+from django.urls import get_script_prefix, get_urlconf, reverse, translate_url
 from django.utils.translation import get_language, get_language_info
 
 from conference import dates
@@ -36,6 +39,42 @@ def short_datetime(moment) -> str:
 def time_of_day(moment) -> str:
     """``{{ registration.checked_in_at|time_of_day }}``: "08:42", local time."""
     return dates.time_of_day(moment) if moment else ""
+
+
+# --- What base.html shows on every page, computed once per process -----------------------------
+# Reversing a URL and asking the static files storage for a file's address are pure for a given
+# language, URLconf and script prefix (the storage's manifest is read once, when the process
+# starts), and they were a third of base.html's time: each process keeps the answers.
+
+
+@functools.lru_cache(maxsize=256)
+def _reverse(name: str, language: str, urlconf, prefix: str) -> str:
+    return reverse(name)
+
+
+@register.simple_tag
+def site_url(name: str) -> str:
+    """``{% site_url 'conference:home' %}``: ``{% url %}`` for a page without arguments."""
+    urlconf = get_urlconf() or settings.ROOT_URLCONF
+    return _reverse(name, get_language() or settings.LANGUAGE_CODE, urlconf, get_script_prefix())
+
+
+@functools.lru_cache(maxsize=256)
+def _static(path: str, prefix: str) -> str:
+    return static(path)
+
+
+@register.simple_tag
+def site_static(path: str) -> str:
+    """``{% site_static 'conference/site.css' %}``: ``{% static %}``, kept per process."""
+    return _static(path, get_script_prefix())
+
+
+@receiver(setting_changed)
+def _forget_addresses(**_kwargs) -> None:
+    """A test that changes the URLconf, the languages or the storages: compute them again."""
+    for memo in (_reverse, _static, _addresses):
+        memo.cache_clear()
 
 
 @functools.lru_cache(maxsize=1024)
@@ -138,10 +177,17 @@ def form_errors(context) -> list[dict]:
     error already shown as an error message (the views that turn a form's errors into messages)
     is not repeated."""
     from django.forms import BaseForm
+    from django.utils.functional import LazyObject
 
+    # Asked twice per page (the title, the summary): the answer is kept on the page's context.
+    known = getattr(context, "_conference_form_errors", None)
+    if known is not None:
+        return known
     shown = set(_error_message_texts(context))
     forms, seen = [], set()
     for value in context.flatten().values():
+        if isinstance(value, LazyObject):  # never a form; asking would compute it (the menu's)
+            continue
         if isinstance(value, BaseForm) and value.is_bound and id(value) not in seen:
             seen.add(id(value))
             forms.append(value)
@@ -159,6 +205,7 @@ def form_errors(context) -> list[dict]:
                     label = bound_field.label if len(str(bound_field.label)) <= 80 else ""
                     target = _link_target(bound_field)
                     errors.append({"text": text, "target": target, "label": label})
+    context._conference_form_errors = errors
     return errors
 
 
