@@ -314,6 +314,9 @@ if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
     CACHES["default"]["OPTIONS"].setdefault("socket_connect_timeout", 0.5)
     CACHES["default"]["OPTIONS"].setdefault("socket_timeout", 0.5)
     CACHES["default"]["OPTIONS"].setdefault("retry", Retry(NoBackoff(), 0))
+    # Django's backend with one client object per connection pool instead of one per operation
+    # (conference/cache.py: that object cost more than the round trip to Redis).
+    CACHES["default"]["BACKEND"] = "conference.cache.RedisCache"
 # Whether CACHE_URL names a cache every server process shares (not the per-process default).
 SHARED_CACHE = not CACHES["default"]["BACKEND"].endswith(("LocMemCache", "DummyCache"))
 

@@ -226,7 +226,7 @@ def test_signed_in_pages_work_while_the_cache_is_down(open_edition):
     organizer = UserFactory(roles=[ORGANIZER])
     client = signed_in(organizer)
     down = {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "conference.cache.RedisCache",
         "LOCATION": "redis://127.0.0.1:9/0",  # nothing listens there
         "OPTIONS": {"socket_connect_timeout": 0.2, "retry": Retry(NoBackoff(), 0)},
     }
