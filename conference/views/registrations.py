@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from conference import badges, calendar, dates
+from conference import badges, calendar, dates, seat_counts
 from conference.forms.registrations import (
     DecisionForm,
     ManageLinkForm,
@@ -356,24 +356,24 @@ def delegation(request, number: int, unit_id: int | None = None):
     """A province's delegation for an edition: quota used and left, confirm or decline.
 
     Liaisons see their own department's unit; organizers may open any unit's page."""
-    edition = get_object_or_404(Edition, number=number)  # its title and number: not with_host()
     if unit_id is None:
         department = department_of(request.user)
         if department is None or not department.unit.is_current:
+            get_object_or_404(Edition, number=number)  # a missing edition is still a 404
             raise PermissionDenied(
                 _("This page is for the liaisons of a Department of Industry and Trade.")
             )
         unit_id = department.unit_id
+    # The edition (its title and number: not with_host()) with the participation: one query.
     participant = get_object_or_404(
-        EditionParticipant.objects.select_related("unit").with_seat_counts(),
-        edition=edition,
+        EditionParticipant.objects.select_related("edition", "unit").with_seat_counts(),
+        edition__number=number,
         unit_id=unit_id,
     )
+    edition = participant.edition
     unit = participant.unit
     require(request.user, "delegation.manage", unit)
-    registrations = (
-        Registration.objects.for_edition(edition).for_unit(unit).for_rows().by_status_then_name()
-    )
+    registrations = Registration.objects.for_edition(edition).for_unit(unit)
     form = DecisionForm(request.POST or None, queryset=registrations)
     if request.method == "POST":
         if form.is_valid():
@@ -382,7 +382,7 @@ def delegation(request, number: int, unit_id: int | None = None):
         for errors in form.errors.values():
             for error in errors:
                 messages.error(request, error)
-    paginator = Paginator(registrations, PAGE_SIZE)
+    paginator = Paginator(registrations.by_status_then_name().for_rows(), PAGE_SIZE)
     paginator.count = participant.registered  # counted with the seats: no COUNT of its own
     page = paginator.get_page(request.GET.get("page"))
     return render_edition(
@@ -407,7 +407,6 @@ def registration_list(request):
     require(request.user, "edition.manage")
     filters = registration_filters(request, Registration.objects.for_rows())
     edition = filters.selected_edition()
-    registrations = filters.qs.ordered()
     decision = DecisionForm(
         request.POST or None,
         queryset=Registration.objects.for_edition(edition),
@@ -428,17 +427,21 @@ def registration_list(request):
         for errors in decision.errors.values():
             for error in errors:
                 messages.error(request, error)
-    # Both from the edition's counts (conference.seat_counts: one grouped query, cached).
+    # The seats per province, the province filter's choices, the seats and the number of rows
+    # (unless a search or the kind of organisation narrows them) all come from the edition's
+    # counts (conference.seat_counts: one grouped query, cached) and one query of the units.
     per_unit = list(
         EditionParticipant.objects.filter(edition=edition)
         .select_related("unit")
         .with_seat_counts()
         .order_by("unit__sort_key")
     )
+    filters.offer_units(participant.unit for participant in per_unit)
     seats = services.seats_summary(edition)
-    paginator = Paginator(registrations, PAGE_SIZE)
-    if not filters.narrows():
-        paginator.count = seats["registered"]  # every registration of the edition: counted
+    paginator = Paginator(filters.qs.ordered(), PAGE_SIZE)
+    counted = filters.count_from(seat_counts.edition_counts(edition.pk))
+    if counted is not None:
+        paginator.count = counted  # no COUNT of its own
     page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
