@@ -497,7 +497,7 @@ def test_badge_index_query_count(client, edition, organizer, count, django_asser
     # the page's own (checked without a query); the seat counts and the names too long are kept
     # until a registration changes (conference.seat_counts), the provinces offered are the
     # participants, the badges selected without filters are the counts' sum
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         response = client.get(url("badge_index", edition.number))
     assert response.status_code == 200
 

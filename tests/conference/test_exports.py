@@ -257,7 +257,7 @@ def test_export_query_count(client, organizer, edition, kind, count, django_asse
     ContentType.objects.get_for_model(Edition)
     # session, user with their department, groups, edition (the filter form's field checks it
     # without a query), audit insert, unit names, programme-part pairs, part titles, the rows
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(9):
         response = client.get(export_url(kind, edition=30))
         if kind == "csv":
             rows = csv_rows(response)
