@@ -346,3 +346,36 @@ def test_next_or_current_from_a_list_as_the_queryset_chooses(dates):
             year=today.year,
         )
     assert next_or_current(list(Edition.objects.all())) == Edition.objects.next_or_current()
+
+
+def test_organizer_list_row_shows_carried_over_and_recorded_decisions(client, edition, people):
+    """A row as the organizer reads it: title (escaped), carried-over badge, province, area,
+    state with the decisions recorded but not published, reviewers, reviews, mean score."""
+    earlier = ProposalFactory(edition=EditionFactory(), state="accepted")
+    proposal = ProposalFactory(
+        edition=edition,
+        state="decided",
+        title="Điện <mặt trời> & gió",
+        carried_over_from=earlier,
+    )
+    ReviewerAssignment.objects.create(proposal=proposal, reviewer=people.reviewer)
+    Review.objects.create(proposal=proposal, reviewer=people.reviewer, score=4, recommendation="accept")
+    proposal.decisions.create(outcome="accept", reason="Đủ cơ sở.")
+    client.force_login(people.organizer)
+    html = client.get(manage_url(edition)).content.decode()
+    row = html[html.index('<tr class="proposal-row">') :]
+    row = row[: row.index("</tr>") + 5]
+    pk = proposal.pk
+    assert row == (
+        '<tr class="proposal-row"><td><input class="form-check-input" type="checkbox"'
+        f' name="proposals" value="{pk}" id="pick-{pk}"'
+        ' aria-label="Điện &lt;mặt trời&gt; &amp; gió"></td>'
+        f'<td><a href="/proposals/{pk}/">Điện &lt;mặt trời&gt; &amp; gió</a>'
+        ' <span class="badge text-bg-light border">chuyển tiếp</span></td>'
+        f"<td>{proposal.unit.name}</td><td>{proposal.area}</td>"
+        '<td><span class="badge proposal-state proposal-state-decided text-bg-info">'
+        "Đã quyết định, chưa công bố</span>"
+        ' <span class="small text-body-secondary">(Chấp nhận)</span></td>'
+        '<td class="small">Lê Văn Thẩm</td><td class="text-end">1</td>'
+        '<td class="text-end">4,0</td></tr>'
+    )
