@@ -359,7 +359,9 @@ def test_organizer_list_row_shows_carried_over_and_recorded_decisions(client, ed
         carried_over_from=earlier,
     )
     ReviewerAssignment.objects.create(proposal=proposal, reviewer=people.reviewer)
-    Review.objects.create(proposal=proposal, reviewer=people.reviewer, score=4, recommendation="accept")
+    Review.objects.create(
+        proposal=proposal, reviewer=people.reviewer, score=4, recommendation="accept"
+    )
     proposal.decisions.create(outcome="accept", reason="Đủ cơ sở.")
     client.force_login(people.organizer)
     html = client.get(manage_url(edition)).content.decode()
