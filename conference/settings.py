@@ -312,6 +312,8 @@ if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
     CACHES["default"]["OPTIONS"].setdefault("socket_connect_timeout", 0.5)
     CACHES["default"]["OPTIONS"].setdefault("socket_timeout", 0.5)
     CACHES["default"]["OPTIONS"].setdefault("retry", Retry(NoBackoff(), 0))
+    # The same backend, keeping one client per connection pool (conference/redis_cache.py).
+    CACHES["default"]["BACKEND"] = "conference.redis_cache.RedisCache"
 
 # Sessions in the database and messages in the session (and a cookie): neither depends on the
 # cache, so a Redis outage logs no one out and loses no message.

@@ -380,7 +380,9 @@ class RegistrationForm(DelegateDetailsForm):
         value = self["unit"].value()
         unit = None
         if value not in (None, ""):
-            unit = next((u for u in self.fields["unit"].queryset if str(u.pk) == str(value)), None)
+            field = self.fields["unit"]
+            units = field.queryset if field.known is None else field.known
+            unit = next((u for u in units if str(u.pk) == str(value)), None)
         word = self.seats.get(unit.pk if unit else None, "")
         if not word or (unit is None and not self.data):
             return ""

@@ -772,9 +772,14 @@ def registration_verify_email(
     edition = _lock_edition(registration.edition, lock=lock_rows)
     participant = _lock_participant(edition, registration.unit, lock=lock_rows)
     rows = Registration.objects.select_for_update() if lock_rows else Registration.objects
-    registration = rows.get(pk=registration.pk)
+    given, registration = registration, rows.get(pk=registration.pk)
     if registration.status != Status.UNVERIFIED:
         return registration
+    # The email below names the edition and the unit: the edition row was just read (locked),
+    # the unit came with the registration given; neither is read again.
+    registration.edition = edition
+    if registration.unit_id == given.unit_id and Registration.unit.is_cached(given):
+        registration.unit = given.unit
     problem = _seat_problem(edition, participant)
     _registration_set_status(
         registration,
