@@ -509,8 +509,8 @@ def test_badge_sheet_query_count(client, edition, organizer, count, django_asser
         RegistrationFactory(edition=edition, status=Status.CONFIRMED)
     client.force_login(organizer)
     path = url("badge_sheet_unit", edition.number, current_unit("01").pk)
-    # session, user with their department, edition, participant, groups, the registrations (edition and
-    # unit joined)
+    # session, user with their department, edition, participant, groups, the registrations (edition
+    # and unit joined)
     with django_assert_num_queries(6):
         response = client.get(path)
     assert response.status_code == 200

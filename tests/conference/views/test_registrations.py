@@ -439,7 +439,8 @@ def test_delegation_query_count_same_for_one_and_many(
     assert len(page.context["registrations"]) == rows
 
 
-DELEGATION_QUERIES = 5  # session, user with their department, groups; the edition with its seats; rows
+# session, user with their department, groups; the edition with its seats; rows
+DELEGATION_QUERIES = 5
 
 
 # --- the organizers ---------------------------------------------------------------------------
