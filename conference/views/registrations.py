@@ -14,6 +14,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -176,28 +177,40 @@ def _sent_details(edition, registration: Registration, form: RegistrationForm, q
     return {"email": registration.email, "waitlist": waitlist, "unit": unit.name if unit else ""}
 
 
+def _sent_cookie(language: str) -> str:
+    return f"{SENT_COOKIE}_{language}"
+
+
 def _sent(request, edition, details: dict):
     """Redirect to the page after the form, which shows ``details`` to this browser only: kept
     in a signed cookie of that page alone for an hour (``SENT_COOKIE``), not in the session (a
-    session written for every registration would be three more queries on the rush's path)."""
+    session written for every registration would be three more queries on the rush's path).
+    The page has one address per language, so there is one cookie per language: the details
+    are still shown after the sender switches language there."""
     response = redirect("conference:registration_sent", number=edition.number)
-    response.set_signed_cookie(
-        SENT_COOKIE,
-        json.dumps(details),
-        salt=SENT_COOKIE,
-        max_age=SENT_SECONDS,
-        path=response.url,
-        secure=settings.SESSION_COOKIE_SECURE,
-        httponly=True,
-        samesite="Lax",
-    )
+    value = json.dumps(details)
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            path = reverse("conference:registration_sent", kwargs={"number": edition.number})
+        response.set_signed_cookie(
+            _sent_cookie(language),
+            value,
+            salt=SENT_COOKIE,
+            max_age=SENT_SECONDS,
+            path=path,
+            secure=settings.SESSION_COOKIE_SECURE,
+            httponly=True,
+            samesite="Lax",
+        )
     return response
 
 
 def _sent_read(request) -> dict:
     try:
         details = json.loads(
-            request.get_signed_cookie(SENT_COOKIE, salt=SENT_COOKIE, max_age=SENT_SECONDS)
+            request.get_signed_cookie(
+                _sent_cookie(translation.get_language()), salt=SENT_COOKIE, max_age=SENT_SECONDS
+            )
         )
     except (KeyError, ValueError, signing.BadSignature):
         return {}

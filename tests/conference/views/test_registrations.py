@@ -214,14 +214,21 @@ def test_registration_post_refused_checks_the_form_once(client, open_edition, re
 
 def test_registration_sent_details_only_in_the_senders_browser(client, open_edition):
     response = client.post(url("registration_create", open_edition.number), form_post())
-    cookie = response.cookies["registration_sent"]
+    cookie = response.cookies["registration_sent_vi"]
     assert (cookie["path"], cookie["httponly"], cookie["max-age"]) == (response.url, True, 3600)
     assert texts(client.get(response.url), "sent-to") == ["hien@example.vn"]
     stranger = type(client)()
     assert texts(stranger.get(response.url), "sent-to") == []
     # A cookie written by hand (not signed by the site) is not read.
-    stranger.cookies["registration_sent"] = '{"email": "someone@example.vn"}'
+    stranger.cookies["registration_sent_vi"] = '{"email": "someone@example.vn"}'
     assert stranger.get(response.url).context["sent"] == {}
+
+
+def test_registration_sent_details_kept_when_the_sender_switches_language(client, open_edition):
+    response = client.post(url("registration_create", open_edition.number), form_post())
+    english = url("registration_sent", open_edition.number, lang="en")
+    assert response.cookies["registration_sent_en"]["path"] == english != response.url
+    assert texts(client.get(english), "sent-to") == ["hien@example.vn"]
 
 
 def test_registration_form_says_a_seat_needs_a_confirmed_address(client, open_edition):
