@@ -493,11 +493,11 @@ def test_badge_index_query_count(client, edition, organizer, count, django_asser
         RegistrationFactory(edition=edition, status=Status.CONFIRMED)
     client.force_login(organizer)
     client.get(url("badge_index", edition.number))  # warm the session and user caches
-    # session, user, edition, groups, department, participants; the filter's edition is the
-    # page's own (checked without a query); the seat counts and the names too long are kept
+    # session, user with their department, edition, groups, participants; the filter's edition is
+    # the page's own (checked without a query); the seat counts and the names too long are kept
     # until a registration changes (conference.seat_counts), the provinces offered are the
     # participants, the badges selected without filters are the counts' sum
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         response = client.get(url("badge_index", edition.number))
     assert response.status_code == 200
 
@@ -509,8 +509,8 @@ def test_badge_sheet_query_count(client, edition, organizer, count, django_asser
         RegistrationFactory(edition=edition, status=Status.CONFIRMED)
     client.force_login(organizer)
     path = url("badge_sheet_unit", edition.number, current_unit("01").pk)
-    # session, user, edition, participant, groups, department, the registrations (edition and
-    # unit joined)
-    with django_assert_num_queries(7):
+    # session, user with their department, edition, participant, groups, the registrations (edition
+    # and unit joined)
+    with django_assert_num_queries(6):
         response = client.get(path)
     assert response.status_code == 200
