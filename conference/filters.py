@@ -34,24 +34,17 @@ class CopiedShallow:
         return clone
 
 
-class KnownChoicesMixin:
-    """A model choice field that finds the objects the page has read already (``known``: value
-    as sent → object) without a query of its own; any other value is looked up as usual."""
+class EditionChoiceField(forms.ModelChoiceField):
+    """The edition filter's field: the edition the page read already (``read_already``: its
+    number as sent → the edition) is checked without a query; any other number as usual."""
 
-    known: dict[str, object] | None = None
+    read_already: dict[str, Edition] | None = None
 
     def to_python(self, value):
-        if self.known and value not in self.empty_values and str(value) in self.known:
-            return self.known[str(value)]
+        known = self.read_already
+        if known and value not in self.empty_values and str(value) in known:
+            return known[str(value)]
         return super().to_python(value)
-
-
-class EditionChoiceField(KnownChoicesMixin, forms.ModelChoiceField):
-    pass
-
-
-class KnownUnitChoiceField(KnownChoicesMixin, UnitChoiceField):
-    pass
 
 
 class EditionFilter(CopiedShallow, django_filters.ModelChoiceFilter):
@@ -59,7 +52,7 @@ class EditionFilter(CopiedShallow, django_filters.ModelChoiceFilter):
 
 
 class UnitFilter(CopiedShallow, django_filters.ModelChoiceFilter):
-    field_class = KnownUnitChoiceField
+    field_class = UnitChoiceField
 
 
 class ChoiceFilter(CopiedShallow, django_filters.ChoiceFilter):
@@ -119,7 +112,7 @@ class RegistrationFilter(django_filters.FilterSet):
         super().__init__(data, *args, **kwargs)
         self.edition_default = edition
         # The edition the page opens is known already: checking the sent number needs no query.
-        self.form.fields["edition"].known = {str(edition.number): edition}
+        self.form.fields["edition"].read_already = {str(edition.number): edition}
         self.form.fields["unit"].queryset = ProvincialUnit.objects.filter(
             participations__edition=self.selected_edition()
         ).order_by("sort_key")
@@ -129,12 +122,7 @@ class RegistrationFilter(django_filters.FilterSet):
         """The province choices (and their check) from the selected edition's participating
         ``units`` that the page has read already, in the page's order (by ``sort_key``, as the
         filter's own query would list them): no query of their own."""
-        field = self.form.fields["unit"]
-        units = list(units)
-        field.known = {str(unit.pk): unit for unit in units}
-        field.widget.choices = [("", field.empty_label)] + [
-            (field.prepare_value(unit), field.label_from_instance(unit)) for unit in units
-        ]
+        self.form.fields["unit"].set_known(units)  # forms.registrations.KnownChoicesMixin
         self._units_offered = True
         return self
 
