@@ -12,6 +12,7 @@ from django.utils import timezone, translation
 from conference.models import EditionParticipant, Registration
 from conference.services.registrations import registration_decline
 from conference.signing import manage_token
+from provinces.models import ProvincialUnit
 from tests.emails import prefixed
 from tests.factories import (
     LiaisonFactory,
@@ -487,6 +488,13 @@ def test_registration_list_bad_filter_values_ignored(client, open_edition):
     )
     assert page.status_code == 200
     assert page.context["page"].paginator.count == 1
+    # A province that does not take part, or no province at all: ignored too (no 500).
+    elsewhere = ProvincialUnit.objects.current().exclude(code__in=["01", "31"]).first()
+    for unit in (elsewhere.pk, 999999, "x"):
+        page = client.get(url("registration_list"), {"edition": open_edition.number, "unit": unit})
+        assert (page.status_code, page.context["page"].paginator.count) == (200, 1)
+        page = client.get(url("badge_index", open_edition.number), {"unit": unit})
+        assert (page.status_code, page.context["selected"]) == (200, 0)
 
 
 def test_registration_list_refused_to_liaison(client, open_edition):
