@@ -50,7 +50,10 @@ logger = logging.getLogger(__name__)
 
 Status = FileJob.Status
 
-AUDIT_ACTIONS = {"badges.export": pgettext_lazy("audit action", "badges exported")}
+AUDIT_ACTIONS = {
+    "badges.export": pgettext_lazy("audit action", "badges exported"),
+    "file.download": pgettext_lazy("audit action", "prepared file downloaded"),
+}
 
 # The registration list's filters (conference.filters.RegistrationFilter), besides the edition.
 LIST_FILTERS = ("unit", "status", "organisation_kind", "q")
@@ -174,6 +177,18 @@ def file_job_request(
     )
     transaction.on_commit(partial(file_job_dispatch, job.pk), robust=True)
     return job, True
+
+
+@transaction.atomic
+def file_job_downloaded(*, job: FileJob, actor: User) -> None:
+    """Record that ``actor`` downloaded the prepared file of ``job``: the file holds the
+    delegates' personal data, and the one who downloads it may not be the one who asked."""
+    audit_record(
+        subject=job.edition,
+        action="file.download",
+        actor=actor,
+        data={"format": get_kind(job.kind).extension, "file_job": job.pk},
+    )
 
 
 def file_job_dispatch(job_id: int) -> bool:

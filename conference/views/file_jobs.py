@@ -170,6 +170,7 @@ def file_job_download(request, number: int, pk: int):
             },
             status=404,
         )
+    file_jobs.file_job_downloaded(job=job, actor=request.user)
     response = FileResponse(
         handle,
         as_attachment=True,

@@ -16,13 +16,9 @@ import time
 import urllib.parse
 from pathlib import Path
 
+from tests.integration.servers import Browser, free_port, stop_group
+
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -143,49 +139,26 @@ class Server:
         return [int(pid) for pid in path.read_text().split()]
 
     def stop(self) -> None:
-        if self.process.poll() is not None:
-            return
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait(timeout=10)
+        if self.process.poll() is None:
+            stop_group(self.process, timeout=30)
 
 
-class Client:
-    """One keep-alive connection, as a browser behind the HTTPS proxy: it keeps the cookies it
-    is given (the session included), sends the CSRF token of the last form it saw with every
-    POST, and does not follow redirects (their status and ``Location`` are the answer).
+class Client(Browser):
+    """The integration tests' :class:`Browser` (cookies, CSRF token, headers of a browser behind
+    the HTTPS proxy; redirects not followed) on one keep-alive connection, timed.
     ``server_ms``: the last response's ``Server-Timing`` duration, when the site sent one."""
 
-    CSRF = re.compile(rb'name="csrfmiddlewaretoken" value="([^"]+)"')
-
     def __init__(self, port: int, session: str | None = None):
-        self.port = port
-        self.origin = f"https://127.0.0.1:{port}"
-        self.cookies: dict[str, str] = {"sessionid": session} if session else {}
-        self.token = ""
+        super().__init__(port, language="vi")
+        if session:
+            self.cookies["sessionid"] = session
         self.server_ms = math.nan
         self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=600)
 
     def request(self, method: str, path: str, body: dict | None = None, *, first_byte=False):
         """``(status, location, content, wall ms)``; with ``first_byte``,
         ``(status, content, wall ms, ms to the first byte)``."""
-        headers = {
-            "Host": f"127.0.0.1:{self.port}",
-            "X-Forwarded-Proto": "https",
-            "Accept-Language": "vi",
-        }
-        if self.cookies:
-            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
-        data = None
-        if body is not None:
-            body = {"csrfmiddlewaretoken": self.token, **body}
-            data = urllib.parse.urlencode(body, doseq=True).encode()
-            headers["Content-Type"] = "application/x-www-form-urlencoded"
-            headers["Origin"] = self.origin
-            headers["Referer"] = self.origin + path
+        headers, data = self.prepare(method, path, body)
         started = time.perf_counter()
         try:
             self.connection.request(method, path, body=data, headers=headers)
@@ -198,17 +171,7 @@ class Client:
             self.connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=600)
             raise
         wall = (time.perf_counter() - started) * 1000
-        for header, value in response.getheaders():
-            if header.lower() == "set-cookie":
-                name, _sep, rest = value.partition("=")
-                value = rest.split(";")[0]
-                if value and value != '""':
-                    self.cookies[name] = value
-                else:  # deleted
-                    self.cookies.pop(name, None)
-        found = self.CSRF.search(content)
-        if found:
-            self.token = found.group(1).decode()
+        self.remember(response, content)
         timing = re.search(r"dur=([\d.]+)", response.getheader("Server-Timing", ""))
         self.server_ms = float(timing.group(1)) if timing else math.nan
         if first_byte:

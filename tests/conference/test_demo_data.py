@@ -1,4 +1,5 @@
 import datetime
+import logging
 from io import StringIO
 
 import pytest
@@ -200,3 +201,16 @@ def test_demo_data_has_checked_in_delegates_for_the_desk_once():
     assert [r.full_name for r in badges.cut_names(edition)] == [
         "Công Tằng Tôn Nữ Thị Bảo Ngọc Hoàng Phương Anh Kim Chi"
     ]
+
+
+def test_demo_data_logs_no_warning_on_the_embedded_default(
+    caplog, settings, django_capture_on_commit_callbacks
+):
+    """`make run` without a broker: the in-process tasks (sent after commit) take the in-memory
+    transport, so nothing warns about a missing AMQP host (kombu's "No hostname was
+    supplied")."""
+    assert settings.CELERY_BROKER_URL == ""
+    with caplog.at_level(logging.WARNING), django_capture_on_commit_callbacks(execute=True):
+        run_demo_data()
+
+    assert [record.getMessage() for record in caplog.records] == []

@@ -41,6 +41,19 @@ def wait_for(condition, *, timeout: float, interval: float = 0.05, message: str 
     raise TimeoutError(message or "condition not met in time")
 
 
+def stop_group(process: subprocess.Popen, *, timeout: float) -> None:
+    """Stop a process started in a session of its own, children included: SIGTERM to its whole
+    group, then SIGKILL if it has not exited after ``timeout`` seconds."""
+    try:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=10)
+    except ProcessLookupError:
+        pass
+
+
 # --- SMTP ---------------------------------------------------------------------------------------
 
 
@@ -214,17 +227,9 @@ class _CeleryProcess:
         return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
 
     def stop(self) -> None:
-        if self.process is None:
-            return
-        try:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            self.process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait(timeout=10)
-        except ProcessLookupError:
-            pass
-        self.process = None
+        if self.process is not None:
+            stop_group(self.process, timeout=20)
+            self.process = None
 
 
 class CeleryWorker(_CeleryProcess):
@@ -394,17 +399,9 @@ class Gunicorn:
         return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
 
     def stop(self) -> None:
-        if self.process is None:
-            return
-        try:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            self.process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait(timeout=10)
-        except ProcessLookupError:
-            pass
-        self.process = None
+        if self.process is not None:
+            stop_group(self.process, timeout=30)
+            self.process = None
 
 
 class Browser:
@@ -420,8 +417,9 @@ class Browser:
         self.cookies: dict[str, str] = {}
         self.token = ""
 
-    def request(self, method: str, path: str, body: dict | None = None):
-        """(status, location, body) of one request."""
+    def prepare(self, method: str, path: str, body: dict | None) -> tuple[dict, bytes | None]:
+        """The headers and the encoded body of a request, as the browser behind the proxy
+        sends them (cookies; a POST carries the last CSRF token seen, Origin and Referer)."""
         headers = {
             "Host": f"127.0.0.1:{self.port}",
             "X-Forwarded-Proto": "https",
@@ -436,6 +434,25 @@ class Browser:
             headers["Content-Type"] = "application/x-www-form-urlencoded"
             headers["Origin"] = self.origin
             headers["Referer"] = self.origin + path
+        return headers, data
+
+    def remember(self, response: http.client.HTTPResponse, content: bytes) -> None:
+        """Keep the cookies the answer sets (a deleted one is forgotten) and its form's token."""
+        for header, value in response.getheaders():
+            if header.lower() == "set-cookie":
+                name, _sep, rest = value.partition("=")
+                value = rest.split(";")[0]
+                if value and value != '""':
+                    self.cookies[name] = value
+                else:
+                    self.cookies.pop(name, None)
+        found = self.CSRF.search(content)
+        if found:
+            self.token = found.group(1).decode()
+
+    def request(self, method: str, path: str, body: dict | None = None):
+        """(status, location, body) of one request."""
+        headers, data = self.prepare(method, path, body)
         connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
         try:
             connection.request(method, path, body=data, headers=headers)
@@ -443,13 +460,7 @@ class Browser:
             content = response.read()
         finally:
             connection.close()
-        for header, value in response.getheaders():
-            if header.lower() == "set-cookie":
-                name, _sep, rest = value.partition("=")
-                self.cookies[name] = rest.split(";")[0]
-        found = self.CSRF.search(content)
-        if found:
-            self.token = found.group(1).decode()
+        self.remember(response, content)
         return response.status, response.getheader("Location", ""), content
 
     def get(self, path: str):

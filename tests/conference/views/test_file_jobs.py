@@ -9,7 +9,7 @@ import pytest
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone, translation
 
-from conference.models import FileJob
+from conference.models import AuditEntry, FileJob
 from conference.private_files import file_jobs_storage
 from conference.services import file_jobs as services
 from tests.factories import (
@@ -131,6 +131,30 @@ def test_file_job_download_is_the_xlsx_as_an_attachment_never_cached(client, edi
         "Lê Văn 0",
         "Lê Văn 1",
     ]
+
+
+def test_file_job_download_is_audited_for_whoever_downloads(client, edition, organizer):
+    job = _done_job(edition, organizer)
+    colleague = UserFactory(username="dongnghiep", roles=["organizer"])
+    client.get(file_job_url("file_job_download", 30, pk=job.pk)).getvalue()
+    client.force_login(colleague)
+    client.get(file_job_url("file_job_download", 30, pk=job.pk)).getvalue()
+
+    entries = AuditEntry.objects.filter(action="file.download").order_by("pk")
+    assert [(entry.subject, entry.actor, entry.data) for entry in entries] == [
+        (edition, organizer, {"format": "xlsx", "file_job": job.pk}),
+        (edition, colleague, {"format": "xlsx", "file_job": job.pk}),
+    ]
+
+
+def test_file_job_refused_or_unfinished_download_is_not_audited(client, edition, organizer):
+    job = _done_job(edition, organizer)
+    running = FileJobFactory(edition=edition, requested_by=organizer, query="edition=30&q=x")
+    client.get(file_job_url("file_job_download", 30, pk=running.pk))
+    client.force_login(LiaisonFactory())
+    assert client.get(file_job_url("file_job_download", 30, pk=job.pk)).status_code == 403
+
+    assert AuditEntry.objects.filter(action="file.download").count() == 0
 
 
 @pytest.mark.pdf
