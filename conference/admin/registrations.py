@@ -294,12 +294,24 @@ class RegistrationAdmin(QuickRowsMixin, admin.ModelAdmin):
     def action_checkbox(self, obj):
         """Django's checkbox without a widget template per row (a quarter of the page's time):
         the same HTML."""
-        return format_html(
-            '<input type="checkbox" name="{}" value="{}" class="action-select" aria-label="{}">',
-            helpers.ACTION_CHECKBOX_NAME,
-            obj.pk,
-            format_html(gettext("Select this object for an action - {}"), str(obj)),
-        )
+        return self.action_checkbox_writer()(obj)
+
+    def action_checkbox_writer(self):
+        """``action_checkbox`` with its label translated once (the list's rows call it once a
+        page: ``conference.admin_rows``)."""
+        label = gettext("Select this object for an action - {}")
+        name = helpers.ACTION_CHECKBOX_NAME
+
+        def write(obj):
+            return format_html(
+                '<input type="checkbox" name="{}" value="{}" class="action-select"'
+                ' aria-label="{}">',
+                name,
+                obj.pk,
+                format_html(label, str(obj)),
+            )
+
+        return write
 
     def get_search_results(self, request, queryset, search_term):
         """Only the folded search column (``search_text``: name, organisation, position, email,
