@@ -485,7 +485,7 @@ def test_badge_index_query_count(client, edition, organizer, count, django_asser
         RegistrationFactory(edition=edition, status=Status.CONFIRMED)
     client.force_login(organizer)
     client.get(url("badge_index", edition.number))  # warm the session and user caches
-    # session, user with their department, edition, groups, participants, the filter's edition checked
+    # session, user+department, edition, groups, participants, the filter's edition checked
     # (the error summary validates the form); the seat counts and the names measured are kept
     # until a registration changes (conference.seat_counts), the provinces offered are the
     # participants, the badges selected without filters are the counts' sum
@@ -501,7 +501,7 @@ def test_badge_sheet_query_count(client, edition, organizer, count, django_asser
         RegistrationFactory(edition=edition, status=Status.CONFIRMED)
     client.force_login(organizer)
     path = url("badge_sheet_unit", edition.number, current_unit("01").pk)
-    # session, user with their department, edition, participant, groups, the registrations (edition and
+    # session, user+department, edition, participant, groups, the registrations (edition and
     # unit joined)
     with django_assert_num_queries(6):
         response = client.get(path)

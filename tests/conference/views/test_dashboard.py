@@ -181,7 +181,7 @@ def test_dashboard_query_count_same_for_one_and_many(rows, client, open_edition)
             status=["pending", "confirmed", "waitlisted"][n % 3],
         )
     client.get(url("dashboard"), {"edition": open_edition.number})  # session, seat counts
-    # session, user with their department, groups, edition, participants, the oldest pending, failing
+    # session, user+department, groups, edition, participants, the oldest pending, failing
     # emails (count and rows); the seat counts are kept until a registration changes
     with assertNumQueries(8):
         page = client.get(url("dashboard"), {"edition": open_edition.number})

@@ -394,7 +394,7 @@ def test_delegation_query_count_same_for_one_and_many(
     assert len(page.context["registrations"]) == rows
 
 
-DELEGATION_QUERIES = 6  # session, user with their department, groups, edition, seats, rows
+DELEGATION_QUERIES = 6  # session, user+department, groups, edition, seats, rows
 
 
 # --- the organizers ---------------------------------------------------------------------------
