@@ -109,7 +109,8 @@ class ProposalFilter(_EditionProposalFilter):
 
     field_order = ("edition", "q", "unit", "area", "state", "reviewer", "score")
 
-    def __init__(self, data=None, *args, edition: Edition, **kwargs):
+    def __init__(self, data=None, *args, edition: Edition, editions=None, **kwargs):
+        """``editions``: every edition, newest first, when the view has read them already."""
         if data is not None:
             # The edition shown is the view's choice (an unknown number falls back to it): the
             # select says which one it is, and the other filters still apply.
@@ -117,7 +118,9 @@ class ProposalFilter(_EditionProposalFilter):
             data["edition"] = str(edition.number)
         super().__init__(data, *args, edition=edition, **kwargs)
         fields = self.form.fields
-        self.editions = list(Edition.objects.only("id", "number", "year").order_by("-number"))
+        if editions is None:
+            editions = Edition.objects.only("id", "number", "year").order_by("-number")
+        self.editions = list(editions)
         fields["edition"].choices = [(str(e.number), str(e)) for e in self.editions]
         fields["edition"].initial = str(edition.number)
         fields["reviewer"].choices = [

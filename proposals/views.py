@@ -16,6 +16,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -57,6 +58,39 @@ def _edition_from(request) -> Edition:
     return edition
 
 
+def _edition_and_all(request) -> tuple[Edition, list[Edition]]:
+    """``_edition_from`` for the lists whose page offers every edition in a select: the edition
+    and every edition (newest first) from one query instead of two."""
+    editions = list(Edition.objects.order_by("-number"))
+    number = request.GET.get("edition", "")
+    edition = None
+    if number.isdigit():
+        edition = next((e for e in editions if e.number == int(number)), None)
+    edition = edition or next_or_current(editions)
+    if edition is None:
+        raise Http404(_("No edition has been recorded yet."))
+    return edition, editions
+
+
+def next_or_current(editions: list[Edition]) -> Edition | None:
+    """``EditionQuerySet.next_or_current`` chosen from a list of every edition: the next one to
+    be held (by date, then number; an edition without a date last, as PostgreSQL orders), else
+    the first undated one of this year or later, else the latest."""
+    today = timezone.localdate()
+    upcoming = [
+        e
+        for e in editions
+        if (e.date is not None and e.date >= today)
+        or (e.end_date is not None and e.end_date >= today)
+    ]
+    if upcoming:
+        return min(upcoming, key=lambda e: (e.date is None, e.date or today, e.number))
+    undated = [e for e in editions if e.date is None and e.year >= today.year]
+    if undated:
+        return min(undated, key=lambda e: e.number)
+    return max(editions, key=lambda e: e.number, default=None)
+
+
 def _error_messages(request, error: ValidationError) -> None:
     for message in error.messages:
         messages.error(request, message)
@@ -88,7 +122,7 @@ def mine(request):
     department = department_of(request.user)
     if department is None:
         raise PermissionDenied(_("Only a department's liaison has proposals to manage."))
-    edition = _edition_from(request)
+    edition, editions = _edition_and_all(request)
     page, query = _page(
         request,
         Proposal.objects.for_department(department)
@@ -106,7 +140,7 @@ def mine(request):
             "query": query,
             "window_message": services.proposal_window_message(edition),
             "can_create": services.submission_open(edition),
-            "editions": Edition.objects.order_by("-number"),
+            "editions": editions,
         },
     )
 
@@ -381,7 +415,7 @@ def withdraw(request, pk: int):
 @login_required
 def reviewer_dashboard(request):
     require(request.user, "proposal.review")
-    edition = _edition_from(request)
+    edition, editions = _edition_and_all(request)
     assigned = Proposal.objects.for_edition(edition).for_reviewer(request.user)
     counts = assigned.aggregate(total=Count("id"), done=Count("id", filter=Q(my_review_done=True)))
     # One list, 50 a page: those still to review first, then those reviewed.
@@ -400,7 +434,7 @@ def reviewer_dashboard(request):
             "total": counts["total"],
             "done": counts["done"],
             "missing": counts["total"] - counts["done"],
-            "editions": Edition.objects.order_by("-number"),
+            "editions": editions,
         },
     )
 
@@ -464,19 +498,30 @@ def review(request, pk: int):
 @login_required
 def manage(request):
     require(request.user, "proposal.manage")
-    edition = _edition_from(request)
+    edition, editions = _edition_and_all(request)
     filters = ProposalFilter(
         request.GET or None,
         queryset=Proposal.objects.submitted().listed().with_review_summary(),
         edition=edition,
+        editions=editions,
     )
     counts = Proposal.objects.for_edition(edition).state_counts()
+    # The page's ids are chosen from narrow rows (the id and the sort keys: PostgreSQL sorts
+    # every matching row before taking 50, and wider rows made that sort twice as slow), in a
+    # subquery of the query that reads the page's rows by id.
     page, query = _page(
         request,
-        filters.qs.ordered(),
+        filters.qs.ordered().values_list("pk", flat=True),
         count=None if filters.narrows() else counts["submitted"],
     )
-    page.object_list = attach_list_details(list(page.object_list))
+    page.object_list = attach_list_details(
+        list(
+            Proposal.objects.listed()
+            .with_review_summary()
+            .filter(pk__in=page.object_list)
+            .ordered()
+        )
+    )
     form = filters.form
     return render_edition(
         request,

@@ -6,6 +6,7 @@ from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.contenttypes.admin import GenericTabularInline
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.http import QueryDict
 from django.template.response import TemplateResponse
 from django.utils.html import format_html
@@ -13,13 +14,13 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from conference import dates
-from conference.admin.search import FoldedSearchMixin
+from conference.admin_rows import QuickRowsMixin
 from conference.forms.registrations import validation_error_to_form
 from conference.models import AuditEntry, Edition, ProgrammePart, Registration
 from conference.services import registrations as services
 from conference.services.editions import edition_fill_free_seats
 from conference.text_input import CleanInputMixin
-from conference.vietnamese import sort_key
+from conference.vietnamese import fold, sort_key
 from provinces.models import ProvincialUnit
 
 
@@ -171,7 +172,7 @@ class UnitFilter(admin.SimpleListFilter):
 
 
 @admin.register(Registration)
-class RegistrationAdmin(FoldedSearchMixin, admin.ModelAdmin):
+class RegistrationAdmin(QuickRowsMixin, admin.ModelAdmin):
     # The changelist counts its rows once (the filtered count), not also the whole table.
     show_full_result_count = False
     list_display = [
@@ -189,8 +190,7 @@ class RegistrationAdmin(FoldedSearchMixin, admin.ModelAdmin):
     list_filter = ["edition", "status", "organisation_kind", UnitFilter, "created_at"]
     list_select_related = ["edition", "unit"]
     list_per_page = 50
-    search_fields = ["email", "badge_code"]
-    folded_search_fields = ("search_text",)
+    search_fields = ["search_text"]  # see get_search_results
     ordering = ["sort_key", "id"]
     form = RegistrationAdminForm
     actions = [
@@ -302,12 +302,21 @@ class RegistrationAdmin(FoldedSearchMixin, admin.ModelAdmin):
         )
 
     def get_search_results(self, request, queryset, search_term):
-        """Also the registrations' own search: a badge code as printed ("7K3M9-QXD2P"), a phone
-        written in groups ("0912 345 678")."""
-        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
-        if search_term.strip():
-            results = results | queryset.search(search_term)
-        return results, may_have_duplicates
+        """Only the folded search column (``search_text``: name, organisation, position, email,
+        phone digits and badge code, accent-free and in lower case), which the trigram index
+        answers: every word must occur in it (``FoldedSearchMixin``), or the registrations' own
+        search finds it (a badge code as printed, "7K3M9-QXD2P"; a phone written in groups,
+        "0912 345 678"). Django's own search over ``search_fields`` (email and badge code, which
+        the column holds too) is not added: its ``UPPER(email) LIKE`` made every search read the
+        whole table (112 ms for "nguyen" on 20,000 rows). ``search_fields`` stays set so that the
+        page shows its search box."""
+        words = fold(search_term).split()
+        if not words:
+            return queryset, False
+        folded = Q()
+        for word in words:
+            folded &= Q(search_text__contains=word)
+        return queryset.filter(folded) | queryset.search(search_term), False
 
     def has_add_permission(self, request):
         # Registrations come through the public form (and its rules); staff register someone

@@ -417,3 +417,23 @@ def test_registration_history_in_the_admin_reads_as_words(client):
         'from_display"> <p>Đã xác nhận</p> </td>',
         'to_display"> <p>Đã điểm danh</p> </td>',
     ]
+
+
+def test_registration_admin_search_finds_email_badge_and_phone(staff_client, open_edition):
+    """The search reads only the folded column, which holds the email, the badge code and the
+    phone's digits too."""
+    by_email = RegistrationFactory(edition=open_edition, email="Thu.Ha@SoCongThuong.vn")
+    by_badge = RegistrationFactory(edition=open_edition)
+    by_phone = RegistrationFactory(edition=open_edition, phone="+84987654321")
+    url = reverse("admin:conference_registration_changelist")
+
+    def found(q):
+        return list(staff_client.get(url, {"q": q}).context["cl"].result_list)
+
+    assert found("THU.HA@socongthuong") == [by_email]
+    assert found(by_badge.badge_code) == [by_badge]
+    assert found(by_badge.badge_code.lower()) == [by_badge]
+    assert found("0987 654 321") == [by_phone]
+    assert found("nguyen dai bieu") == sorted(
+        [by_email, by_badge, by_phone], key=lambda r: r.sort_key
+    )

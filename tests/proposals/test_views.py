@@ -8,11 +8,14 @@ import pytest
 from django.core.cache import cache
 from django.test import override_settings
 from django.urls import reverse
+from django.utils import timezone
 
 from conference import public_cache
+from conference.models import Edition
 from proposals import services
 from proposals.models import Proposal, Review, ReviewerAssignment
-from tests.factories import ProposalFactory, department, policy_area
+from proposals.views import next_or_current
+from tests.factories import EditionFactory, ProposalFactory, department, policy_area
 from tests.html import page_text, texts
 
 pytestmark = pytest.mark.django_db
@@ -280,3 +283,101 @@ def test_proposal_lists_render_no_template_per_row(client, edition, people, role
         assert len(response.context["page"].object_list) >= (1 if count == 1 else 3)
         rendered.append([template.name for template in response.templates])
     assert rendered[0] == rendered[1]
+
+
+@pytest.mark.parametrize(
+    ("role", "page", "queries"),
+    [
+        ("organizer", lambda e: manage_url(e), "ORGANIZER_LIST_QUERIES"),
+        (
+            "reviewer",
+            lambda e: reverse("proposals:reviewer_dashboard") + f"?edition={e.number}",
+            "REVIEWER_LIST_QUERIES",
+        ),
+        (
+            "other_liaison",
+            lambda e: reverse("proposals:mine") + f"?edition={e.number}",
+            "LIAISON_LIST_QUERIES",
+        ),
+    ],
+)
+def test_proposal_lists_query_count_same_for_one_and_many(
+    client, edition, people, role, page, queries, django_assert_num_queries
+):
+    client.force_login(getattr(people, role))
+    for count in (1, 12):
+        Proposal.objects.filter(edition=edition).delete()
+        _rows(edition, people, count)
+        client.get(page(edition))
+        with django_assert_num_queries(globals()[queries]):
+            response = client.get(page(edition))
+        assert len(response.context["page"].object_list) >= (1 if count == 1 else 3)
+
+
+# Session, user with their department, roles (the signed-in pages' own), then the page's: the
+# editions (the one shown and the select, one query), …
+# organizers: areas, units, reviewers, state counts, the page, its reviewers and decisions;
+ORGANIZER_LIST_QUERIES = 11
+# reviewers: the counts and the page;
+REVIEWER_LIST_QUERIES = 6
+# liaisons: the page's count, the page, the proposal window.
+LIAISON_LIST_QUERIES = 7
+
+
+@pytest.mark.parametrize(
+    "dates",
+    [
+        [("past", None), ("soon", None), ("later", None)],
+        [("past", None), ("past", "soon")],
+        [("past", None), ("undated", None)],
+        [("past", None), ("past", None)],
+        [("later", None), ("soon", None)],
+    ],
+)
+def test_next_or_current_from_a_list_as_the_queryset_chooses(dates):
+    """The proposal lists choose their edition from the list of every edition (one query): the
+    same one as ``EditionQuerySet.next_or_current``."""
+    today = timezone.localdate()
+    days = {"past": -400, "soon": 10, "later": 200}
+    for start, end in dates:
+        EditionFactory(
+            date=None if start == "undated" else today + datetime.timedelta(days=days[start]),
+            end_date=None if end is None else today + datetime.timedelta(days=days[end]),
+            year=today.year,
+        )
+    assert next_or_current(list(Edition.objects.all())) == Edition.objects.next_or_current()
+
+
+def test_organizer_list_row_shows_carried_over_and_recorded_decisions(client, edition, people):
+    """A row as the organizer reads it: title (escaped), carried-over badge, province, area,
+    state with the decisions recorded but not published, reviewers, reviews, mean score."""
+    earlier = ProposalFactory(edition=EditionFactory(), state="accepted")
+    proposal = ProposalFactory(
+        edition=edition,
+        state="decided",
+        title="Điện <mặt trời> & gió",
+        carried_over_from=earlier,
+    )
+    ReviewerAssignment.objects.create(proposal=proposal, reviewer=people.reviewer)
+    Review.objects.create(
+        proposal=proposal, reviewer=people.reviewer, score=4, recommendation="accept"
+    )
+    proposal.decisions.create(outcome="accept", reason="Đủ cơ sở.")
+    client.force_login(people.organizer)
+    html = client.get(manage_url(edition)).content.decode()
+    row = html[html.index('<tr class="proposal-row">') :]
+    row = row[: row.index("</tr>") + 5]
+    pk = proposal.pk
+    assert row == (
+        '<tr class="proposal-row"><td><input class="form-check-input" type="checkbox"'
+        f' name="proposals" value="{pk}" id="pick-{pk}"'
+        ' aria-label="Điện &lt;mặt trời&gt; &amp; gió"></td>'
+        f'<td><a href="/proposals/{pk}/">Điện &lt;mặt trời&gt; &amp; gió</a>'
+        ' <span class="badge text-bg-light border">chuyển tiếp</span></td>'
+        f"<td>{proposal.unit.name}</td><td>{proposal.area}</td>"
+        '<td><span class="badge proposal-state proposal-state-decided text-bg-info">'
+        "Đã quyết định, chưa công bố</span>"
+        ' <span class="small text-body-secondary">(Chấp nhận)</span></td>'
+        '<td class="small">Lê Văn Thẩm</td><td class="text-end">1</td>'
+        '<td class="text-end">4,0</td></tr>'
+    )

@@ -1,0 +1,232 @@
+"""The changelist's rows built once per column, not once per cell: the same HTML as Django's
+``items_for_result``, in a fraction of its time.
+
+Django decides for every cell of every row how to show it (which field, its classes, the
+"empty" text, whether it is the link) and, for the link, reverses the change URL and merges the
+preserved filters into it (which resolves the URL again) on each row. On a list of 50 rows and
+ten columns that was two fifths of the admin's registration list. Here those decisions are
+taken once per column and the link is built once with a placeholder for the primary key; each
+row is then one string. Lists this does not cover (editable lists, popups, columns Django
+shows through a form) fall back to Django's own code, so they look exactly as before.
+
+Use: ``QuickRowsMixin`` on a ModelAdmin (it sets ``change_list_template``), see
+``templates/admin/quick_change_list.html`` and ``conference.templatetags.admin_rows``. Outside
+the ``conference.admin`` package for the reason given in ``conference.admin_site``: the template
+tag library imports it.
+"""
+
+from __future__ import annotations
+
+import datetime
+from urllib.parse import quote as url_quote
+
+from django.contrib.admin.templatetags.admin_list import (
+    ResultList,
+    _coerce_field_name,
+    result_headers,
+    result_hidden_fields,
+    results,
+)
+from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
+from django.contrib.admin.utils import (
+    _get_non_gfk_field,
+    display_for_field,
+    display_for_value,
+    lookup_field,
+    quote,
+)
+from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist
+from django.db import models
+from django.urls import NoReverseMatch, reverse
+from django.utils.html import conditional_escape, escape
+from django.utils.http import RFC3986_SUBDELIMS
+from django.utils.safestring import mark_safe
+
+try:  # Django keeps this exception next to _get_non_gfk_field
+    from django.contrib.admin.utils import FieldIsAForeignKeyColumnName
+except ImportError:  # pragma: no cover
+    FieldIsAForeignKeyColumnName = FieldDoesNotExist
+
+# What ``reverse`` leaves unquoted in a URL's arguments.
+_SAFE = RFC3986_SUBDELIMS + "/~:@"
+# A primary key that no quoting changes, replaced by each row's own.
+_PK_MARK = "QUICKROWSPK"
+
+
+class QuickRowsMixin:
+    """A ModelAdmin whose changelist rows are built by ``quick_results``."""
+
+    change_list_template = "admin/quick_change_list.html"
+
+
+class _Column:
+    """How one ``list_display`` entry is shown, decided once per page."""
+
+    def __init__(self, cl, index: int, name, *, link: bool):
+        self.name = name
+        self.model_admin = cl.model_admin
+        self.empty = self.default_empty = cl.model_admin.get_empty_value_display()
+        self.classes = self.base_classes = f"field-{_coerce_field_name(name, index)}"
+        self.link = link
+        self.tag = "td"
+        self.field = None
+        self.getter = None  # a callable of the row, for display functions
+        self.boolean = False
+        self.choices = None
+        self.relation = False
+        self.shown = {}  # what a related object or a choice shows, by its key
+        if name == "action_checkbox":
+            self.classes = "action-checkbox"  # Django's: the base class stays for errors
+        try:
+            field = _get_non_gfk_field(cl.lookup_opts, name)
+        except (FieldDoesNotExist, FieldIsAForeignKeyColumnName, TypeError):
+            field = None
+        if field is not None and not field.auto_created:
+            self.field = field
+            self.relation = isinstance(field.remote_field, models.ManyToOneRel)
+            if getattr(field, "flatchoices", None):
+                try:
+                    self.choices = dict(field.flatchoices)
+                except TypeError:
+                    self.choices = None
+                    self.field = None  # list-like choices: Django's own way, per row
+            if isinstance(field, (models.DateField, models.TimeField, models.ForeignKey)):
+                self.classes += " nowrap"
+            return
+        if field is not None:  # an auto-created field (the id): shown as a plain value
+            self.getter = lambda obj, attname=field.attname: getattr(obj, attname)
+            return
+        if callable(name):
+            attr = name
+            self.getter = name
+        elif hasattr(cl.model_admin, name) and name != "__str__":
+            attr = getattr(cl.model_admin, name)
+            self.getter = attr
+        else:
+            attr = None  # a model attribute or property: Django's lookup, per row
+        if attr is not None:
+            self.empty = getattr(attr, "empty_value_display", self.empty)
+            self.boolean = getattr(attr, "boolean", False)
+
+    def cell(self, obj) -> tuple[str, str]:
+        """(classes, HTML) of this column's cell for ``obj``."""
+        if self.field is not None:
+            field = self.field
+            value = getattr(obj, field.attname)
+            if self.relation:
+                # A related object reads the same on every row that points to it.
+                shown = self.shown.get(value)
+                if shown is None:
+                    try:
+                        related = getattr(obj, field.name)
+                    except ObjectDoesNotExist:
+                        return self.base_classes, conditional_escape(self.default_empty)
+                    shown = self.empty if related is None else conditional_escape(related)
+                    self.shown[value] = shown
+                return self.classes, shown
+            if isinstance(value, str) and value.strip() == "":
+                value = ""
+            if self.choices is not None:
+                shown = self.shown.get(value)
+                if shown is None:
+                    shown = self.shown[value] = conditional_escape(
+                        self.choices.get(value, self.empty)
+                    )
+                return self.classes, shown
+            shown = display_for_field(value, field, self.empty, avoid_link=self.link)
+            return self.classes, conditional_escape(shown)
+        classes = self.classes
+        if self.getter is not None:
+            try:
+                value = self.getter(obj)
+            except ObjectDoesNotExist:
+                return self.base_classes, conditional_escape(self.default_empty)
+            empty, boolean = self.empty, self.boolean
+        else:
+            try:
+                field, attr, value = lookup_field(self.name, obj, self.model_admin)
+            except ObjectDoesNotExist:
+                return self.base_classes, conditional_escape(self.default_empty)
+            if field is not None:  # cannot happen for a name that is not a field
+                raise LookupError(self.name)
+            empty = getattr(attr, "empty_value_display", self.empty)
+            boolean = getattr(attr, "boolean", False)
+            if isinstance(attr, property) and hasattr(attr, "fget"):
+                boolean = getattr(attr.fget, "boolean", False)
+        if isinstance(value, str) and value.strip() == "":
+            value = ""
+        if isinstance(value, (datetime.date, datetime.time)):
+            classes += " nowrap"
+        return classes, conditional_escape(display_for_value(value, empty, boolean))
+
+
+def _link_parts(cl) -> tuple[str, str] | None:
+    """The change URL with the preserved filters, split around the primary key (None when the
+    model has no change page)."""
+    try:
+        url = reverse(
+            f"admin:{cl.opts.app_label}_{cl.opts.model_name}_change",
+            args=(_PK_MARK,),
+            current_app=cl.model_admin.admin_site.name,
+        )
+    except NoReverseMatch:
+        return None
+    url = add_preserved_filters({"preserved_filters": cl.preserved_filters, "opts": cl.opts}, url)
+    before, mark, after = escape(url).partition(_PK_MARK)
+    if not mark:
+        return None
+    return before, after
+
+
+def quick_results(cl) -> list:
+    """The changelist's rows as Django's ``results(cl)`` gives them, each row one string."""
+    if (
+        cl.formset
+        or cl.is_popup
+        or cl.to_field
+        or cl.list_display_links is None
+        or not all(isinstance(name, str) or callable(name) for name in cl.list_display)
+    ):
+        return list(results(cl))
+    # As Django: without list_display_links the first column is the link; otherwise each
+    # column named there, the first of them a <th>.
+    links = cl.list_display_links
+    columns = []
+    first = True
+    for index, name in enumerate(cl.list_display):
+        is_link = (first and not links) or name in links
+        column = _Column(cl, index, name, link=is_link)
+        if is_link:
+            column.tag = "th" if first else "td"
+            first = False
+        columns.append(column)
+    link = _link_parts(cl)
+    pk_attname = cl.pk_attname
+    rows = []
+    for obj in cl.result_list:
+        cells = []
+        for column in columns:
+            classes, shown = column.cell(obj)
+            if column.link:
+                if link is None:
+                    inner = shown
+                else:
+                    pk = escape(url_quote(str(quote(getattr(obj, pk_attname))), safe=_SAFE))
+                    inner = f'<a href="{link[0]}{pk}{link[1]}">{shown}</a>'
+                cells.append(f'<{column.tag} class="{classes}">{inner}</{column.tag}>')
+            else:
+                cells.append(f'<td class="{classes}">{shown}</td>')
+        rows.append(ResultList(None, [mark_safe("".join(cells))]))
+    return rows
+
+
+def quick_result_list(cl) -> dict:
+    """The context of Django's ``result_list`` tag, with the rows from ``quick_results``."""
+    headers = list(result_headers(cl))
+    return {
+        "cl": cl,
+        "result_hidden_fields": list(result_hidden_fields(cl)),
+        "result_headers": headers,
+        "num_sorted_fields": sum(1 for h in headers if h["sortable"] and h["sorted"]),
+        "results": quick_results(cl),
+    }
