@@ -38,12 +38,13 @@ class ConferenceConfig(AppConfig):
         for module in pkgutil.iter_modules(notifications.__path__):
             importlib.import_module(f"{notifications.__name__}.{module.name}")
 
-        from conference import seat_counts
+        from conference import access, seat_counts
         from conference.permissions import sync_role_permissions
         from conference.public_cache import connect_invalidation
 
         connect_invalidation()
         seat_counts.connect_invalidation()
+        access.connect_invalidation()
 
         from provinces.signals import reorganisation_applied
 

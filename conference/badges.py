@@ -16,11 +16,8 @@ DejaVu Sans (Liberation Sans as fallback), which carry every Vietnamese letter a
 
 from __future__ import annotations
 
-import functools
 import io
-import unicodedata
 from collections.abc import Callable, Iterable, Iterator
-from pathlib import Path
 from typing import Any, BinaryIO
 
 import segno
@@ -29,6 +26,7 @@ from django.template.loader import render_to_string
 from django.utils.text import capfirst
 
 from conference import dates, seat_counts
+from conference.badge_names import NAME_LIMITS, text_size
 from conference.models import Edition, EditionParticipant, Registration
 from provinces.models import ProvincialUnit
 
@@ -102,124 +100,35 @@ def edition_place(edition: Edition) -> str:
     return place.name if place is not None else ""
 
 
-# Text longer than these (in characters) is set smaller on the badge: (long, longer). The badge's
-# text column is 59.5 mm wide; a name in 17 pt takes about 16 characters a line, in 13.5 pt about
-# 20, in 11 pt about 25; an organisation in 9 pt about 31, in 8 pt 35, in 7 pt 40. Each field is
-# also clamped to a few lines with an ellipsis, so the worst case never runs into the QR code or
-# the province band.
-NAME_LIMITS = (20, 32)
+# Text longer than these (in characters) is set smaller on the badge: (long, longer); the name's
+# limits and its measuring are in conference.badge_names.
 POSITION_LIMITS = (60, 100)
 ORGANISATION_LIMITS = (60, 140)
-
-
-def text_size(text: str, limits: tuple[int, int]) -> str:
-    """The CSS class of a badge field for text of this length: "", "long" or "longer"."""
-    long, longer = limits
-    length = len(text or "")
-    if length > longer:
-        return "longer"
-    if length > long:
-        return "long"
-    return ""
-
-
-# How the badge template sets the name (badge_pdf.html: ``.name``, ``.name.long``,
-# ``.name.longer``): DejaVu Sans Bold at these sizes, in a column 59.5 mm wide (the badge's 95 mm
-# less 3.5 mm on the left and 32 mm for the QR code on the right), clamped to two lines; a word
-# longer than the column breaks anywhere. A name that needs more lines is cut with "…".
-NAME_POINTS = {"": 17.0, "long": 13.5, "longer": 11.0}
-NAME_LINES = 2
-NAME_COLUMN_POINTS = 59.5 / 25.4 * 72
-NAME_FONT_FILES = (
-    "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf",
-    "/usr/share/fonts/dejavu/DejaVuSans-Bold.ttf",
-    "/usr/share/fonts/TTF/DejaVuSans-Bold.ttf",
-)
-# Without the font file: the average advance of a bold DejaVu Sans letter, in ems.
-AVERAGE_ADVANCE = 0.69
-
-
-@functools.cache
-def _name_font_advances() -> tuple[dict[int, float], float] | None:
-    """The advance of each character of DejaVu Sans Bold in ems, read once with fontTools (a
-    dependency of WeasyPrint); None when the font is not installed."""
-    from fontTools.ttLib import TTFont
-
-    for candidate in NAME_FONT_FILES:
-        if Path(candidate).exists():
-            with TTFont(candidate) as font:
-                per_em = font["head"].unitsPerEm
-                metrics = font["hmtx"].metrics
-                advances = {
-                    code: metrics[glyph][0] / per_em for code, glyph in font.getBestCmap().items()
-                }
-            return advances, advances.get(ord("n"), AVERAGE_ADVANCE)
-    return None
-
-
-def _text_width(text: str, points: float) -> float:
-    font = _name_font_advances()
-    if font is None:
-        return len(text) * AVERAGE_ADVANCE * points
-    advances, fallback = font
-    width = 0.0
-    for char in text:
-        advance = advances.get(ord(char))
-        if advance is None:  # a letter with its marks not precomposed in the font: its base
-            advance = advances.get(ord(unicodedata.normalize("NFD", char)[0]), fallback)
-        width += advance
-    return width * points
-
-
-def name_lines(full_name: str) -> int:
-    """How many lines the badge template needs for this name at the size it picks for it."""
-    points = NAME_POINTS[text_size(full_name, NAME_LIMITS)]
-    column = NAME_COLUMN_POINTS
-    space = _text_width(" ", points)
-    lines, used = 0, None
-    for word in unicodedata.normalize("NFC", full_name).split():
-        width = _text_width(word, points)
-        if used is not None and used + space + width <= column:
-            used += space + width
-            continue
-        # A new line; a word wider than the column breaks anywhere over several.
-        lines += 1
-        while width > column:
-            lines += 1
-            width -= column
-        used = width
-    return lines
-
-
-@functools.lru_cache(maxsize=65536)
-def name_is_cut(full_name: str) -> bool:
-    """Whether the badge would cut this name short ("…"): flagged before printing, so that
-    the organizers correct it (a shorter form) or write the badge by hand. Remembered per name
-    (the font does not change while the process runs)."""
-    return name_lines(full_name) > NAME_LINES
 
 
 def cut_names(edition: Edition, *, unit=None) -> list[Registration]:
     """The delegates with a badge whose name the badge would cut short, in name order (of one
     province with ``unit``): their id, name, organisation and province (what the badge index
-    shows). Measured once until a registration of the edition changes
-    (``conference.seat_counts.cached``): one query of the names then, none after."""
+    shows). Each name is measured when it is saved (``Registration.badge_name_cut``), so this
+    reads the flagged few (a small partial index) rather than measuring every name of the
+    edition; kept until a registration of the edition changes (``conference.seat_counts``)."""
 
-    def measure() -> list[tuple]:
+    def flagged() -> list[tuple]:
         queryset = Registration.objects.for_edition(edition).filter(
-            status__in=Registration.GETS_BADGE
+            badge_name_cut=True, status__in=Registration.GETS_BADGE
         )
         if unit is not None:
             queryset = queryset.for_unit(unit)
-        rows = queryset.ordered().values_list(
-            "id", "full_name", "organisation_name", "unit_id", "unit__name"
+        return list(
+            queryset.ordered().values_list(
+                "id", "full_name", "organisation_name", "unit_id", "unit__name"
+            )
         )
-        return [row for row in rows if name_is_cut(row[1])]
 
     key = f"cut-names:{unit.pk if unit is not None else ''}"
     found = []
     for pk, full_name, organisation_name, unit_id, unit_name in seat_counts.cached(
-        edition.pk, key, measure
+        edition.pk, key, flagged
     ):
         registration = Registration(
             pk=pk,

@@ -11,14 +11,39 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from conference import seat_counts
 from conference.forms.registrations import UnitChoiceField
 from conference.models import Edition, Registration
 from conference.text_input import CleanInputMixin
 from provinces.models import ProvincialUnit
 
 
+class KnownChoicesMixin:
+    """A model choice field that finds the objects the page has read already (``known``: value
+    as sent → object) without a query of its own; any other value is looked up as usual."""
+
+    known: dict[str, object] | None = None
+
+    def to_python(self, value):
+        if self.known and value not in self.empty_values and str(value) in self.known:
+            return self.known[str(value)]
+        return super().to_python(value)
+
+
+class EditionChoiceField(KnownChoicesMixin, forms.ModelChoiceField):
+    pass
+
+
+class KnownUnitChoiceField(KnownChoicesMixin, UnitChoiceField):
+    pass
+
+
+class EditionFilter(django_filters.ModelChoiceFilter):
+    field_class = EditionChoiceField
+
+
 class UnitFilter(django_filters.ModelChoiceFilter):
-    field_class = UnitChoiceField
+    field_class = KnownUnitChoiceField
 
 
 class FilterForm(CleanInputMixin, forms.Form):
@@ -30,7 +55,7 @@ class RegistrationFilter(django_filters.FilterSet):
     matching registrations of :meth:`selected_edition`, ``.form`` the filters as the page shows
     them."""
 
-    edition = django_filters.ModelChoiceFilter(
+    edition = EditionFilter(
         label=_("Edition"),
         queryset=Edition.objects.order_by("-number"),
         empty_label=None,
@@ -61,21 +86,59 @@ class RegistrationFilter(django_filters.FilterSet):
     def __init__(self, data=None, *args, edition: Edition, **kwargs):
         super().__init__(data, *args, **kwargs)
         self.edition_default = edition
+        # The edition the page opens is known already: checking the sent number needs no query.
+        self.form.fields["edition"].known = {str(edition.number): edition}
         self.form.fields["unit"].queryset = ProvincialUnit.objects.filter(
             participations__edition=self.selected_edition()
         ).order_by("sort_key")
+        self._units_offered = False
+
+    def offer_units(self, units) -> RegistrationFilter:
+        """The province choices (and their check) from the selected edition's participating
+        ``units`` that the page has read already, in the page's order (by ``sort_key``, as the
+        filter's own query would list them): no query of their own."""
+        field = self.form.fields["unit"]
+        units = list(units)
+        field.known = {str(unit.pk): unit for unit in units}
+        field.widget.choices = [("", field.empty_label)] + [
+            (field.prepare_value(unit), field.label_from_instance(unit)) for unit in units
+        ]
+        self._units_offered = True
+        return self
 
     def choices_listed(self) -> RegistrationFilter:
         """Read the edition and unit choices once, as lists: a template looping over a model
         choice field counts its rows first and then opens a server-side cursor (two queries
-        each on PostgreSQL). The page loops over ``field.field.widget.choices``."""
+        each on PostgreSQL). The page loops over ``field.field.widget.choices``. The editions
+        are read with the fields their label needs only."""
         for name in ("edition", "unit"):
+            if name == "unit" and self._units_offered:
+                continue
             field = self.form.fields[name]
             empty = [] if field.empty_label is None else [("", field.empty_label)]
+            objects = field.queryset
+            if name == "edition":
+                objects = objects.only("pk", "number", "year")
             field.widget.choices = empty + [
-                (field.prepare_value(obj), field.label_from_instance(obj)) for obj in field.queryset
+                (field.prepare_value(obj), field.label_from_instance(obj)) for obj in objects
             ]
         return self
+
+    def count_from(self, counts: dict, *, within=None) -> int | None:
+        """How many registrations ``qs`` holds (of those in the states ``within``, when given),
+        from the edition's counts by province and state (``conference.seat_counts
+        .edition_counts``) when the filters are only those; None when a search or the kind of
+        organisation narrows it (then the rows must be counted)."""
+        unit = status = None
+        if self.is_bound and self.form.is_valid():
+            data = self.form.cleaned_data
+            if data.get("organisation_kind") or data.get("q"):
+                return None
+            unit, status = data.get("unit"), data.get("status")
+        statuses = [status] if status else within
+        if status and within is not None:
+            statuses = [status] if status in within else []
+        return seat_counts.total(counts, statuses, {unit.pk} if unit else None)
 
     def narrows(self) -> bool:
         """Whether a filter other than the edition applies (else ``qs`` is the whole edition)."""

@@ -68,7 +68,10 @@ def roles(user) -> frozenset[str]:
     cached = getattr(user, "_conference_roles", None)
     if cached is not None:
         return cached
-    names = set(user.groups.values_list("name", flat=True))
+    # Known already when the user came from the access record (conference.access).
+    names = getattr(user, "_conference_group_names", None)
+    if names is None:
+        names = set(user.groups.values_list("name", flat=True))
     found = {role for role in ROLE_GROUPS if role in names}
     if department_of(user) is not None:
         found.add(LIAISON)

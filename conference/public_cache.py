@@ -1,9 +1,14 @@
 """The public pages, cached: they are read often and change a few times a year.
 
 ``@public_page`` caches the HTML a view returns to an anonymous visitor (GET, no message waiting)
-per path, query and language. Nothing personal is in such a page except the CSRF token of the
-language-switch form, which is taken out before storing and put back, the visitor's own, on the
-way out.
+per path, query and language. Nothing personal is in such a page except the CSRF tokens of its
+forms (the language switch's, the registration form's), which are taken out before storing and
+put back, the visitor's own, on the way out. A view whose page also depends on something else
+(the registration form: the seats words of each province) keeps it with that as ``variant``
+(:func:`page_keep`, :func:`page_from`); what such a view reads on every request and changes with
+the public pages (the edition, its quotas) it keeps with :func:`remember` or :func:`keep`.
+Entries carry the version they were made for, so that the version and the entries a page needs
+come in one round trip to the cache (:func:`lookup`).
 
 Invalidation: every save or delete of what these pages show (editions and their chairs, agenda,
 participants, programme parts, handovers, provincial units and departments: ``PUBLIC_MODELS``;
@@ -20,7 +25,10 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import hashlib
 import re
+from collections.abc import Callable
+from typing import Any
 
 from django.apps import apps
 from django.conf import settings
@@ -108,25 +116,94 @@ def connect_invalidation() -> None:
         invalidate_on_change(label)
 
 
+def lookup(*keys: str) -> tuple[int, list]:
+    """The public pages' version (0: no caching) and what each of ``keys`` holds for that
+    version (None: nothing, or something kept for an older version), in one round trip to the
+    cache: entries carry the version they were made for (:func:`keep`), so the version and
+    the entries are read together rather than one after the other."""
+    if lifetime() <= 0:
+        return 0, [None] * len(keys)
+    try:
+        found = cache.get_many([VERSION_KEY, *keys])
+    except Exception:  # the cache is down: no caching, never an error page
+        return 0, [None] * len(keys)
+    current = found.get(VERSION_KEY)
+    if current is None:  # not set yet (or lost): nothing kept can be trusted
+        return version(), [None] * len(keys)
+    values = []
+    for key in keys:
+        kept = found.get(key)
+        values.append(kept[1] if isinstance(kept, tuple) and kept[0] == current else None)
+    return current, values
+
+
+def keep(key: str, value, current: int) -> None:
+    """Keep ``value`` under ``key`` for version ``current`` (see :func:`lookup`)."""
+    if current and value is not None:
+        cache_set(key, (current, value))
+
+
+def remember(name: str, compute: Callable[[], Any]) -> Any:
+    """``compute()``, kept until what the public pages show changes (or for their lifetime):
+    for what a public view reads on every request and changes with those pages, such as an
+    edition and its provinces' quotas. Computed each time while the cache is off or down; a
+    result of None is not kept."""
+    key = value_key(name)
+    current, (value,) = lookup(key)
+    if value is None:
+        value = compute()
+        keep(key, value, current)
+    return value
+
+
+def value_key(name: str) -> str:
+    return f"public-pages:value:{name}"
+
+
+def page_key(request) -> str:
+    """Where the page of ``request`` is kept: per language, path and query (a digest: keys
+    stay short, as memcached and Django's key check want)."""
+    path = hashlib.blake2b(request.get_full_path().encode(), digest_size=16).hexdigest()
+    return f"public-pages:page:{request.LANGUAGE_CODE}:{path}"
+
+
+def cacheable(request, current: int) -> bool:
+    """Whether ``request`` may get a cached page (of version ``current``, 0: none): an
+    anonymous visitor's GET with no message waiting for them (a page for a signed-in user, or
+    with a message, is rendered each time)."""
+    return bool(
+        current
+        and request.method == "GET"
+        and not request.user.is_authenticated
+        and not len(get_messages(request))
+    )
+
+
+def page_from(kept, request, *, variant: str = "") -> HttpResponse | None:
+    """The page ``kept`` (what :func:`lookup` found under :func:`page_key`) if it was kept
+    for ``variant`` (what else the page depends on), with the visitor's own CSRF token."""
+    if kept is None or kept[0] != variant:
+        return None
+    return HttpResponse(kept[1].replace(b"__CSRF_TOKEN__", get_token(request).encode()))
+
+
+def page_keep(request, response, current: int, *, variant: str = "") -> HttpResponse:
+    """Keep ``response``, a plain 200 page, for :func:`page_from` (the CSRF tokens taken out)."""
+    if response.status_code == 200 and not response.streaming and not response.cookies:
+        keep(page_key(request), (variant, _TOKEN.sub(_PLACEHOLDER, response.content)), current)
+    return response
+
+
 def public_page(view):
     @functools.wraps(view)
     def cached_view(request, *args, **kwargs):
-        current = version()
-        if (
-            not current
-            or request.method != "GET"
-            or request.user.is_authenticated
-            or len(get_messages(request))
-        ):
+        key = page_key(request)
+        current, (kept,) = lookup(key)
+        if not cacheable(request, current):
             return view(request, *args, **kwargs)
-        key = f"public-pages:{current}:{request.LANGUAGE_CODE}:{request.get_full_path()}"
-        body = cache_get(key)
-        if body is not None:
-            token = get_token(request).encode()
-            return HttpResponse(body.replace(b"__CSRF_TOKEN__", token))
-        response = view(request, *args, **kwargs)
-        if response.status_code == 200 and not response.streaming and not response.cookies:
-            cache_set(key, _TOKEN.sub(_PLACEHOLDER, response.content))
-        return response
+        page = page_from(kept, request)
+        if page is not None:
+            return page
+        return page_keep(request, view(request, *args, **kwargs), current)
 
     return cached_view

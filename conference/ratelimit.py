@@ -95,12 +95,15 @@ class _Fallback:
         if self.down_since is not None and time.monotonic() - self.failed_at < retry:
             return None
         try:
-            cache.add(cache_key, 0, timeout=period + 1)
+            # The window's counter exists but for the first request of the window: count
+            # first, and create it only when it was missing (two round trips to the cache, not
+            # three, for all requests but one).
             try:
                 count = cache.incr(cache_key)
-            except ValueError:  # expired between add and incr
-                cache.set(cache_key, 1, timeout=period + 1)
-                count = 1
+            except ValueError:  # the window's first request (or the counter just expired)
+                # (Unless another request created it in between: then count in it.)
+                created = cache.add(cache_key, 1, timeout=period + 1)
+                count = 1 if created else cache.incr(cache_key)
         except Exception as error:  # the backend's own errors (redis.ConnectionError, OSError …)
             self._failed(error)
             return None

@@ -21,6 +21,7 @@ migration) is not heard of: call :func:`edition_changed`, or the entries expire 
 from __future__ import annotations
 
 import contextlib
+import threading
 import time
 from collections.abc import Callable
 from typing import Any
@@ -28,6 +29,7 @@ from typing import Any
 from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
+from django.core.signals import request_finished, request_started
 from django.db import models, transaction
 from django.db.models.signals import post_delete, post_save
 
@@ -56,11 +58,38 @@ def _version(edition_id: int) -> int:
         return 0
 
 
+# Within one request, what was read from the cache is read once: a page that shows seats in
+# several places (the list's table, its seats line, its number of rows) asks the cache once.
+# Only between the request's start and end signals (never in a task or a command, which have no
+# end to forget at); a change made by the request itself forgets its edition's figures.
+_request = threading.local()
+
+
+def _request_started(**_kwargs) -> None:
+    _request.memo = {}
+
+
+def _request_finished(**_kwargs) -> None:
+    _request.memo = None
+
+
+def _memo() -> dict | None:
+    return getattr(_request, "memo", None)
+
+
 def cached(edition_id: int, name: str, compute: Callable[[], Any]) -> Any:
     """``compute()``, kept until the edition's registrations change (``name``: what it is)."""
-    current = _version(edition_id)
+    memo = _memo()
+    if memo is not None and (edition_id, name) in memo:
+        return memo[edition_id, name]
+    if memo is not None and (edition_id, None) in memo:
+        current = memo[edition_id, None]
+    else:
+        current = _version(edition_id)
     if not current:
         return compute()
+    if memo is not None:
+        memo[edition_id, None] = current
     key = f"seat-counts:{edition_id}:{current}:{name}"
     try:
         value = cache.get(key)
@@ -70,6 +99,8 @@ def cached(edition_id: int, name: str, compute: Callable[[], Any]) -> Any:
         value = compute()
         with contextlib.suppress(Exception):
             cache.set(key, value, lifetime())
+    if memo is not None:
+        memo[edition_id, name] = value
     return value
 
 
@@ -107,6 +138,10 @@ def edition_changed(edition_id: int | None) -> None:
     """The edition's counts are stale: now, and again once the transaction commits."""
     if edition_id is None or lifetime() <= 0:
         return
+    memo = _memo()
+    if memo:
+        for key in [key for key in memo if key[0] == edition_id]:
+            del memo[key]
 
     def bump():
         key = _version_key(edition_id)
@@ -130,6 +165,8 @@ def _edition_changed(sender, instance, **_kwargs) -> None:
 
 
 def connect_invalidation() -> None:
+    request_started.connect(_request_started, dispatch_uid="seat-counts:request-started")
+    request_finished.connect(_request_finished, dispatch_uid="seat-counts:request-finished")
     registration = apps.get_model("conference", "Registration")
     edition = apps.get_model("conference", "Edition")
     for model, receiver in ((registration, _registration_changed), (edition, _edition_changed)):

@@ -109,9 +109,11 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "conference.User"
 
+# axes first (it refuses locked-out logins); then Django's ModelBackend, whose get_user reads the
+# signed-in user with their roles from the shared cache (conference.access, ACCESS_CACHE_SECONDS).
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "conference.access.AccessBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -312,10 +314,27 @@ if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
     CACHES["default"]["OPTIONS"].setdefault("socket_connect_timeout", 0.5)
     CACHES["default"]["OPTIONS"].setdefault("socket_timeout", 0.5)
     CACHES["default"]["OPTIONS"].setdefault("retry", Retry(NoBackoff(), 0))
+    # Django's backend with one client object per connection pool instead of one per operation
+    # (conference/cache.py: that object cost more than the round trip to Redis).
+    CACHES["default"]["BACKEND"] = "conference.cache.RedisCache"
+# Whether CACHE_URL names a cache every server process shares (not the per-process default).
+SHARED_CACHE = not CACHES["default"]["BACKEND"].endswith(("LocMemCache", "DummyCache"))
 
-# Sessions in the database and messages in the session (and a cookie): neither depends on the
-# cache, so a Redis outage logs no one out and loses no message.
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Sessions live in the database; with a shared cache they are read through it
+# (conference.sessions: Django's cached_db, falling back to the database when the cache is down,
+# so a Redis outage logs no one out). A per-process cache would serve one process a session
+# another has ended: the default then reads the database alone. Messages live in the session
+# (and a cookie).
+SESSION_ENGINE = env.str(
+    "SESSION_ENGINE",
+    default="conference.sessions" if SHARED_CACHE else "django.contrib.sessions.backends.db",
+)
+# The signed-in user's row, role groups and department, kept as one record per user in the
+# shared cache (conference.access): every save of what they are read from invalidates it at once;
+# this many seconds is how long a record lives at most (the safety net for changes made without
+# save(), e.g. QuerySet.update or raw SQL). 0 turns it off; off by default with a per-process
+# cache (a process would not hear of a deactivation made in another).
+ACCESS_CACHE_SECONDS = env.int("ACCESS_CACHE_SECONDS", default=300 if SHARED_CACHE else 0)
 MESSAGE_STORAGE = "django.contrib.messages.storage.fallback.FallbackStorage"
 
 # Security: production (DEBUG off) gets the settings `manage.py check --deploy` asks for.

@@ -12,6 +12,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Div, Field, Fieldset, Layout
 from django import forms
 from django.core.exceptions import ValidationError
+from django.forms.models import ModelChoiceIterator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -64,9 +65,80 @@ class PhoneField(forms.CharField):
         return attrs
 
 
-class UnitChoiceField(forms.ModelChoiceField):
+class _KnownChoiceIterator(ModelChoiceIterator):
+    """The choices of a field whose objects were read already (``field.known``)."""
+
+    def __iter__(self):
+        if self.field.known is None:
+            yield from super().__iter__()
+            return
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in self.field.known:
+            yield self.choice(obj)
+
+    def __len__(self):
+        if self.field.known is None:
+            return super().__len__()
+        return len(self.field.known) + (1 if self.field.empty_label is not None else 0)
+
+    def __bool__(self):
+        return self.field.empty_label is not None or bool(len(self))
+
+
+class KnownChoicesMixin:
+    """A model choice field that can be given its objects, read already (the public form keeps
+    them in the cache with the edition: ``conference.public_cache.remember``): ``known``. Its
+    choices are then shown and checked without a query; without them, as Django does."""
+
+    known: list | None = None
+    iterator = _KnownChoiceIterator
+
+    def set_known(self, objects) -> None:
+        self.known = list(objects)
+        self.widget.choices = self.choices
+
+    def _known_by_pk(self) -> dict[str, object]:
+        return {str(obj.pk): obj for obj in self.known}
+
+
+class UnitChoiceField(KnownChoicesMixin, forms.ModelChoiceField):
     def label_from_instance(self, obj: ProvincialUnit) -> str:
         return obj.name
+
+    def to_python(self, value):
+        if self.known is None or value in self.empty_values:
+            return super().to_python(value)
+        try:
+            return self._known_by_pk()[str(value)]
+        except KeyError:
+            raise ValidationError(
+                self.error_messages["invalid_choice"],
+                code="invalid_choice",
+                params={"value": value},
+            ) from None
+
+
+class PartsChoiceField(KnownChoicesMixin, forms.ModelMultipleChoiceField):
+    def _check_values(self, value):
+        """The chosen parts, as a list in the programme's order (Django's: a query)."""
+        if self.known is None:
+            return super()._check_values(value)
+        try:
+            chosen = {str(pk) for pk in value}
+        except TypeError:
+            raise ValidationError(
+                self.error_messages["invalid_list"], code="invalid_list"
+            ) from None
+        by_pk = self._known_by_pk()
+        for pk in chosen:
+            if pk not in by_pk:
+                raise ValidationError(
+                    self.error_messages["invalid_choice"],
+                    code="invalid_choice",
+                    params={"value": pk},
+                )
+        return [obj for obj in self.known if str(obj.pk) in chosen]
 
 
 # What the public form says about the seats of each choice of province, in words only (numbers
@@ -150,17 +222,23 @@ class DelegateDetailsForm(CleanInputMixin, forms.ModelForm):
     validates the instance (constraints under its locks), so the model's own checks are skipped."""
 
     phone = PhoneField(label=_("Phone"))
-    parts = forms.ModelMultipleChoiceField(
+    parts = PartsChoiceField(
         label=_("Parts of the programme you will attend"),
         queryset=ProgrammePart.objects.none(),
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
 
-    def setup_delegate_fields(self, edition: Edition) -> None:
+    def setup_delegate_fields(
+        self, edition: Edition, parts: list[ProgrammePart] | None = None
+    ) -> None:
+        """``parts``: the edition's programme parts in order, when read already."""
         self.fields["salutation"].choices = Registration.Salutation.choices
-        if len(_edition_parts(edition)) > 1:
+        self.edition_parts = _edition_parts(edition) if parts is None else parts
+        if len(self.edition_parts) > 1:
             self.fields["parts"].queryset = ProgrammePart.objects.filter(edition=edition)
+            if parts is not None:
+                self.fields["parts"].set_known(parts)
             self.fields["parts"].required = True
             self.fields["parts"].error_messages["required"] = _(
                 "Choose at least one part of the programme you will attend."
@@ -207,16 +285,21 @@ class RegistrationForm(DelegateDetailsForm):
         widgets = WIDGETS
 
     def __init__(
-        self, *args, edition: Edition, full: bool = False, seats: dict | None = None, **kwargs
+        self,
+        *args,
+        edition: Edition,
+        full: bool = False,
+        seats: dict | None = None,
+        parts: list[ProgrammePart] | None = None,
+        units: list[ProvincialUnit] | None = None,
+        **kwargs,
     ):
+        """``parts`` and ``units``: the edition's programme parts and its participating units in
+        order, when read already (the view keeps them in the cache): the form is then shown and
+        checked without a query."""
         super().__init__(*args, **kwargs)
         self.edition = edition
-        # The seats words are part of the rendered select: an unbound form's cached HTML
-        # (``crispy_cached``) is kept per set of words, so it changes as soon as seats do.
-        self.cache_variant = ",".join(
-            f"{unit}:{word}" for unit, word in sorted((seats or {}).items(), key=str)
-        )
-        self.setup_delegate_fields(edition)
+        self.setup_delegate_fields(edition, parts)
         self.fields["unit"] = UnitChoiceField(
             label=_("Province or city"),
             queryset=ProvincialUnit.objects.filter(participations__edition=edition).order_by(
@@ -228,8 +311,10 @@ class RegistrationForm(DelegateDetailsForm):
                 "Only delegates of a Department of Industry and Trade or another provincial "
                 "agency choose their province; its quota applies. Other delegates leave it empty."
             ),
-            widget=SeatsSelect(seats=seats, attrs={"data-seats-select": ""}),
+            widget=SeatsSelect(attrs={"data-seats-select": ""}),
         )
+        if units is not None:
+            self.fields["unit"].set_known(units)
         # The model allows no address (a delegate entered by staff); the public form needs one.
         self.fields["email"].required = True
         self.helper = FormHelper()
@@ -237,6 +322,7 @@ class RegistrationForm(DelegateDetailsForm):
         # The page's <form> carries the CSRF token: the fields' HTML holds none, so an unbound
         # form's HTML is the same for every visitor and is cached (``crispy_cached``).
         self.helper.disable_csrf = True
+        self.waitlist_choice = Div("join_waitlist")
         self.helper.layout = Layout(
             Fieldset(
                 _("About you"),
@@ -253,10 +339,7 @@ class RegistrationForm(DelegateDetailsForm):
                     '<p class="seats-hint fw-semibold" id="seats-hint" aria-live="polite" '
                     "data-seats-hint>{{ seats_hint }}</p>"
                 ),
-                Div(
-                    "join_waitlist",
-                    css_class="alert alert-warning pb-0" if full else "waitlist-choice",
-                ),
+                self.waitlist_choice,
             ),
             Fieldset(_("How to reach you"), "email", "phone"),
             Fieldset(
@@ -268,7 +351,28 @@ class RegistrationForm(DelegateDetailsForm):
             Div(Field("website", tabindex="-1", autocomplete="off"), css_class="reg-hp"),
             Fieldset(_("Personal data"), "consent"),
         )
+        self.show_seats(seats, full=full)
+
+    def show_seats(self, seats: dict | None, *, full: bool = False) -> None:
+        """Say in the province select how many seats each choice has left (``seats``: the
+        words of ``seats_availability_by_unit``), and put the waiting-list box forward when the
+        seats are ``full``. The form that comes back after an error gets them once it has
+        been checked (a registration that goes through needs neither)."""
         self.seats = seats or {}
+        self.fields["unit"].widget.seats = self.seats
+        self.waitlist_choice.css_class = "alert alert-warning pb-0" if full else "waitlist-choice"
+        # The seats words are part of the rendered select: an unbound form's cached HTML
+        # (``crispy_cached``) is kept per set of words, so it changes as soon as seats do.
+        self.cache_variant = ",".join(
+            f"{unit}:{word}" for unit, word in sorted(self.seats.items(), key=str)
+        )
+
+    def chosen_parts(self) -> list[ProgrammePart]:
+        """The parts the delegate chose; the edition's only part when it has one (the field is
+        not shown then)."""
+        if "parts" in self.fields:
+            return list(self.cleaned_data.get("parts") or ())
+        return list(self.edition_parts) if len(self.edition_parts) == 1 else []
 
     def seats_hint(self) -> str:
         """The sentence under the province select for the province chosen (when the form is
@@ -276,7 +380,9 @@ class RegistrationForm(DelegateDetailsForm):
         value = self["unit"].value()
         unit = None
         if value not in (None, ""):
-            unit = next((u for u in self.fields["unit"].queryset if str(u.pk) == str(value)), None)
+            field = self.fields["unit"]
+            units = field.queryset if field.known is None else field.known
+            unit = next((u for u in units if str(u.pk) == str(value)), None)
         word = self.seats.get(unit.pk if unit else None, "")
         if not word or (unit is None and not self.data):
             return ""

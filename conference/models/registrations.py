@@ -27,10 +27,12 @@ import secrets
 
 from django.conf import settings
 from django.db import models
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from conference.badge_names import name_is_cut
 from conference.models.editions import LocalizedTextMixin
 from conference.models.users import User
 from conference.phones import MAX_STORED_LENGTH, format_phone, search_digits
@@ -97,6 +99,54 @@ _PHONE_IN_GROUPS = re.compile(r"\+?\d[\d .-]{6,}\d")
 display_phone = functools.lru_cache(maxsize=50_000)(format_phone)
 
 
+# What a row of the lists of registrations shows (``RegistrationQuerySet.for_rows``).
+ROW_FIELDS = (
+    "id",
+    "status",
+    "full_name",
+    "position",
+    "organisation_kind",
+    "organisation_name",
+    "email",
+    "phone",
+    "accommodation_needs",
+    "dietary_needs",
+    "created_at",
+    "unit__name",
+)
+
+
+def _status_then_name_order() -> tuple[models.Case, models.Case]:
+    """The state's rank and the time a waiting registration joined the list: a delegation's
+    order (``by_status_then_name``) and its index's expressions, which must be the same SQL."""
+    S = RegistrationStatus
+    rank = models.Case(
+        *(
+            models.When(status=status, then=models.Value(position))
+            for position, status in enumerate(
+                [S.PENDING, S.CONFIRMED, S.CHECKED_IN, S.WAITLISTED, S.DECLINED, S.CANCELLED]
+            )
+        ),
+        output_field=models.IntegerField(),
+    )
+    waiting_since = models.Case(
+        models.When(status=S.WAITLISTED, then=models.F("waitlisted_at")),
+        output_field=models.DateTimeField(),
+    )
+    return rank, waiting_since
+
+
+@functools.cache
+def _status_then_name_sql(using: str) -> tuple[RawSQL, RawSQL]:
+    """``_status_then_name_order()`` as SQL for the database ``using``, compiled once."""
+    query = Registration.objects.using(using).all().query
+    compiler = query.get_compiler(using)
+    return tuple(
+        RawSQL(*compiler.compile(expression.resolve_expression(query)))
+        for expression in _status_then_name_order()
+    )
+
+
 class RegistrationQuerySet(models.QuerySet):
     def active(self) -> RegistrationQuerySet:
         return self.filter(status__in=Registration.ACTIVE)
@@ -120,8 +170,9 @@ class RegistrationQuerySet(models.QuerySet):
 
     def for_rows(self) -> RegistrationQuerySet:
         """What a row of the organizers' list or of a delegation page shows (``registration_tags
-        .registration_rows``): the unit; not the edition (the page's own) nor the parts."""
-        return self.select_related("unit")
+        .registration_rows``), as named tuples of those columns and the unit's name only: model
+        instances of every column cost more than writing the rows."""
+        return self.values_list(*ROW_FIELDS, named=True)
 
     def from_manage_token(self, token: str, *, now=None) -> Registration:
         """The registration a self-service link opens; ``InvalidLink`` for a tampered or cut
@@ -146,24 +197,12 @@ class RegistrationQuerySet(models.QuerySet):
         return self.order_by("sort_key", "id")
 
     def by_status_then_name(self) -> RegistrationQuerySet:
-        """Those to decide first, then the seated, the waiting (in their order), the rest."""
-        S = Registration.Status
-        rank = models.Case(
-            *(
-                models.When(status=status, then=models.Value(position))
-                for position, status in enumerate(
-                    [S.PENDING, S.CONFIRMED, S.CHECKED_IN, S.WAITLISTED, S.DECLINED, S.CANCELLED]
-                )
-            ),
-            output_field=models.IntegerField(),
-        )
-        waiting_since = models.Case(
-            models.When(status=S.WAITLISTED, then=models.F("waitlisted_at")),
-            output_field=models.DateTimeField(),
-        )
-        return self.alias(status_rank=rank, waiting_since=waiting_since).order_by(
-            "status_rank", "waiting_since", "sort_key", "id"
-        )
+        """Those to decide first, then the seated, the waiting (in their order), the rest. A
+        delegation's page in this order is read from the index ``registration_delegation_order``
+        (the same expressions), not sorted; their SQL is compiled once per process (building
+        it from the expressions cost more than the rest of the query)."""
+        status_rank, waiting_since = _status_then_name_sql(self.db)
+        return self.order_by(status_rank.asc(), waiting_since.asc(), "sort_key", "id")
 
     def search(self, query: str) -> RegistrationQuerySet:
         """Accent-insensitive: every word must occur in the folded search text. A badge code is
@@ -325,6 +364,11 @@ class Registration(models.Model):
     # Text: their length follows the source fields' (a 150-letter name makes a ~900-digit key).
     sort_key = models.TextField(editable=False, db_index=True, default="")
     search_text = models.TextField(editable=False, default="")
+    # The badge would cut the name short (conference.badge_names): measured when it is saved, so
+    # that the badge index lists these without measuring every name.
+    badge_name_cut = models.BooleanField(
+        _("name too long for the badge"), default=False, editable=False
+    )
 
     objects = RegistrationQuerySet.as_manager()
 
@@ -380,6 +424,25 @@ class Registration(models.Model):
             models.Index(fields=["edition", "sort_key", "id"], name="registration_edition_sorted"),
             # The admin's date hierarchy (and its "registered at" ordering).
             models.Index(fields=["created_at"], name="registration_created_at"),
+            # A delegation's page (by_status_then_name) without sorting the unit's registrations.
+            models.Index(
+                models.F("edition"),
+                models.F("unit"),
+                *_status_then_name_order(),
+                models.F("sort_key"),
+                models.F("id"),
+                name="registration_delegation_order",
+            ),
+            # The organizers' list filtered by province, in name order.
+            models.Index(
+                fields=["edition", "unit", "sort_key", "id"], name="registration_unit_sorted"
+            ),
+            # The badge index's names too long for the badge (conference.badges.cut_names).
+            models.Index(
+                fields=["edition", "sort_key"],
+                condition=models.Q(badge_name_cut=True),
+                name="registration_badge_name_cut",
+            ),
             # On PostgreSQL also a trigram index on search_text (migration 0018): see search().
         ]
 
@@ -390,11 +453,19 @@ class Registration(models.Model):
         self.email = normalize_email(self.email)
         self.refresh_search_fields()
         if kwargs.get("update_fields") is not None:
-            kwargs["update_fields"] = {*kwargs["update_fields"], "sort_key", "search_text"}
+            kwargs["update_fields"] = {
+                *kwargs["update_fields"],
+                "sort_key",
+                "search_text",
+                "badge_name_cut",
+            }
         super().save(*args, **kwargs)
 
     def refresh_search_fields(self) -> None:
+        """The fields derived from the delegate's own: the sort key, the search text and whether
+        the badge would cut the name short."""
         self.sort_key = person_sort_key(self.full_name)
+        self.badge_name_cut = name_is_cut(self.full_name)
         self.search_text = " ".join(
             filter(
                 None,

@@ -303,20 +303,36 @@ def _availability(left: int | None, limit: int | None) -> str:
     return "available"
 
 
-def seats_availability_by_unit(edition: Edition) -> dict[int | None, str]:
+def seats_availability_by_unit(
+    edition: Edition, quotas: dict[int, int | None] | None = None
+) -> dict[int | None, str]:
     """What the public form says about seats for each choice of province (``None``: no
     province), in the words of :func:`seats_availability` ("", "available", "few", "full"):
-    the tighter of the edition's capacity and the province's quota. One query for the quotas
-    (and the edition's counts, when they changed), no lock."""
-    summary = seats_summary(edition)
-    edition_word = _availability(summary["left"], edition.capacity)
+    the tighter of the edition's capacity and the province's quota. From the edition's counts
+    (``conference.seat_counts``: no query while they did not change) and ``quotas``
+    (:func:`edition_quotas`, one query when not given), no lock."""
+    if quotas is None:
+        quotas = edition_quotas(edition)
+    counts = seat_counts.edition_counts(edition.pk)
+    taken = seat_counts.total(counts, Registration.HOLDS_SEAT)
+    capacity = edition.capacity
+    edition_word = _availability(None if capacity is None else max(capacity - taken, 0), capacity)
     result: dict[int | None, str] = {None: edition_word}
-    participants = EditionParticipant.objects.filter(edition=edition).with_seat_counts()
-    for participant in participants:
-        unit_word = _availability(participant.seats_left, participant.quota)
+    for unit_id, quota in quotas.items():
+        used = seat_counts.total(counts, Registration.HOLDS_SEAT, units={unit_id})
+        unit_word = _availability(None if quota is None else max(quota - used, 0), quota)
         words = [word for word in (edition_word, unit_word) if word]
-        result[participant.unit_id] = max(words, key=AVAILABILITY_ORDER.index, default="")
+        result[unit_id] = max(words, key=AVAILABILITY_ORDER.index, default="")
     return result
+
+
+def edition_quotas(edition: Edition) -> dict[int, int | None]:
+    """The quota of each province taking part in ``edition`` (None: no quota), by unit id."""
+    return dict(
+        EditionParticipant.objects.filter(edition=edition)
+        .order_by()
+        .values_list("unit_id", "quota")
+    )
 
 
 AVAILABILITY_ORDER = ["", "available", "few", "full"]
@@ -406,10 +422,15 @@ def _check_parts(edition: Edition, parts: Iterable[ProgrammePart]) -> list[Progr
 
 
 def _check_unit(
-    edition: Edition, cleaned: dict[str, Any], *, lock: bool = True
+    edition: Edition,
+    cleaned: dict[str, Any],
+    *,
+    lock: bool = True,
+    quotas: dict[int, int | None] | None = None,
 ) -> EditionParticipant | None:
     """The participation (locked) of the unit a delegate names; ValidationError when a unit is
-    named by a kind that has none, is missing for a kind that needs one, or does not take part."""
+    named by a kind that has none, is missing for a kind that needs one, or does not take part.
+    Unlocked, from ``quotas`` (:func:`edition_quotas`) when the caller read them already."""
     unit = cleaned.get("unit")
     if unit is not None and cleaned.get("organisation_kind") not in Registration.KINDS_WITH_UNIT:
         raise ValidationError(
@@ -421,7 +442,14 @@ def _check_unit(
             },
             code="unit_not_allowed",
         )
-    participant = _lock_participant(edition, unit, lock=lock)
+    if quotas is not None and not lock:
+        participant = (
+            EditionParticipant(edition=edition, unit=unit, quota=quotas[unit.pk])
+            if unit is not None and unit.pk in quotas
+            else None
+        )
+    else:
+        participant = _lock_participant(edition, unit, lock=lock)
     if unit is not None and participant is None:
         raise ValidationError(
             {"unit": gettext("%(unit)s does not take part in this edition.") % {"unit": unit}}
@@ -442,8 +470,10 @@ def delegate_register(
     consent: bool,
     join_waitlist: bool = False,
     now: datetime.datetime | None = None,
+    quotas: dict[int, int | None] | None = None,
 ) -> tuple[Registration, bool]:
-    """Register a delegate; returns ``(registration, created)``.
+    """Register a delegate; returns ``(registration, created)``. ``quotas``: the edition's
+    (:func:`edition_quotas`), when the caller has them (the public form keeps them in the cache).
 
     - Outside the registration window: ``ValidationError`` (code ``registration_closed``).
     - Full: :class:`Full` unless ``join_waitlist``, then the registration is waitlisted.
@@ -468,7 +498,7 @@ def delegate_register(
     cleaned = _clean_data(data)
     if not cleaned.get("email"):
         raise ValidationError({"email": gettext("This field is required.")}, code="required")
-    participant = _check_unit(edition, cleaned, lock=False)
+    participant = _check_unit(edition, cleaned, lock=False, quotas=quotas)
     registration = Registration(
         edition=edition, consent_given_at=now, consent_version=CONSENT_VERSION, **cleaned
     )
@@ -742,9 +772,14 @@ def registration_verify_email(
     edition = _lock_edition(registration.edition, lock=lock_rows)
     participant = _lock_participant(edition, registration.unit, lock=lock_rows)
     rows = Registration.objects.select_for_update() if lock_rows else Registration.objects
-    registration = rows.get(pk=registration.pk)
+    given, registration = registration, rows.get(pk=registration.pk)
     if registration.status != Status.UNVERIFIED:
         return registration
+    # The email below names the edition and the unit: the edition row was just read (locked),
+    # the unit came with the registration given; neither is read again.
+    registration.edition = edition
+    if registration.unit_id == given.unit_id and Registration.unit.is_cached(given):
+        registration.unit = given.unit
     problem = _seat_problem(edition, participant)
     _registration_set_status(
         registration,

@@ -9,13 +9,12 @@ from html import escape as _html_escape
 from django import template
 from django.middleware.csrf import get_token
 from django.urls import reverse
-from django.utils import formats
-from django.utils.html import format_html_join
+from django.utils import formats, timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, pgettext
 
-from conference import dates
 from conference.models import Registration
+from conference.models.registrations import display_phone
 
 register = template.Library()
 
@@ -39,8 +38,11 @@ _KIND_LABEL = dict(Registration.OrganisationKind.choices)
 @register.filter
 def status_badge(registration: Registration) -> str:
     """The registration's state as a coloured badge (``data-status`` names the state)."""
-    status = registration.status
-    return mark_safe(
+    return mark_safe(_status_badge_html(registration.status))
+
+
+def _status_badge_html(status: str) -> str:
+    return (
         f'<span class="badge {_BADGE_CLASS.get(status, "text-bg-secondary")}" '
         f'data-status="{_escape(status)}">{_escape(_STATUS_LABEL.get(status, status))}</span>'
     )
@@ -96,17 +98,21 @@ def crispy_cached(context, form, *key) -> str:
 def select_options(field) -> str:
     """A filter select's ``<option>`` tags, the chosen one marked, written in Python: the
     template loop compared every option with ``field.value`` (read again for each of the ~60
-    provinces) and localized each value (a pk of 1234 became "1.234")."""
+    provinces) and localized each value (a pk of 1234 became "1.234"). Escaped as
+    ``format_html`` would (what is safe already is kept), without its per-option cost."""
     value = field.value()
     chosen = "" if value is None else str(value)
-    return format_html_join(
-        "",
-        '<option value="{}"{}>{}</option>',
-        (
-            (key, " selected" if str(key) == chosen else "", label)
-            for key, label in field.field.widget.choices
-        ),
-    )
+    out = []
+    for key, label in field.field.widget.choices:
+        key = str(key)
+        selected = " selected" if key == chosen else ""
+        out.append(f'<option value="{_escape(key)}"{selected}>{_html(label)}</option>')
+    return mark_safe("".join(out))
+
+
+def _html(value) -> str:
+    """``conditional_escape``: HTML that is safe already is kept, the rest escaped."""
+    return value.__html__() if hasattr(value, "__html__") else _escape(value)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -243,9 +249,10 @@ def reverse_decision_form(context, registration: Registration) -> str:
 
 @register.simple_tag(takes_context=True)
 def registration_rows(context, rows, *, show_unit: bool = False, can_reverse: bool = False):
-    """The ``<tr>`` of each registration of ``rows`` (the unit, when ``show_unit``, read through
-    ``select_related("unit")``); pending rows get their confirm and decline forms, confirmed and
-    declined ones the reverse form when ``can_reverse``."""
+    """The ``<tr>`` of each registration of ``rows`` (``RegistrationQuerySet.for_rows()``: named
+    tuples of the columns a row shows, the unit's name as ``unit__name``); pending rows get their
+    confirm and decline forms, confirmed and declined ones the reverse form when
+    ``can_reverse``."""
     request = context["request"]
     words = _row_labels()
     csrf = _escape(get_token(request))
@@ -254,10 +261,17 @@ def registration_rows(context, rows, *, show_unit: bool = False, can_reverse: bo
     reverse_url = _UrlOf("conference:registration_reverse")
     Status = Registration.Status
     reversible = (Status.CONFIRMED, Status.DECLINED) if can_reverse else ()
+    # Per list, not per row: each state's badge, each kind's label, the time zone.
+    badges = {}
+    kinds = {}
+    zone = timezone.get_current_timezone()
     out = []
     for registration in rows:
-        pk = registration.pk
+        pk = registration.id
         status = registration.status
+        badge = badges.get(status)
+        if badge is None:
+            badge = badges[status] = _status_badge_html(status)
         name = _escape(registration.full_name)
         email = registration.email
         if email:
@@ -265,12 +279,10 @@ def registration_rows(context, rows, *, show_unit: bool = False, can_reverse: bo
             email_html = f'<a href="mailto:{email}">{email}</a>'
         else:
             email_html = f'<span class="text-body-secondary">{words["no_email"]}</span>'
-        phone = _escape(registration.phone_display)
-        badge = status_badge(registration)
+        phone = _escape(display_phone(registration.phone))
         notes = ""
         if show_unit:
-            unit = registration.unit
-            unit_name = _escape(unit.name) if unit is not None and unit.name else "—"
+            unit_name = _escape(registration.unit__name) if registration.unit__name else "—"
             notes += f'\n        <span class="small d-lg-none"><br>{unit_name}</span>'
         if registration.accommodation_needs:
             notes += (
@@ -282,12 +294,17 @@ def registration_rows(context, rows, *, show_unit: bool = False, can_reverse: bo
                 f'\n        <br><span class="small">{words["diet"]}: '
                 f"{_escape(registration.dietary_needs)}</span>"
             )
-        unit_cell = (
-            f'\n      <td class="d-none d-lg-table-cell">{unit_name}<br><span class="small '
-            f'text-body-secondary">{_escape(organisation_kind_label(registration))}</span></td>'
-            if show_unit
-            else ""
-        )
+        if show_unit:
+            kind = registration.organisation_kind
+            kind_label = kinds.get(kind)
+            if kind_label is None:
+                kind_label = kinds[kind] = _escape(_KIND_LABEL.get(kind, kind))
+            unit_cell = (
+                f'\n      <td class="d-none d-lg-table-cell">{unit_name}<br><span class="small '
+                f'text-body-secondary">{kind_label}</span></td>'
+            )
+        else:
+            unit_cell = ""
         if status == Status.PENDING:
             actions = _decide_forms(pk, csrf=csrf, words=words)
         elif status in reversible:
@@ -296,6 +313,7 @@ def registration_rows(context, rows, *, show_unit: bool = False, can_reverse: bo
             )
         else:
             actions = ""
+        created = registration.created_at.astimezone(zone)
         out.append(
             f'\n    <tr data-registration="{pk}">\n'
             f'      <td><input type="checkbox" class="form-check-input" name="registrations" '
@@ -309,7 +327,8 @@ def registration_rows(context, rows, *, show_unit: bool = False, can_reverse: bo
             f'      <td class="small d-none d-md-table-cell">{email_html}<br>'
             f'<span class="text-nowrap">{phone}</span></td>\n'
             f'      <td class="d-none d-md-table-cell">{badge}<br><span class="small '
-            f'text-body-secondary">{dates.short_datetime(registration.created_at)}</span></td>\n'
+            f'text-body-secondary">{created.day:02d}/{created.month:02d}/{created.year:04d} '
+            f"{created.hour:02d}:{created.minute:02d}</span></td>\n"
             f'      <td class="text-end">\n        {actions}\n'
             f'        <a class="small d-block mt-1" href="{_escape(detail_url(pk))}">'
             f'{words["details"]}<span class="visually-hidden"> — {name}</span></a>\n'
@@ -319,16 +338,89 @@ def registration_rows(context, rows, *, show_unit: bool = False, can_reverse: bo
     return mark_safe("".join(out))
 
 
-@register.simple_tag
-def seat_table_rows(participants, edition) -> str:
-    """The ``<tr>`` of each unit in the organizers' table of seats per province: seats used,
-    quota, waiting (numbers grouped as the language writes them); a unit at its quota is
-    highlighted."""
+def _number_writer():
+    """``number(n)``: a whole number grouped as the language writes them ("1.404"), as a
+    template writes it (``USE_THOUSAND_SEPARATOR``, groups of three), without its per-number
+    format lookups."""
     separator = _escape(formats.get_format("THOUSAND_SEPARATOR"))
 
     def number(value: int) -> str:
         return f"{value:,}".replace(",", separator)
 
+    return number
+
+
+@register.simple_tag
+def dashboard_unit_rows(participants, edition) -> str:
+    """The ``<tr>`` of each unit in the dashboard's seats per province against the quota: seats
+    used, quota and its bar (amber past ``meter_low``, red past ``meter_high``), awaiting a
+    decision, waiting list; a unit at its quota is highlighted."""
+    number = _number_writer()
+    delegation_url = _UrlOf("conference:delegation_unit", "unit_id", number=edition.number)
+    cell = '<td class="text-end d-none d-md-table-cell">'
+    out = []
+    for participant in participants:
+        quota = participant.quota
+        used = participant.used
+        full = ' class="table-warning"' if quota is not None and used >= quota else ""
+        meter = (
+            f'<meter class="dash-bar" min="0" max="{number(quota)}" '
+            f'low="{participant.meter_low:g}" high="{participant.meter_high:g}" optimum="0" '
+            f'value="{number(used)}" aria-hidden="true"></meter>'
+            if quota
+            else ""
+        )
+        out.append(
+            f'<tr data-unit="{_escape(participant.unit.code)}"{full}>\n'
+            f'      <td><a href="{_escape(delegation_url(participant.unit_id))}">'
+            f"{_escape(participant.unit.name)}</a></td>\n"
+            f'      <td class="text-end">{number(used)}</td>\n'
+            f'      <td class="text-end">{"—" if quota is None else number(quota)}</td>\n'
+            f"      <td>{meter}</td>\n"
+            f"      {cell}{number(participant.pending)}</td>\n"
+            f"      {cell}{number(participant.waiting)}</td>\n"
+            f"    </tr>"
+        )
+    return mark_safe("".join(out))
+
+
+@register.simple_tag
+def badge_unit_rows(participants, edition) -> str:
+    """The ``<tr>`` of each unit on the badge index: badges, awaiting confirmation, and the
+    link to the unit's sheets (PDF) once it has a badge."""
+    number = _number_writer()
+    sheet_url = _UrlOf("conference:badge_sheet_unit", "unit_id", number=edition.number)
+    sheets_of = gettext("Badges of %(unit)s (PDF)")
+    none_yet = _escape(gettext("No confirmed delegate yet"))
+    out = []
+    for participant in participants:
+        name = _escape(participant.unit.name)
+        if participant.with_badge:
+            link = (
+                f'<a class="btn btn-sm btn-outline-primary" '
+                f'href="{_escape(sheet_url(participant.unit_id))}" '
+                f'aria-label="{sheets_of % {"unit": name}}">PDF</a>'
+            )
+        else:
+            link = f'<span class="text-body-secondary" title="{none_yet}">—</span>'
+        out.append(
+            f'\n    <tr data-unit="{_escape(participant.unit.code)}">\n'
+            f"      <td>{name}</td>\n"
+            f'      <td class="text-end" data-figure="badges">{number(participant.with_badge)}'
+            f"</td>\n"
+            f'      <td class="text-end" data-figure="pending">{number(participant.pending)}</td>\n'
+            f'      <td class="text-end">{link}</td>\n'
+            f"    </tr>\n  "
+        )
+    return mark_safe("".join(out))
+
+
+@register.simple_tag
+def seat_table_rows(participants, edition) -> str:
+    """The ``<tr>`` of each unit in the organizers' table of seats per province: seats used,
+    quota, waiting (numbers grouped as the language writes them); a unit at its quota is
+    highlighted."""
+    number = _number_writer()
     delegation_url = _UrlOf("conference:delegation_unit", "unit_id", number=edition.number)
     out = []
     for participant in participants:

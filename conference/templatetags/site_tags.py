@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import functools
+
 from django import template
 from django.conf import settings
-from django.urls import translate_url
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+from django.templatetags.static import static
+from django.urls import get_script_prefix, get_urlconf, reverse, translate_url
 from django.utils.translation import get_language, get_language_info
 
 from conference import dates
@@ -36,25 +41,74 @@ def time_of_day(moment) -> str:
     return dates.time_of_day(moment) if moment else ""
 
 
+# --- What base.html shows on every page, computed once per process -----------------------------
+# Reversing a URL and asking the static files storage for a file's address are pure for a given
+# language, URLconf and script prefix (the storage's manifest is read once, when the process
+# starts), and they were a third of base.html's time: each process keeps the answers.
+
+
+@functools.lru_cache(maxsize=256)
+def _reverse(name: str, language: str, urlconf, prefix: str) -> str:
+    return reverse(name)
+
+
+@register.simple_tag
+def site_url(name: str) -> str:
+    """``{% site_url 'conference:home' %}``: ``{% url %}`` for a page without arguments."""
+    urlconf = get_urlconf() or settings.ROOT_URLCONF
+    return _reverse(name, get_language() or settings.LANGUAGE_CODE, urlconf, get_script_prefix())
+
+
+@functools.lru_cache(maxsize=256)
+def _static(path: str, prefix: str) -> str:
+    return static(path)
+
+
+@register.simple_tag
+def site_static(path: str) -> str:
+    """``{% site_static 'conference/site.css' %}``: ``{% static %}``, kept per process."""
+    return _static(path, get_script_prefix())
+
+
+@receiver(setting_changed)
+def _forget_addresses(**_kwargs) -> None:
+    """A test that changes the URLconf, the languages or the storages: compute them again."""
+    for memo in (_reverse, _static, _addresses):
+        memo.cache_clear()
+
+
+@functools.lru_cache(maxsize=1024)
+def _addresses(path: str, current: str, urlconf, prefix: str, codes: tuple[str, ...]):
+    """The page ``path`` (without its query) in each language of ``codes``: resolving and
+    reversing it is pure for a given URLconf, script prefix and active language, and costs
+    more than the rest of the menu, so each process keeps the addresses of the pages it served
+    last (bounded)."""
+    return tuple(translate_url(path, code) for code in codes)
+
+
 @register.simple_tag(takes_context=True)
 def language_links(context) -> list[dict]:
     """One entry per language: its code, its own name, whether it is the current one, and the
     current page's address in that language (the ``next`` of Django's set_language view)."""
     request = context.get("request")
-    path = request.get_full_path() if request is not None else "/"
-    current = (get_language() or settings.LANGUAGE_CODE).split("-")[0]
-    links = []
-    for code, _name in settings.LANGUAGES:
-        info = get_language_info(code)
-        links.append(
-            {
-                "code": code,
-                "name": info["name_local"],
-                "is_current": code == current,
-                "next": translate_url(path, code),
-            }
-        )
-    return links
+    full_path = request.get_full_path() if request is not None else "/"
+    path, _sep, query = full_path.partition("?")
+    active = get_language() or settings.LANGUAGE_CODE
+    current = active.split("-")[0]
+    codes = tuple(code for code, _name in settings.LANGUAGES)
+    key = (path, active, get_urlconf() or settings.ROOT_URLCONF, get_script_prefix(), codes)
+    # An address that long is not worth keeping.
+    addresses = _addresses(*key) if len(path) <= 300 else _addresses.__wrapped__(*key)
+    suffix = f"?{query}" if query else ""
+    return [
+        {
+            "code": code,
+            "name": get_language_info(code)["name_local"],
+            "is_current": code == current,
+            "next": address + suffix,
+        }
+        for code, address in zip(codes, addresses, strict=True)
+    ]
 
 
 @register.filter
@@ -123,10 +177,17 @@ def form_errors(context) -> list[dict]:
     error already shown as an error message (the views that turn a form's errors into messages)
     is not repeated."""
     from django.forms import BaseForm
+    from django.utils.functional import LazyObject
 
+    # Asked twice per page (the title, the summary): the answer is kept on the page's context.
+    known = getattr(context, "_conference_form_errors", None)
+    if known is not None:
+        return known
     shown = set(_error_message_texts(context))
     forms, seen = [], set()
     for value in context.flatten().values():
+        if isinstance(value, LazyObject):  # never a form; asking would compute it (the menu's)
+            continue
         if isinstance(value, BaseForm) and value.is_bound and id(value) not in seen:
             seen.add(id(value))
             forms.append(value)
@@ -144,6 +205,7 @@ def form_errors(context) -> list[dict]:
                     label = bound_field.label if len(str(bound_field.label)) <= 80 else ""
                     target = _link_target(bound_field)
                     errors.append({"text": text, "target": target, "label": label})
+    context._conference_form_errors = errors
     return errors
 
 

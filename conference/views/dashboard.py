@@ -18,6 +18,7 @@ from conference.views.shared import registration_filters, render_edition
 
 Status = Registration.Status
 PENDING_SHOWN = 10
+FAILED_SHOWN = 5
 
 
 @login_required
@@ -77,6 +78,9 @@ def dashboard(request):
             participant.meter_high = participant.quota * 0.9
     pending = registrations.filter(status=Status.PENDING).select_related("unit")
     failed = Notification.objects.failed().filter(edition=edition)
+    failed_shown = list(failed.order_by("-created_at", "-id")[:FAILED_SHOWN])
+    # Counted only when the list is full (usually nothing fails: no COUNT).
+    failed_count = failed.count() if len(failed_shown) == FAILED_SHOWN else len(failed_shown)
     return render_edition(
         request,
         "conference/dashboard.html",
@@ -88,8 +92,8 @@ def dashboard(request):
             "per_unit": per_unit,
             "pending_count": seat_counts.total(counts, [Status.PENDING]),
             "pending": list(pending.order_by("created_at", "id")[:PENDING_SHOWN]),
-            "failed_count": failed.count(),
-            "failed": list(failed.order_by("-created_at", "-id")[:5]),
+            "failed_count": failed_count,
+            "failed": failed_shown,
             "deadlines": _deadlines(edition, timezone.localdate()),
             # The rule first: it reads the roles already known, has_perm loads every permission.
             "can_read_log": can(request.user, "notification.manage")

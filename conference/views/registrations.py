@@ -3,16 +3,22 @@ page and the organizers' list. Thin: permission → form → service → redirec
 
 from __future__ import annotations
 
+import json
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from conference import badges, calendar, dates
+from conference import badges, calendar, dates, public_cache, seat_counts
 from conference.forms.registrations import (
     DecisionForm,
     ManageLinkForm,
@@ -35,11 +41,14 @@ from conference.views.shared import (
     render_edition,
     with_managed_registration,
 )
+from provinces.models import ProvincialUnit
 
-# What the page after the form shows to the one who sent it (in their own session only): the
-# address as they typed it, in full (nobody else sees it), and whether the seats of the province
-# they chose were all taken, so that the registration goes on the waiting list.
-SENT_SESSION_KEY = "registration_sent"
+# What the page after the form shows to the one who sent it (in their own browser only: a signed
+# cookie of that page): the address as they typed it, in full (nobody else sees it), and whether
+# the seats of the province they chose were all taken, so that the registration goes on the
+# waiting list.
+SENT_COOKIE = "registration_sent"
+SENT_SECONDS = 3600
 PAGE_SIZE = 50  # rows of the organizers' list and of a delegation page
 
 
@@ -48,16 +57,42 @@ PAGE_SIZE = 50  # rows of the organizers' list and of a delegation page
 # ---------------------------------------------------------------------------------------------
 
 
+def _form_facts(request, number: int, *, page: bool = False):
+    """What the public form of edition ``number`` reads on every request, kept with the public
+    pages (``public_cache``: fresh again as soon as an edition, its programme or its provinces
+    change): the edition (as its pages read it), its provinces' quotas, its programme parts and
+    its participating units, in order. Returns the public pages' version, those facts and (with
+    ``page``) the form's page as kept in the cache, all read in one round trip."""
+    facts_key = public_cache.value_key(f"registration-form:{number}")
+    keys = [facts_key, public_cache.page_key(request)] if page else [facts_key]
+    current, (facts, *kept) = public_cache.lookup(*keys)
+    if facts is None:
+        edition = Edition.objects.with_host().filter(number=number).first()
+        if edition is None:
+            raise Http404(_("There is no edition with this number."))
+        facts = (
+            edition,
+            services.edition_quotas(edition),
+            list(edition.programme_parts.order_by("order", "id")),
+            list(
+                ProvincialUnit.objects.filter(participations__edition=edition).order_by("sort_key")
+            ),
+        )
+        public_cache.keep(facts_key, facts, current)
+    return current, facts, (kept[0] if kept else None)
+
+
 @ratelimit("registration")
 @require_http_methods(["GET", "POST"])
 def registration_create(request, number: int):
-    # A POST needs the edition's own fields (dates, capacity), not the handovers of the page
-    # around the form: building that deep join cost more than the registration's inserts.
-    edition = (
-        edition_or_404(number)
-        if request.method == "GET"
-        else get_object_or_404(Edition.objects.select_related("host", "held_in"), number=number)
-    )
+    """The public registration form. Its page is the same for every anonymous visitor but for
+    the CSRF token (the seats words of the provinces are part of it): it is kept in the cache
+    with the words it shows (``public_cache.page_keep``) and served while the words are the
+    same, so a visitor's GET reads no table; a registration that frees or takes a seat moves
+    the seat counts at once and with them the words, so the page never says "full" of a
+    province with seats, nor the reverse."""
+    get = request.method == "GET"
+    current, (edition, quotas, parts, units), kept = _form_facts(request, number, page=get)
     closed = services.registration_window_message(edition)
     if closed:
         return render_edition(
@@ -65,45 +100,55 @@ def registration_create(request, number: int):
             "conference/registration_closed.html",
             {"edition": edition, "message": closed},
         )
+    if get:
+        seats = services.seats_availability_by_unit(edition, quotas)
+        cacheable = public_cache.cacheable(request, current)
+        variant = ",".join(f"{unit}:{word}" for unit, word in sorted(seats.items(), key=str))
+        if cacheable and (page := public_cache.page_from(kept, request, variant=variant)):
+            return page
+        form = RegistrationForm(edition=edition, seats=seats, parts=parts, units=units)
+        response = _form_page(request, edition, form)
+        if cacheable:
+            public_cache.page_keep(request, response, current, variant=variant)
+        return response
+
     # The waiting-list box shows once the service said "full" (and stays while it is ticked).
-    full = request.method == "POST" and request.POST.get("join_waitlist") in ("on", "True")
-    if request.method == "POST":
-        # The seats words of every province are only shown when the form comes back: a
-        # registration that goes through costs no count of the seats (the rush's hot path).
-        form = RegistrationForm(request.POST, edition=edition, full=full)
-        if form.is_bot:
-            # A neutral answer and nothing saved: the bot learns nothing.
-            request.session[SENT_SESSION_KEY] = {}
-            return redirect("conference:registration_sent", number=edition.number)
-        refused = None
-        if form.is_valid():
-            try:
-                registration, _created = services.delegate_register(
-                    edition=edition,
-                    data={
-                        **form.service_data(),
-                        "language": services.language_of(request.LANGUAGE_CODE),
-                    },
-                    parts=form.cleaned_data.get("parts") or (),
-                    consent=form.cleaned_data["consent"],
-                    join_waitlist=form.cleaned_data.get("join_waitlist", False),
-                )
-            except services.Full as error:
-                full, refused = True, error
-            except ValidationError as error:
-                refused = error
-            else:
-                return _sent(request, edition, registration, form)
-        seats = services.seats_availability_by_unit(edition)
-        form = RegistrationForm(request.POST, edition=edition, full=full, seats=seats)
-        form.is_valid()
-        if isinstance(refused, services.Full):
-            form.add_error(None, refused)
-        elif refused is not None:
-            validation_error_to_form(form, refused)
-    else:
-        seats = services.seats_availability_by_unit(edition)
-        form = RegistrationForm(edition=edition, seats=seats)
+    full = request.POST.get("join_waitlist") in ("on", "True")
+    form = RegistrationForm(request.POST, edition=edition, full=full, parts=parts, units=units)
+    if form.is_bot:
+        # A neutral answer and nothing saved: the bot learns nothing.
+        return _sent(request, edition, {})
+    refused = None
+    if form.is_valid():
+        try:
+            registration, _created = services.delegate_register(
+                edition=edition,
+                data={
+                    **form.service_data(),
+                    "language": services.language_of(request.LANGUAGE_CODE),
+                },
+                parts=form.chosen_parts(),
+                consent=form.cleaned_data["consent"],
+                join_waitlist=form.cleaned_data.get("join_waitlist", False),
+                quotas=quotas,
+            )
+        except services.Full as error:
+            full, refused = True, error
+        except ValidationError as error:
+            refused = error
+        else:
+            return _sent(request, edition, _sent_details(edition, registration, form, quotas))
+    # The seats words of every province are only shown when the form comes back: a
+    # registration that goes through costs no count of the seats (the rush's hot path).
+    form.show_seats(services.seats_availability_by_unit(edition, quotas), full=full)
+    if isinstance(refused, services.Full):
+        form.add_error(None, refused)
+    elif refused is not None:
+        validation_error_to_form(form, refused)
+    return _form_page(request, edition, form)
+
+
+def _form_page(request, edition: Edition, form: RegistrationForm):
     return render_edition(
         request,
         "conference/registration_form.html",
@@ -112,39 +157,74 @@ def registration_create(request, number: int):
             "form": form,
             "seats_hint": form.seats_hint(),
             # The edition's own word ("None": no province's quota): the same count, read once.
-            "availability": seats.get(None, ""),
+            "availability": form.seats.get(None, ""),
             "closes_at": edition.registration_closes_at,
             "verify_hours": services.VERIFY_HOURS,
         },
     )
 
 
-def _sent(request, edition, registration: Registration, form: RegistrationForm):
-    """The answer to a registration sent: the same page whether the address was new or already
-    registered. "On the waiting list" is said from the seats of the province chosen, not from
-    the registration: it can only be so when the box was ticked (without it, a full province
-    sends the form back), and only then are the seats counted."""
+def _sent_details(edition, registration: Registration, form: RegistrationForm, quotas) -> dict:
+    """What the page after the form tells the one who sent it: the same page whether the
+    address was new or already registered. "On the waiting list" is said from the seats of the
+    province chosen, not from the registration: it can only be so when the box was ticked
+    (without it, a full province sends the form back), and only then are the seats counted."""
     unit = form.cleaned_data.get("unit")
     waitlist = False
     if form.cleaned_data.get("join_waitlist"):
-        seats = services.seats_availability_by_unit(edition)
+        seats = services.seats_availability_by_unit(edition, quotas)
         waitlist = seats.get(unit.pk if unit else None) == "full"
-    request.session[SENT_SESSION_KEY] = {
-        "email": registration.email,
-        "waitlist": waitlist,
-        "unit": unit.name if unit else "",
-    }
-    return redirect("conference:registration_sent", number=edition.number)
+    return {"email": registration.email, "waitlist": waitlist, "unit": unit.name if unit else ""}
+
+
+def _sent_cookie(language: str) -> str:
+    return f"{SENT_COOKIE}_{language}"
+
+
+def _sent(request, edition, details: dict):
+    """Redirect to the page after the form, which shows ``details`` to this browser only: kept
+    in a signed cookie of that page alone for an hour (``SENT_COOKIE``), not in the session (a
+    session written for every registration would be three more queries on the rush's path).
+    The page has one address per language, so there is one cookie per language: the details
+    are still shown after the sender switches language there."""
+    response = redirect("conference:registration_sent", number=edition.number)
+    value = json.dumps(details)
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            path = reverse("conference:registration_sent", kwargs={"number": edition.number})
+        response.set_signed_cookie(
+            _sent_cookie(language),
+            value,
+            salt=SENT_COOKIE,
+            max_age=SENT_SECONDS,
+            path=path,
+            secure=settings.SESSION_COOKIE_SECURE,
+            httponly=True,
+            samesite="Lax",
+        )
+    return response
+
+
+def _sent_read(request) -> dict:
+    try:
+        details = json.loads(
+            request.get_signed_cookie(
+                _sent_cookie(translation.get_language()), salt=SENT_COOKIE, max_age=SENT_SECONDS
+            )
+        )
+    except (KeyError, ValueError, signing.BadSignature):
+        return {}
+    return details if isinstance(details, dict) else {}
 
 
 def registration_sent(request, number: int):
-    edition = edition_or_404(number)
+    edition = _form_facts(request, number)[1][0]
     return render_edition(
         request,
         "conference/registration_sent.html",
         {
             "edition": edition,
-            "sent": request.session.get(SENT_SESSION_KEY) or {},
+            "sent": _sent_read(request),
             "verify_hours": services.VERIFY_HOURS,
         },
     )
@@ -356,24 +436,24 @@ def delegation(request, number: int, unit_id: int | None = None):
     """A province's delegation for an edition: quota used and left, confirm or decline.
 
     Liaisons see their own department's unit; organizers may open any unit's page."""
-    edition = get_object_or_404(Edition, number=number)  # its title and number: not with_host()
     if unit_id is None:
         department = department_of(request.user)
         if department is None or not department.unit.is_current:
+            get_object_or_404(Edition, number=number)  # a missing edition is still a 404
             raise PermissionDenied(
                 _("This page is for the liaisons of a Department of Industry and Trade.")
             )
         unit_id = department.unit_id
+    # The edition (its title and number: not with_host()) with the participation: one query.
     participant = get_object_or_404(
-        EditionParticipant.objects.select_related("unit").with_seat_counts(),
-        edition=edition,
+        EditionParticipant.objects.select_related("edition", "unit").with_seat_counts(),
+        edition__number=number,
         unit_id=unit_id,
     )
+    edition = participant.edition
     unit = participant.unit
     require(request.user, "delegation.manage", unit)
-    registrations = (
-        Registration.objects.for_edition(edition).for_unit(unit).for_rows().by_status_then_name()
-    )
+    registrations = Registration.objects.for_edition(edition).for_unit(unit)
     form = DecisionForm(request.POST or None, queryset=registrations)
     if request.method == "POST":
         if form.is_valid():
@@ -382,7 +462,7 @@ def delegation(request, number: int, unit_id: int | None = None):
         for errors in form.errors.values():
             for error in errors:
                 messages.error(request, error)
-    paginator = Paginator(registrations, PAGE_SIZE)
+    paginator = Paginator(registrations.by_status_then_name().for_rows(), PAGE_SIZE)
     paginator.count = participant.registered  # counted with the seats: no COUNT of its own
     page = paginator.get_page(request.GET.get("page"))
     return render_edition(
@@ -407,7 +487,6 @@ def registration_list(request):
     require(request.user, "edition.manage")
     filters = registration_filters(request, Registration.objects.for_rows())
     edition = filters.selected_edition()
-    registrations = filters.qs.ordered()
     decision = DecisionForm(
         request.POST or None,
         queryset=Registration.objects.for_edition(edition),
@@ -428,17 +507,21 @@ def registration_list(request):
         for errors in decision.errors.values():
             for error in errors:
                 messages.error(request, error)
-    # Both from the edition's counts (conference.seat_counts: one grouped query, cached).
+    # The seats per province, the province filter's choices, the seats and the number of rows
+    # (unless a search or the kind of organisation narrows them) all come from the edition's
+    # counts (conference.seat_counts: one grouped query, cached) and one query of the units.
     per_unit = list(
         EditionParticipant.objects.filter(edition=edition)
         .select_related("unit")
         .with_seat_counts()
         .order_by("unit__sort_key")
     )
+    filters.offer_units(participant.unit for participant in per_unit)
     seats = services.seats_summary(edition)
-    paginator = Paginator(registrations, PAGE_SIZE)
-    if not filters.narrows():
-        paginator.count = seats["registered"]  # every registration of the edition: counted
+    paginator = Paginator(filters.qs.ordered(), PAGE_SIZE)
+    counted = filters.count_from(seat_counts.edition_counts(edition.pk))
+    if counted is not None:
+        paginator.count = counted  # no COUNT of its own
     page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)

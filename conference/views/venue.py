@@ -16,7 +16,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from conference import badges, exports
+from conference import badges, exports, seat_counts
 from conference.filters import RegistrationFilter
 from conference.forms.venue import CheckInUndoForm
 from conference.models import Edition, EditionParticipant, Registration
@@ -90,7 +90,8 @@ def badge_index(request, number: int):
         "cut_names": badges.cut_names(edition, unit=unit),
     }
     if organizer:
-        filters = _badge_filters(request, edition)
+        # The province choices (and their check) from the participants already read.
+        filters = _badge_filters(request, edition).offer_units(p.unit for p in participants)
         data = filters.data.copy()
         data.pop("page", None)
         filtered = any(request.GET.get(key) for key in ("unit", "status", "organisation_kind", "q"))
@@ -100,26 +101,22 @@ def badge_index(request, number: int):
         context.update(
             {
                 "others": others,
-                "filters": _offer_units(filters, participants).form,
+                "filters": filters.form,
                 "filtered": filtered,
-                # Without filters: every badge of the edition, already counted by province.
-                "selected": badges.with_badges(filters.qs).count()
-                if filtered
-                else others["with_badge"] + sum(p.with_badge for p in participants),
+                "selected": _selected_badges(filters, edition),
                 "query": data.urlencode(),
             }
         )
     return render_edition(request, "conference/badge_index.html", context)
 
 
-def _offer_units(filters: RegistrationFilter, participants) -> RegistrationFilter:
-    """The filters' province choices written from the participants already read (the filter
-    offers the edition's participating units, in the same order): no query of their own."""
-    field = filters.form.fields["unit"]
-    field.widget.choices = [("", field.empty_label)] + [
-        (field.prepare_value(p.unit), field.label_from_instance(p.unit)) for p in participants
-    ]
-    return filters
+def _selected_badges(filters: RegistrationFilter, edition: Edition) -> int:
+    """The badges the filters select: from the edition's counts by province and state when
+    only those filter (every badge of the edition without filters), else counted."""
+    counted = filters.count_from(
+        seat_counts.edition_counts(edition.pk), within=Registration.GETS_BADGE
+    )
+    return badges.with_badges(filters.qs).count() if counted is None else counted
 
 
 def _badge_filters(request, edition: Edition) -> RegistrationFilter:

@@ -202,7 +202,7 @@ def seed(rows: int) -> dict:
     organizer.groups.add(Group.objects.get(name="organizer"))
     session = SessionStore()
     session[SESSION_KEY] = str(organizer.pk)
-    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[BACKEND_SESSION_KEY] = "conference.access.AccessBackend"
     session[HASH_SESSION_KEY] = organizer.get_session_auth_hash()
     session.create()
     return {

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.shortcuts import resolve_url
 from django.utils import timezone, translation
 
-from conference import badges
+from conference import badge_names, badges
 from conference.models import FileJob, Registration
 from conference.signing import manage_token
 from provinces.models import Department
@@ -314,8 +314,8 @@ CUT = "Công Tằng Tôn Nữ Thị Bảo Ngọc Hoàng Phương Anh Kim Chi"
     ],
 )
 def test_badge_name_lines_as_the_template_sets_them(name, lines):
-    assert badges.name_lines(name) == lines
-    assert badges.name_is_cut(name) is (lines > 2)
+    assert badge_names.name_lines(name) == lines
+    assert badge_names.name_is_cut(name) is (lines > 2)
 
 
 @pytest.mark.pdf
@@ -328,7 +328,7 @@ def test_badge_name_flagged_exactly_when_the_pdf_cuts_it(edition, name):
         ).split()
     )
     shown = text[: text.index(registration.position)]
-    assert ("…" in shown) is badges.name_is_cut(name)
+    assert ("…" in shown) is badge_names.name_is_cut(name)
 
 
 def test_badge_index_flags_names_too_long_before_printing(client, edition, organizer):
@@ -346,6 +346,14 @@ def test_badge_index_liaison_sees_only_own_cut_names(client, edition):
     client.force_login(haiphong_liaison())
     response = client.get(url("badge_index", edition.number))
     assert response.context["cut_names"] == []
+
+
+def test_badge_name_flag_follows_the_name_when_saved(edition):
+    registration = RegistrationFactory(edition=edition, full_name=CUT, status=Status.CONFIRMED)
+    assert Registration.objects.get(pk=registration.pk).badge_name_cut is True
+    registration.full_name = "Nguyễn Thị Hiền"
+    registration.save(update_fields=["full_name"])
+    assert Registration.objects.get(pk=registration.pk).badge_name_cut is False
 
 
 # --- who may download -----------------------------------------------------------------------------
@@ -485,11 +493,11 @@ def test_badge_index_query_count(client, edition, organizer, count, django_asser
         RegistrationFactory(edition=edition, status=Status.CONFIRMED)
     client.force_login(organizer)
     client.get(url("badge_index", edition.number))  # warm the session and user caches
-    # session, user, edition, groups, department, participants, the filter's edition checked
-    # (the error summary validates the form); the seat counts and the names measured are kept
+    # session, user with their department, edition, groups, participants; the filter's edition is
+    # the page's own (checked without a query); the seat counts and the names too long are kept
     # until a registration changes (conference.seat_counts), the provinces offered are the
     # participants, the badges selected without filters are the counts' sum
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(5):
         response = client.get(url("badge_index", edition.number))
     assert response.status_code == 200
 
@@ -501,8 +509,8 @@ def test_badge_sheet_query_count(client, edition, organizer, count, django_asser
         RegistrationFactory(edition=edition, status=Status.CONFIRMED)
     client.force_login(organizer)
     path = url("badge_sheet_unit", edition.number, current_unit("01").pk)
-    # session, user, edition, participant, groups, department, the registrations (edition and
-    # unit joined)
-    with django_assert_num_queries(7):
+    # session, user with their department, edition, participant, groups, the registrations (edition
+    # and unit joined)
+    with django_assert_num_queries(6):
         response = client.get(path)
     assert response.status_code == 200

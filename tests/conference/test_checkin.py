@@ -276,9 +276,9 @@ def test_checkin_page_query_count(client, edition, staff, count, django_assert_n
         )
     client.force_login(staff)
     client.get(desk_url(edition))
-    # session, user, groups, department, edition, last checked in, session save (the counts are
-    # kept until a registration of the edition changes: conference.seat_counts)
-    with django_assert_num_queries(6):
+    # session, user with their department, groups, edition, last checked in, session save (the
+    # counts are kept until a registration of the edition changes: conference.seat_counts)
+    with django_assert_num_queries(5):
         page = client.get(desk_url(edition))
     assert len(page.context["recent"]) == min(count, 5)
 
@@ -294,9 +294,9 @@ def test_checkin_scan_query_count(client, edition, staff, count, django_assert_n
     client.force_login(staff)
     client.get(desk_url(edition))
     ContentType.objects.get_for_model(Registration)  # cached per process, as in production
-    # session, user, edition, groups, department, savepoints, lock and read, update, audit,
-    # session save
-    with django_assert_num_queries(15):
+    # session, user with their department, edition, groups, savepoints, lock and read, update,
+    # audit, session save
+    with django_assert_num_queries(14):
         client.post(desk_url(edition), {"code": "ZZABCDEFGH"})
     assert Registration.objects.get(badge_code="ZZABCDEFGH").status == Status.CHECKED_IN
 
@@ -372,9 +372,9 @@ def test_checkin_search_query_count(client, edition, staff, count, django_assert
         )
     client.force_login(staff)
     client.get(desk_url(edition))
-    # session, user, groups, department, edition, last checked in, the matches (the counts are
-    # kept until a registration of the edition changes: conference.seat_counts)
-    with django_assert_num_queries(7):
+    # session, user with their department, groups, edition, last checked in, the matches (the counts
+    # are kept until a registration of the edition changes: conference.seat_counts)
+    with django_assert_num_queries(6):
         page = client.get(desk_url(edition) + "?q=nguyen")
     assert len(page.context["matches"]) == count
 

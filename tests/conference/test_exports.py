@@ -255,9 +255,9 @@ def test_export_query_count(client, organizer, edition, kind, count, django_asse
     for _index in range(count):
         RegistrationFactory(edition=edition, status=Status.CONFIRMED).parts.set([part])
     ContentType.objects.get_for_model(Edition)
-    # session, user, groups, department, edition (default, then the filter form's field),
-    # audit insert, unit names, programme-part pairs, part titles, the rows (one chunked read)
-    with django_assert_num_queries(11):
+    # session, user with their department, groups, edition (the filter form's field checks it
+    # without a query), audit insert, unit names, programme-part pairs, part titles, the rows
+    with django_assert_num_queries(9):
         response = client.get(export_url(kind, edition=30))
         if kind == "csv":
             rows = csv_rows(response)

@@ -6,13 +6,16 @@ import re
 
 import pytest
 from django.core.cache import cache
+from django.db import connection
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
 from conference.models import Edition, EditionParticipant
 from provinces.models import ProvincialUnit
 from tests.factories import RegistrationFactory, UserFactory, current_unit
+from tests.html import open_registration, url
 
 pytestmark = pytest.mark.django_db
 
@@ -140,3 +143,94 @@ def test_registration_form_cached_shows_a_seat_change_at_once(client, open_editi
     taken[0].delete()  # a seat frees: the page says so at once, from the cache again
     again, rendered = form_page(client, open_edition)
     assert (again, rendered) == (available, False)
+
+
+# --- the registration form's whole page (conference.views.registrations.registration_create) ---
+
+AVAILABLE = "Seats are available."
+FEW = "Few seats are left."
+FULL = "All seats are taken: new registrations join the waiting list."
+
+
+def form_path(edition) -> str:
+    return url("registration_create", edition.number, lang="en")
+
+
+def availability(client, edition) -> str:
+    """The sentence about the edition's seats at the top of its form, as a visitor gets it."""
+    found = re.search(
+        r'<li class="seats-availability">([^<]*)</li>',
+        client.get(form_path(edition)).content.decode(),
+    )
+    return found.group(1) if found else ""
+
+
+def test_registration_form_page_cached_reads_no_table(client, open_edition):
+    first = client.get(form_path(open_edition))
+    other = type(client)()  # a new visitor: no cookie, no session
+    with CaptureQueriesContext(connection) as queries:
+        second = other.get(form_path(open_edition))
+    assert (len(queries), second.templates) == (0, [])
+    assert TOKEN.sub("", second.content.decode()) == TOKEN.sub("", first.content.decode())
+    tokens = set(TOKEN.findall(second.content.decode()))
+    assert len(tokens) == 1 and tokens.isdisjoint({"", "__CSRF_TOKEN__"})
+
+
+def test_registration_form_page_cached_not_stale_after_registrations(client, open_edition):
+    """Seats taken and freed by registrations written without a commit (the seat counts move
+    at once): the cached page says so at the next request."""
+    assert [availability(client, open_edition) for _ in range(2)] == [FEW, FEW]
+    taken = RegistrationFactory.create_batch(5, edition=open_edition, status="confirmed")
+    assert availability(client, open_edition) == FULL
+    taken[0].delete()
+    assert availability(client, open_edition) == FEW
+
+
+def test_registration_form_page_cached_not_stale_after_an_edition_change(
+    client, open_edition, django_capture_on_commit_callbacks
+):
+    haiphong = EditionParticipant.objects.get(edition=open_edition, unit=current_unit("31"))
+    RegistrationFactory(edition=open_edition, unit=haiphong.unit, status="confirmed")
+    RegistrationFactory(
+        edition=open_edition, unit=None, organisation_kind="guest", status="confirmed"
+    )
+    option = f'<option value="{haiphong.unit_id}" data-seats="full"'
+
+    def change(**fields):
+        with django_capture_on_commit_callbacks(execute=True):
+            for name, value in fields.items():
+                target = haiphong if name == "quota" else open_edition
+                setattr(target, name, value)
+                target.save(update_fields=[name])
+
+    change(capacity=500)
+    assert [availability(client, open_edition) for _ in range(2)] == [AVAILABLE, AVAILABLE]
+    change(capacity=2)
+    assert availability(client, open_edition) == FULL
+    change(capacity=500)
+    assert option not in client.get(form_path(open_edition)).content.decode()
+    change(quota=1)
+    assert option in client.get(form_path(open_edition)).content.decode()
+    assert availability(client, open_edition) == AVAILABLE
+
+
+def test_registration_form_page_cached_shows_a_visitors_message(client, open_edition):
+    """After erasing one's registration the form comes back with a message for that visitor
+    only: rendered for them, while other visitors get the cached page."""
+    said = "Your registration and your personal data are deleted."
+    client.get(form_path(open_edition))
+    open_registration(client, RegistrationFactory(edition=open_edition), lang="en")
+    page = client.post(url("registration_erase", lang="en"), follow=True)
+    assert (page.redirect_chain[-1][0], said in page.content.decode()) == (
+        form_path(open_edition),
+        True,
+    )
+    assert said not in type(client)().get(form_path(open_edition)).content.decode()
+    assert said not in client.get(form_path(open_edition)).content.decode()  # said once
+
+
+def test_registration_form_page_cached_not_served_to_a_signed_in_user(client, open_edition):
+    client.get(form_path(open_edition))
+    client.force_login(UserFactory())
+    page = client.get(form_path(open_edition)).content.decode()
+    assert f'action="{reverse("logout")}"' in page

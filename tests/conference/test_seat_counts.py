@@ -230,3 +230,32 @@ def test_seat_counts_without_cache_count_every_time(
     services.seats_summary(open_edition)
     with django_assert_num_queries(1):
         assert services.seats_summary(open_edition)["taken"] == 1
+
+
+def test_seat_counts_asked_of_the_cache_once_per_request(open_edition, monkeypatch):
+    """Within a request the figures (and their version) are read from the cache once; a change
+    made by the request itself is seen at once; after the request nothing is remembered."""
+    from django.core.cache import cache
+
+    RegistrationFactory(edition=open_edition, status=Status.CONFIRMED)
+    services.seats_summary(open_edition)  # kept in the cache
+    reads = []
+    real_get = cache.get
+    monkeypatch.setattr(
+        cache, "get", lambda *args, **kwargs: reads.append(args[0]) or real_get(*args, **kwargs)
+    )
+    # The receivers of request_started and request_finished (the signal itself would also
+    # close the test's database connection).
+    seat_counts._request_started()
+    try:
+        assert services.seats_summary(open_edition)["taken"] == 1
+        assert services.seats_summary(open_edition)["taken"] == 1
+        badges.cut_names(open_edition)
+        assert len(reads) == 3  # the version, the counts, the names too long
+        RegistrationFactory(edition=open_edition, status=Status.PENDING)
+        assert services.seats_summary(open_edition)["taken"] == 2
+    finally:
+        seat_counts._request_finished()
+    reads.clear()
+    assert services.seats_summary(open_edition)["taken"] == 2
+    assert len(reads) == 2  # outside a request: asked each time

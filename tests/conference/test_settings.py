@@ -191,7 +191,7 @@ def test_settings_production_read_the_environment(tmp_path):
         "STATICFILES_STORAGE": "whitenoise.storage.CompressedManifestStaticFilesStorage",
         "SECURE_SSL_REDIRECT": True,
         "CACHE": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "conference.cache.RedisCache",
             "LOCATION": "redis://127.0.0.1:6379/1",
             # A cache that does not answer at once is treated as down (rate limits fail open).
             "OPTIONS": {

@@ -314,15 +314,15 @@ def test_proposal_lists_query_count_same_for_one_and_many(
         assert len(response.context["page"].object_list) >= (1 if count == 1 else 3)
 
 
-# Session, user, roles and department (the signed-in pages' own), then the page's: the editions
-# (the one shown and the select, one query), …
+# Session, user with their department, roles (the signed-in pages' own), then the page's: the
+# editions (the one shown and the select, one query), …
 # organizers: the state counts with the units that have proposals, areas, reviewers, the page,
 # its reviewers and decisions;
-ORGANIZER_LIST_QUERIES = 11
+ORGANIZER_LIST_QUERIES = 10
 # reviewers: the counts and the page;
-REVIEWER_LIST_QUERIES = 7
+REVIEWER_LIST_QUERIES = 6
 # liaisons: the page's count, the page, the proposal window.
-LIAISON_LIST_QUERIES = 8
+LIAISON_LIST_QUERIES = 7
 
 
 @pytest.mark.parametrize(

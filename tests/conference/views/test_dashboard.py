@@ -181,11 +181,37 @@ def test_dashboard_query_count_same_for_one_and_many(rows, client, open_edition)
             status=["pending", "confirmed", "waitlisted"][n % 3],
         )
     client.get(url("dashboard"), {"edition": open_edition.number})  # session, seat counts
-    # session, user, groups, department, edition, participants, the oldest pending, failing
-    # emails (count and rows); the seat counts are kept until a registration changes
-    with assertNumQueries(9):
+    # session, user with their department, groups, edition, participants, the oldest pending,
+    # failing emails (their first rows: counted only when more may follow); the seat counts are
+    # kept until a registration changes
+    with assertNumQueries(7):
         page = client.get(url("dashboard"), {"edition": open_edition.number})
     assert page.context["total"] == rows
+
+
+@pytest.mark.parametrize(("failing", "queries"), [(0, 7), (4, 7), (5, 8), (20, 8)])
+def test_dashboard_counts_failing_emails_only_past_those_shown(
+    failing, queries, client, open_edition
+):
+    from pytest_django.asserts import assertNumQueries
+
+    for n in range(failing):
+        Notification.objects.create(
+            kind="registration_received",
+            event_key=f"failing:{n}",
+            recipient=f"d{n}@example.vn",
+            language="vi",
+            edition=open_edition,
+            subject="S",
+            body_text="B",
+            status="failed",
+            last_error="550",
+        )
+    client.force_login(UserFactory(roles=[ORGANIZER]))
+    client.get(url("dashboard"), {"edition": open_edition.number})
+    with assertNumQueries(queries):
+        page = client.get(url("dashboard"), {"edition": open_edition.number})
+    assert (page.context["failed_count"], len(page.context["failed"])) == (failing, min(failing, 5))
 
 
 def test_dashboard_renders_no_template_per_row(client, open_edition):

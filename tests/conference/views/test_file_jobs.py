@@ -248,9 +248,9 @@ def test_file_job_list_query_count(client, edition, organizer, count, django_ass
             requested_by=organizer,
             query=f"edition=30&unit={current_unit('01').pk}&q={index}",
         )
-    # session, user, edition, the user's roles and department (the menu), the jobs with who
+    # session, user with their department, edition, the user's roles (the menu), the jobs with who
     # asked, the units named by their filters
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         response = client.get(file_job_url("file_job_list", 30))
     assert len(response.context["rows"]) == count
 
@@ -259,7 +259,7 @@ def test_file_job_list_query_count(client, edition, organizer, count, django_ass
 def test_file_job_detail_query_count(client, edition, organizer, status, django_assert_num_queries):
     job = FileJobFactory(edition=edition, requested_by=organizer, status=status,
                          query=f"edition=30&unit={current_unit('01').pk}")  # fmt: skip
-    # session, user, edition, roles, department, the job with who asked, its unit's name
-    with django_assert_num_queries(7):
+    # session, user with their department, edition, roles, the job with who asked, its unit's name
+    with django_assert_num_queries(6):
         response = client.get(file_job_url("file_job_detail", 30, pk=job.pk))
     assert response.context["filters_text"] == "Province or city: Hà Nội"
