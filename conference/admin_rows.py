@@ -18,6 +18,7 @@ tag library imports it.
 from __future__ import annotations
 
 import datetime
+import html
 from urllib.parse import quote as url_quote
 
 from django.contrib.admin.templatetags.admin_list import (
@@ -38,6 +39,10 @@ from django.contrib.admin.utils import (
 from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist
 from django.db import models
 from django.urls import NoReverseMatch, reverse
+from django.utils import formats, timezone
+from django.utils.dateformat import format as date_format
+from django.utils.dateformat import re_escaped, re_formatchars
+from django.utils.dates import MONTHS
 from django.utils.html import conditional_escape, escape
 from django.utils.http import RFC3986_SUBDELIMS
 from django.utils.safestring import mark_safe
@@ -51,6 +56,52 @@ except ImportError:  # pragma: no cover
 _SAFE = RFC3986_SUBDELIMS + "/~:@"
 # A primary key that no quoting changes, replaced by each row's own.
 _PK_MARK = "QUICKROWSPK"
+
+
+def _escape(value) -> str:
+    """``conditional_escape`` without its lazy-string wrapper for plain strings (the rows are
+    joined and marked safe once)."""
+    if type(value) is str:
+        return html.escape(value)
+    return conditional_escape(value)
+
+
+# Django's date format letters (django.utils.dateformat) that need neither the time zone's name
+# nor the week: the ones the site's formats use.
+_DATE_PARTS = {
+    "d": lambda v: f"{v.day:02d}",
+    "j": lambda v: str(v.day),
+    "m": lambda v: f"{v.month:02d}",
+    "n": lambda v: str(v.month),
+    "Y": lambda v: f"{v.year:04d}",
+    "y": lambda v: f"{v.year % 100:02d}",
+    "H": lambda v: f"{v.hour:02d}",
+    "G": lambda v: str(v.hour),
+    "i": lambda v: f"{v.minute:02d}",
+    "s": lambda v: f"{v.second:02d}",
+    "F": lambda v: str(MONTHS[v.month]),
+}
+
+
+def _datetime_writer(format_name: str):
+    """``formats.localize`` of a datetime (in the current time zone), with the format read and
+    split once: the same text as ``dateformat.format``, which parses the format on every call."""
+    fmt = str(formats.get_format(format_name))
+    pieces = re_formatchars.split(fmt)
+    parts = []
+    for index, piece in enumerate(pieces):
+        if index % 2:
+            if piece not in _DATE_PARTS:
+                return lambda value: date_format(timezone.template_localtime(value), fmt)
+            parts.append(_DATE_PARTS[piece])
+        elif piece:
+            parts.append(re_escaped.sub(r"\1", piece))
+
+    def write(value) -> str:
+        value = timezone.template_localtime(value)
+        return "".join(part if type(part) is str else part(value) for part in parts)
+
+    return write
 
 
 class QuickRowsMixin:
@@ -75,8 +126,13 @@ class _Column:
         self.choices = None
         self.relation = False
         self.shown = {}  # what a related object or a choice shows, by its key
+        self.kind = None
         if name == "action_checkbox":
             self.classes = "action-checkbox"  # Django's: the base class stays for errors
+            writer = getattr(cl.model_admin, "action_checkbox_writer", None)
+            if writer is not None:
+                self.getter = writer()  # the same checkbox, its label translated once a page
+                return
         try:
             field = _get_non_gfk_field(cl.lookup_opts, name)
         except (FieldDoesNotExist, FieldIsAForeignKeyColumnName, TypeError):
@@ -92,6 +148,14 @@ class _Column:
                     self.field = None  # list-like choices: Django's own way, per row
             if isinstance(field, (models.DateField, models.TimeField, models.ForeignKey)):
                 self.classes += " nowrap"
+            if self.choices is None and not self.relation:
+                if isinstance(field, (models.CharField, models.TextField)) and not isinstance(
+                    field, models.URLField
+                ):
+                    self.kind = "text"  # display_for_field: the text, or the empty value
+                elif isinstance(field, models.DateTimeField):
+                    self.kind = "datetime"
+                    self.write_datetime = _datetime_writer("DATETIME_FORMAT")
             return
         if field is not None:  # an auto-created field (the id): shown as a plain value
             self.getter = lambda obj, attname=field.attname: getattr(obj, attname)
@@ -126,6 +190,14 @@ class _Column:
                 return self.classes, shown
             if isinstance(value, str) and value.strip() == "":
                 value = ""
+            if self.kind == "text":
+                return self.classes, (
+                    self.empty if value is None or value == "" else _escape(value)
+                )
+            if self.kind == "datetime":
+                return self.classes, (
+                    self.empty if value is None else _escape(self.write_datetime(value))
+                )
             if self.choices is not None:
                 shown = self.shown.get(value)
                 if shown is None:
@@ -134,7 +206,7 @@ class _Column:
                     )
                 return self.classes, shown
             shown = display_for_field(value, field, self.empty, avoid_link=self.link)
-            return self.classes, conditional_escape(shown)
+            return self.classes, _escape(shown)
         classes = self.classes
         if self.getter is not None:
             try:
@@ -157,7 +229,7 @@ class _Column:
             value = ""
         if isinstance(value, (datetime.date, datetime.time)):
             classes += " nowrap"
-        return classes, conditional_escape(display_for_value(value, empty, boolean))
+        return classes, _escape(display_for_value(value, empty, boolean))
 
 
 def _link_parts(cl) -> tuple[str, str] | None:

@@ -21,6 +21,8 @@ site is still being built, and Django would then build a second, empty site.
 
 from __future__ import annotations
 
+import functools
+
 from django.contrib.admin import AdminSite, ModelAdmin, SimpleListFilter
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -94,7 +96,14 @@ class ConferenceAdminSite(AdminSite):
 
     def get_app_list(self, request, app_label=None):
         apps = list(self._build_app_dict(request, app_label).values())
-        apps.sort(key=lambda app: sort_key(str(app["name"])))
+        apps.sort(key=lambda app: _name_key(str(app["name"])))
         for app in apps:
-            app["models"].sort(key=lambda model: sort_key(str(model["name"])))
+            app["models"].sort(key=lambda model: _name_key(str(model["name"])))
         return apps
+
+
+@functools.lru_cache(maxsize=512)
+def _name_key(name: str) -> str:
+    """``sort_key`` of an app's or a model's name, kept: every admin page lists them all in its
+    side menu, and the names are few (one set per language)."""
+    return sort_key(name)

@@ -62,12 +62,27 @@ class ProposalQuerySet(models.QuerySet):
     def state_counts(self) -> dict[str, int]:
         """In one query: ``submitted`` (every proposal that left its department), ``decided``
         (decisions recorded, not yet published) and ``open`` (accepted, not fully answered)."""
-        State = self.model.State
-        return self.order_by().aggregate(
-            submitted=Count("id", filter=~Q(state=State.DRAFT)),
-            decided=Count("id", filter=Q(state=State.DECIDED)),
-            open=Count("id", filter=Q(state__in=self.model.OPEN)),
+        return self.order_by().aggregate(**self._state_count_expressions())
+
+    def state_counts_and_units(self) -> tuple[dict[str, int], list[tuple[int, str]]]:
+        """``state_counts()`` and, from the same query, the provinces that have a proposal here
+        (drafts too) as (id, name) in their order: the organizers' list and its filter."""
+        rows = list(
+            self.order_by()
+            .values("unit_id", "unit__name", "unit__sort_key")
+            .annotate(**self._state_count_expressions())
         )
+        counts = {name: sum(row[name] for row in rows) for name in ("submitted", "decided", "open")}
+        rows.sort(key=lambda row: (row["unit__sort_key"], row["unit_id"]))
+        return counts, [(row["unit_id"], row["unit__name"]) for row in rows]
+
+    def _state_count_expressions(self) -> dict:
+        State = self.model.State
+        return {
+            "submitted": Count("id", filter=~Q(state=State.DRAFT)),
+            "decided": Count("id", filter=Q(state=State.DECIDED)),
+            "open": Count("id", filter=Q(state__in=self.model.OPEN)),
+        }
 
     def with_related(self):
         return self.select_related("edition", "department__unit", "unit", "area")

@@ -499,13 +499,14 @@ def review(request, pk: int):
 def manage(request):
     require(request.user, "proposal.manage")
     edition, editions = _edition_and_all(request)
+    counts, units = Proposal.objects.for_edition(edition).state_counts_and_units()
     filters = ProposalFilter(
         request.GET or None,
         queryset=Proposal.objects.submitted().listed().with_review_summary(),
         edition=edition,
         editions=editions,
+        units=units,
     )
-    counts = Proposal.objects.for_edition(edition).state_counts()
     # The page's ids are chosen from narrow rows (the id and the sort keys: PostgreSQL sorts
     # every matching row before taking 50, and wider rows made that sort twice as slow), in a
     # subquery of the query that reads the page's rows by id.

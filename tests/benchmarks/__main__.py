@@ -378,7 +378,7 @@ def pages(seeded: dict) -> list[tuple[str, str, str, str]]:
             f"/editions/{e}/delegation/{unit}/",
         ),
         ("organizer: proposals (5k)", "organizer", "GET", f"/proposals/manage/?edition={e}"),
-        ("reviewer: my reviews", "reviewer", "GET", "/reviews/"),
+        ("reviewer: my reviews", "reviewer", "GET", f"/reviews/?edition={e}"),
         ("admin: registrations", "admin", "GET", "/admin/conference/registration/"),
         (
             "admin: registrations, searched",

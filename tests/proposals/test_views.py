@@ -316,8 +316,9 @@ def test_proposal_lists_query_count_same_for_one_and_many(
 
 # Session, user with their department, roles (the signed-in pages' own), then the page's: the
 # editions (the one shown and the select, one query), …
-# organizers: areas, units, reviewers, state counts, the page, its reviewers and decisions;
-ORGANIZER_LIST_QUERIES = 11
+# organizers: the state counts with the units that have proposals, areas, reviewers, the page,
+# its reviewers and decisions;
+ORGANIZER_LIST_QUERIES = 10
 # reviewers: the counts and the page;
 REVIEWER_LIST_QUERIES = 6
 # liaisons: the page's count, the page, the proposal window.
