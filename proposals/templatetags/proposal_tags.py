@@ -89,6 +89,29 @@ def review_url(proposal: Proposal) -> str:
     return _url("proposals:review", proposal.pk)
 
 
+class _SharedParts:
+    """What many rows of one page share (a province, a policy area, a state's badge), escaped
+    and formatted once per page."""
+
+    def __init__(self) -> None:
+        self.units: dict[int, str] = {}
+        self.areas: dict[int, str] = {}
+        self.badges: dict[str, str] = {}
+
+    def of(self, p: Proposal) -> tuple[str, str, str]:
+        """The escaped province name, policy area and state badge of proposal ``p``."""
+        unit = self.units.get(p.unit_id)
+        if unit is None:
+            unit = self.units[p.unit_id] = escape(p.unit.name)
+        area = self.areas.get(p.area_id)
+        if area is None:
+            area = self.areas[p.area_id] = conditional_escape(p.area)
+        badge = self.badges.get(p.state)
+        if badge is None:
+            badge = self.badges[p.state] = state_badge(p)
+        return unit, area, badge
+
+
 @register.simple_tag
 def reviewer_rows(proposals) -> str:
     """The reviewer's list, those still to review then those reviewed, each group under its
@@ -97,9 +120,7 @@ def reviewer_rows(proposals) -> str:
     ``my_review_done`` and the unit and area of each proposal."""
     headings = {False: gettext("Still to review"), True: gettext("Reviewed")}
     groups = {False: "reviews-missing", True: "reviews-done"}
-    units: dict[int, str] = {}
-    areas: dict[int, str] = {}
-    badges: dict[str, str] = {}
+    shared = _SharedParts()
     parts = []
     group = None
     for p in proposals:
@@ -112,15 +133,7 @@ def reviewer_rows(proposals) -> str:
                 f'<ul class="list-group mb-4 {groups[done]}">'
             )
             group = done
-        unit = units.get(p.unit_id)
-        if unit is None:
-            unit = units[p.unit_id] = escape(p.unit.name)
-        area = areas.get(p.area_id)
-        if area is None:
-            area = areas[p.area_id] = conditional_escape(p.area)
-        badge = badges.get(p.state)
-        if badge is None:
-            badge = badges[p.state] = state_badge(p)
+        unit, area, badge = shared.of(p)
         score = ""
         if done:
             score = (
@@ -155,9 +168,7 @@ def manage_rows(proposals) -> str:
     carried = format_html(
         ' <span class="badge text-bg-light border">{}</span>', gettext("carried over")
     )
-    units: dict[int, str] = {}
-    areas: dict[int, str] = {}
-    badges: dict[str, str] = {}
+    shared = _SharedParts()
     counts: dict[int, str] = {}
     scores: dict[object, str] = {}
     outcomes: dict[str, str] = {}
@@ -165,15 +176,7 @@ def manage_rows(proposals) -> str:
     for p in proposals:
         pk = p.pk
         title = escape(p.title)
-        unit = units.get(p.unit_id)
-        if unit is None:
-            unit = units[p.unit_id] = escape(p.unit.name)
-        area = areas.get(p.area_id)
-        if area is None:
-            area = areas[p.area_id] = conditional_escape(p.area)
-        badge = badges.get(p.state)
-        if badge is None:
-            badge = badges[p.state] = state_badge(p)
+        unit, area, badge = shared.of(p)
         pending = ""
         for outcome in p.pending_outcomes:
             shown = outcomes.get(outcome)
