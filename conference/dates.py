@@ -50,7 +50,12 @@ def time_of_day(moment: datetime.datetime) -> str:
 
 def short_datetime(moment: datetime.datetime) -> str:
     """ "17/05/2024 08:42", local time."""
-    moment = local(moment)
+    return written_datetime(local(moment))
+
+
+def written_datetime(moment: datetime.datetime) -> str:
+    """ "17/05/2024 08:42" of a moment already in the wanted time zone (a list converts its
+    rows' moments with one zone object instead of looking it up per row)."""
     return f"{_day_month_year(moment)} {_hour_minute(moment)}"
 
 

@@ -13,6 +13,7 @@ from django.utils import formats, timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, pgettext
 
+from conference.dates import written_datetime
 from conference.models import Registration
 from conference.models.registrations import display_phone
 
@@ -327,8 +328,7 @@ def registration_rows(context, rows, *, show_unit: bool = False, can_reverse: bo
             f'      <td class="small d-none d-md-table-cell">{email_html}<br>'
             f'<span class="text-nowrap">{phone}</span></td>\n'
             f'      <td class="d-none d-md-table-cell">{badge}<br><span class="small '
-            f'text-body-secondary">{created.day:02d}/{created.month:02d}/{created.year:04d} '
-            f"{created.hour:02d}:{created.minute:02d}</span></td>\n"
+            f'text-body-secondary">{written_datetime(created)}</span></td>\n'
             f'      <td class="text-end">\n        {actions}\n'
             f'        <a class="small d-block mt-1" href="{_escape(detail_url(pk))}">'
             f'{words["details"]}<span class="visually-hidden"> — {name}</span></a>\n'
@@ -402,8 +402,7 @@ def pending_items(registrations) -> str:
             f'data-registration="{pk}">\n'
             f'      <span><a href="{_escape(detail_url(pk))}">{_escape(registration.full_name)}</a>'
             f'<br><span class="small text-body-secondary">{_escape(where)}</span></span>\n'
-            f'      <span class="small text-nowrap">{created.day:02d}/{created.month:02d}/'
-            f"{created.year:04d} {created.hour:02d}:{created.minute:02d}</span>\n"
+            f'      <span class="small text-nowrap">{written_datetime(created)}</span>\n'
             f"    </li>"
         )
     return mark_safe("".join(out))
