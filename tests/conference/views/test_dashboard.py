@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from conference.models import Notification
+from conference.models import Notification, Registration
 from conference.permissions import ORGANIZER
 from tests.factories import LiaisonFactory, RegistrationFactory, UserFactory, current_unit
 from tests.html import texts
@@ -242,3 +242,12 @@ def test_dashboard_renders_no_template_per_row(client, open_edition):
         rendered.append([template.name for template in page.templates])
     assert len(page.context["pending"]) > 1
     assert rendered[0] == rendered[1]
+
+
+def test_dashboard_pending_item_says_when_it_came_in_local_time(client, open_edition):
+    registration = RegistrationFactory(edition=open_edition)
+    came_in = datetime.datetime(2026, 5, 17, 1, 42, tzinfo=datetime.UTC)  # 08:42 in Hà Nội
+    Registration.objects.filter(pk=registration.pk).update(created_at=came_in)
+    client.force_login(UserFactory(roles=[ORGANIZER]))
+    page = client.get(url("dashboard", lang="en"), {"edition": open_edition.number})
+    assert '<span class="small text-nowrap">17/05/2026 08:42</span>' in page.content.decode()
