@@ -31,6 +31,7 @@ from typing import BinaryIO
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from conference.dates import written_datetime
 from conference.models import ProgrammePart, Registration
 from conference.phones import format_stored_phone
 from conference.text_input import clean_text
@@ -194,14 +195,8 @@ def _csv_row(row: list) -> list:
     ):
         texts = [_safe(text) for text in texts]
     for moment in row[TEXT_COLUMNS.stop :]:
-        texts.append("" if moment is None else _csv_moment(moment))
+        texts.append("" if moment is None else written_datetime(moment))
     return texts
-
-
-def _csv_moment(moment: datetime.datetime) -> str:
-    """17/05/2024 08:42 (strftime's text, without its cost)."""
-    m = moment
-    return f"{m.day:02d}/{m.month:02d}/{m.year} {m.hour:02d}:{m.minute:02d}"
 
 
 def csv_lines(queryset) -> Iterator[bytes]:
