@@ -242,10 +242,11 @@ def _seat_problem(edition: Edition, participant: EditionParticipant | None) -> s
     with_quota = participant is not None and participant.quota is not None
     if edition.capacity is None and not with_quota:
         return ""
-    # Both counts in one query (index registration_edition_status).
-    counts = {"taken": models.Count("pk")}
+    # Both counts in one query, read from the index (edition, unit, status) alone: COUNT(*) and
+    # COUNT(unit_id), not COUNT(id), which would visit the table for every row.
+    counts = {"taken": models.Count("*")}
     if with_quota:
-        counts["of_unit"] = models.Count("pk", filter=models.Q(unit_id=participant.unit_id))
+        counts["of_unit"] = models.Count("unit_id", filter=models.Q(unit_id=participant.unit_id))
     counts = Registration.objects.for_edition(edition).holding_seats().aggregate(**counts)
     if edition.capacity is not None and counts["taken"] >= edition.capacity:
         return "capacity_full"
