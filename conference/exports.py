@@ -1,9 +1,9 @@
 """The organizers' registration list as CSV and XLSX, with the Vietnamese text intact.
 
 - Rows come from the queryset the list page filters (``conference.filters.RegistrationFilter``),
-  read in chunks with ``.iterator(chunk_size=EXPORT_CHUNK)`` as plain values, with the programme
-  parts of each chunk read with it (one query per 2,000 rows), so the first row leaves at once and
-  rows never sit in memory all at once. Phones are formatted through the worker's cache.
+  read in chunks with ``.iterator(chunk_size=EXPORT_CHUNK)`` as plain values, each with its
+  programme parts' ids (a subquery), so the first row leaves at once and rows never sit in memory
+  all at once. Phones are formatted through the worker's cache.
 - CSV: UTF-8 with a byte-order mark (Excel then reads Vietnamese correctly), comma-separated
   (RFC 4180, what LibreOffice, Google Sheets, Python and import tools expect; Excel users get the
   XLSX, which needs no guessing of separators), dates as 17/05/2024 08:42 in Vietnam time, phones
@@ -28,6 +28,7 @@ import unicodedata
 from collections.abc import Callable, Iterator
 from typing import BinaryIO
 
+from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -73,7 +74,6 @@ def _local(moment: datetime.datetime | None, zone=None) -> datetime.datetime | N
 
 
 ROW_FIELDS = (
-    "pk",
     "badge_code",
     "full_name",
     "salutation",
@@ -91,19 +91,44 @@ ROW_FIELDS = (
 )
 
 
-def _part_titles(pairs: list[tuple[int, int]], position: dict[int, tuple[int, str]]):
-    found: dict[int, list[tuple[int, str]]] = {}
-    for registration_id, part_id in pairs:
-        found.setdefault(registration_id, []).append(position[part_id])
-    return {key: "; ".join(title for _i, title in sorted(value)) for key, value in found.items()}
+class _JoinedIds(models.Aggregate):
+    """The ids aggregated as one text, comma-separated (GROUP_CONCAT on SQLite, STRING_AGG on
+    PostgreSQL), in no particular order."""
+
+    function = "GROUP_CONCAT"
+    output_field = models.TextField()
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        return self.as_sql(
+            compiler,
+            connection,
+            function="STRING_AGG",
+            template="%(function)s((%(expressions)s)::text, ',')",
+            **extra_context,
+        )
+
+
+def _part_ids():
+    """A registration's programme parts as one text of ids ("3,1"), read with its row: a
+    subquery per row through the (registration, part) index, instead of a query per chunk with
+    an IN list of the chunk's ids (compiling 2,000 parameters cost ~30 ms a chunk)."""
+    through = Registration.parts.through
+    return models.Subquery(
+        through.objects.filter(registration_id=models.OuterRef("pk"))
+        .order_by()
+        .values("registration_id")
+        .annotate(ids=_JoinedIds("programmepart_id"))
+        .values("ids")
+    )
 
 
 def rows(queryset) -> Iterator[list]:
     """One list per registration, in the list page's order; dates as naive Vietnam-time
-    datetimes. Reads plain values in chunks (no model instances) and the programme parts of each
-    chunk with it, so the first row leaves at once and memory stays flat however many rows;
-    unit names and the parts' titles are read once. Phones are shown by
-    ``phones.format_stored_phone`` (phonenumbers once per kind of number, not once per row)."""
+    datetimes. Reads plain values in chunks (no model instances), each row with its programme
+    parts' ids, so the first row leaves at once and memory stays flat however many rows; unit
+    names and the parts' titles are read once (and each set of parts joined once). Phones are
+    shown by ``phones.format_stored_phone`` (phonenumbers once per kind of number, not once per
+    row)."""
     kinds = {key: str(label) for key, label in Registration.OrganisationKind.choices}
     statuses = {key: str(label) for key, label in Registration.Status.choices}
     salutations = {
@@ -115,52 +140,55 @@ def rows(queryset) -> Iterator[list]:
         "order", "id"
     )
     position = {part.pk: (index, part.localized("title")) for index, part in enumerate(parts)}
-    through = Registration.parts.through
+
+    @functools.cache
+    def titles(ids: str | None) -> str:
+        if not ids:
+            return ""
+        chosen = sorted(position[int(part_id)] for part_id in ids.split(","))
+        return "; ".join(title for _index, title in chosen)
+
     zone = timezone.get_current_timezone()  # read once: timezone.localtime looks it up per call
-    values = queryset.ordered().values_list(*ROW_FIELDS).iterator(chunk_size=EXPORT_CHUNK)
-    while chunk := list(itertools.islice(values, EXPORT_CHUNK)):
-        titles = _part_titles(
-            list(
-                through.objects.filter(registration_id__in=[row[0] for row in chunk]).values_list(
-                    "registration_id", "programmepart_id"
-                )
-            ),
-            position,
-        )
-        for (
-            pk,
+    values = (
+        queryset.ordered()
+        .annotate(export_part_ids=_part_ids())
+        .values_list(*ROW_FIELDS, "export_part_ids")
+        .iterator(chunk_size=EXPORT_CHUNK)
+    )
+    for (
+        code,
+        full_name,
+        salutation,
+        position_held,
+        kind,
+        organisation,
+        unit_id,
+        email,
+        phone,
+        accommodation,
+        diet,
+        status,
+        created_at,
+        checked_in_at,
+        part_ids,
+    ) in values:
+        yield [
             code,
             full_name,
-            salutation,
+            salutations.get(salutation, salutation),
             position_held,
-            kind,
+            kinds.get(kind, kind),
             organisation,
-            unit_id,
+            units.get(unit_id, ""),
             email,
-            phone,
+            format_stored_phone(phone),
+            titles(part_ids),
             accommodation,
             diet,
-            status,
-            created_at,
-            checked_in_at,
-        ) in chunk:
-            yield [
-                code,
-                full_name,
-                salutations.get(salutation, salutation),
-                position_held,
-                kinds.get(kind, kind),
-                organisation,
-                units.get(unit_id, ""),
-                email,
-                format_stored_phone(phone),
-                titles.get(pk, ""),
-                accommodation,
-                diet,
-                statuses.get(status, status),
-                _local(created_at, zone),
-                _local(checked_in_at, zone),
-            ]
+            statuses.get(status, status),
+            _local(created_at, zone),
+            _local(checked_in_at, zone),
+        ]
 
 
 def _safe(value):
