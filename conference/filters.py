@@ -17,6 +17,7 @@ from conference import seat_counts
 from conference.forms.registrations import UnitChoiceField
 from conference.models import Edition, Registration
 from conference.text_input import CleanInputMixin
+from conference.vietnamese import fold
 from provinces.models import ProvincialUnit
 
 
@@ -159,6 +160,16 @@ class RegistrationFilter(django_filters.FilterSet):
         if status and within is not None:
             statuses = [status] if status in within else []
         return seat_counts.total(counts, statuses, {unit.pk} if unit else None)
+
+    def searches_narrowly(self) -> bool:
+        """Whether a search narrows the rows to few enough that the page's own query should
+        count them (``conference.pagination.CountingPaginator``): every word of three letters
+        or more, as the trigram index finds them. A shorter word matches most rows: counting
+        them apart lets the page stop at its 50th row."""
+        if not self.is_bound or not self.form.is_valid():
+            return False
+        words = fold(self.form.cleaned_data.get("q") or "").split()
+        return bool(words) and min(len(word) for word in words) >= 3
 
     def narrows(self) -> bool:
         """Whether a filter other than the edition applies (else ``qs`` is the whole edition)."""

@@ -27,6 +27,7 @@ from conference.forms.registrations import (
     validation_error_to_form,
 )
 from conference.models import Edition, EditionParticipant, Registration
+from conference.pagination import CountingPaginator
 from conference.permissions import can, department_of, require
 from conference.ratelimit import ratelimit
 from conference.services import registrations as services
@@ -519,8 +520,11 @@ def registration_list(request):
     )
     filters.offer_units(participant.unit for participant in per_unit)
     seats = services.seats_summary(edition)
-    paginator = Paginator(filters.qs.ordered(), PAGE_SIZE)
     counted = filters.count_from(seat_counts.edition_counts(edition.pk))
+    if counted is None and filters.searches_narrowly():
+        paginator = CountingPaginator(filters.qs.ordered(), PAGE_SIZE)  # rows and count at once
+    else:
+        paginator = Paginator(filters.qs.ordered(), PAGE_SIZE)
     if counted is not None:
         paginator.count = counted  # no COUNT of its own
     page = paginator.get_page(request.GET.get("page"))
