@@ -118,6 +118,7 @@ class RegistrationFilter(django_filters.FilterSet):
             participations__edition=self.selected_edition()
         ).order_by("sort_key")
         self._units_offered = False
+        self._editions_offered = False
 
     def offer_units(self, units) -> RegistrationFilter:
         """The province choices (and their check) from the selected edition's participating
@@ -127,13 +128,26 @@ class RegistrationFilter(django_filters.FilterSet):
         self._units_offered = True
         return self
 
+    def offer_editions(self, editions) -> RegistrationFilter:
+        """The edition choices from ``editions`` read already (newest first, number and year:
+        ``views.shared.EditionFacts``): no query of their own."""
+        field = self.form.fields["edition"]
+        field.widget.choices = [
+            (field.prepare_value(edition), field.label_from_instance(edition))
+            for edition in editions
+        ]
+        self._editions_offered = True
+        return self
+
     def choices_listed(self) -> RegistrationFilter:
         """Read the edition and unit choices once, as lists: a template looping over a model
         choice field counts its rows first and then opens a server-side cursor (two queries
         each on PostgreSQL). The page loops over ``field.field.widget.choices``. The editions
         are read with the fields their label needs only."""
         for name in ("edition", "unit"):
-            if name == "unit" and self._units_offered:
+            if (name == "unit" and self._units_offered) or (
+                name == "edition" and self._editions_offered
+            ):
                 continue
             field = self.form.fields[name]
             empty = [] if field.empty_label is None else [("", field.empty_label)]
