@@ -253,14 +253,19 @@ def shared_cache(settings):
         ("registration_list", 3),
         # the edition, its participants
         ("dashboard", 2),
+        # the edition
+        ("checkin", 1),
     ],
 )
 def test_organizer_pages_read_the_edition_once_kept(
     page, kept, settings, client, open_edition, django_assert_num_queries
 ):
     client.force_login(UserFactory(roles=["organizer"]))
-    RegistrationFactory(edition=open_edition)
-    target = url(page) + f"?edition={open_edition.number}"
+    RegistrationFactory(edition=open_edition, status="checked_in")
+    if page == "checkin":
+        target = url(page, open_edition.number)
+    else:
+        target = url(page) + f"?edition={open_edition.number}"
     client.get(target)  # the session, the seat counts
     with CaptureQueriesContext(connection) as read:
         read_page = client.get(target)
@@ -306,3 +311,8 @@ def test_organizer_pages_keep_nothing_without_a_shared_cache(
     queries = len(read)
     with django_assert_num_queries(queries):
         client.get(target)
+
+
+def test_checkin_desk_of_no_such_edition_not_found_kept_or_not(shared_cache, client):
+    client.force_login(UserFactory(roles=["organizer"]))
+    assert [client.get(url("checkin", 999)).status_code for _ in range(2)] == [404, 404]
