@@ -17,6 +17,7 @@ from conference import seat_counts
 from conference.forms.registrations import UnitChoiceField
 from conference.models import Edition, Registration
 from conference.text_input import CleanInputMixin
+from conference.vietnamese import fold
 from provinces.models import ProvincialUnit
 
 
@@ -117,6 +118,7 @@ class RegistrationFilter(django_filters.FilterSet):
             participations__edition=self.selected_edition()
         ).order_by("sort_key")
         self._units_offered = False
+        self._editions_offered = False
 
     def offer_units(self, units) -> RegistrationFilter:
         """The province choices (and their check) from the selected edition's participating
@@ -126,13 +128,26 @@ class RegistrationFilter(django_filters.FilterSet):
         self._units_offered = True
         return self
 
+    def offer_editions(self, editions) -> RegistrationFilter:
+        """The edition choices from ``editions`` read already (newest first, number and year:
+        ``views.shared.EditionFacts``): no query of their own."""
+        field = self.form.fields["edition"]
+        field.widget.choices = [
+            (field.prepare_value(edition), field.label_from_instance(edition))
+            for edition in editions
+        ]
+        self._editions_offered = True
+        return self
+
     def choices_listed(self) -> RegistrationFilter:
         """Read the edition and unit choices once, as lists: a template looping over a model
         choice field counts its rows first and then opens a server-side cursor (two queries
         each on PostgreSQL). The page loops over ``field.field.widget.choices``. The editions
         are read with the fields their label needs only."""
         for name in ("edition", "unit"):
-            if name == "unit" and self._units_offered:
+            if (name == "unit" and self._units_offered) or (
+                name == "edition" and self._editions_offered
+            ):
                 continue
             field = self.form.fields[name]
             empty = [] if field.empty_label is None else [("", field.empty_label)]
@@ -159,6 +174,16 @@ class RegistrationFilter(django_filters.FilterSet):
         if status and within is not None:
             statuses = [status] if status in within else []
         return seat_counts.total(counts, statuses, {unit.pk} if unit else None)
+
+    def searches_narrowly(self) -> bool:
+        """Whether a search narrows the rows to few enough that the page's own query should
+        count them (``conference.pagination.CountingPaginator``): every word of three letters
+        or more, as the trigram index finds them. A shorter word matches most rows: counting
+        them apart lets the page stop at its 50th row."""
+        if not self.is_bound or not self.form.is_valid():
+            return False
+        words = fold(self.form.cleaned_data.get("q") or "").split()
+        return bool(words) and min(len(word) for word in words) >= 3
 
     def narrows(self) -> bool:
         """Whether a filter other than the edition applies (else ``qs`` is the whole edition)."""

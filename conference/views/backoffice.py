@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -19,7 +20,7 @@ from conference.forms.registrations import (
     ReverseDecisionForm,
     validation_error_to_form,
 )
-from conference.models import AuditEntry, Notification, Registration
+from conference.models import AuditEntry, Notification, ProgrammePart, Registration
 from conference.outbox import kind_label
 from conference.permissions import can, require
 from conference.services import registrations as services
@@ -28,17 +29,26 @@ from conference.views.shared import render_edition
 
 
 def _registration_or_404(pk: int) -> Registration:
+    # The parts of one edition in their order (their default order joins the edition).
+    parts = Prefetch("parts", queryset=ProgrammePart.objects.order_by("order", "id"))
     return get_object_or_404(
-        Registration.objects.select_related("edition", "unit").prefetch_related("parts"), pk=pk
+        Registration.objects.select_related("edition", "unit").prefetch_related(parts), pk=pk
     )
 
 
+# What the page shows of an email: not its bodies nor their context (kilobytes each).
+EMAIL_FIELDS = ("id", "created_at", "kind", "subject", "recipient", "status", "last_error")
+
+
 def _history(registration: Registration) -> tuple[list[AuditEntry], list[Notification]]:
-    """The audit entries and the emails about one registration, newest first."""
+    """The audit entries and the emails about one registration, newest first. Who acted is
+    written from the entry's own label (``actor_display``): the account is not read."""
     content_type = ContentType.objects.get_for_model(Registration)
     about = {"content_type": content_type, "object_id": str(registration.pk)}
-    entries = list(AuditEntry.objects.filter(**about).select_related("actor"))
-    emails = list(Notification.objects.filter(**about).order_by("-created_at", "-id"))
+    entries = list(AuditEntry.objects.filter(**about))
+    emails = list(
+        Notification.objects.filter(**about).only(*EMAIL_FIELDS).order_by("-created_at", "-id")
+    )
     for email in emails:
         email.kind_display = kind_label(email.kind)
     return entries, emails

@@ -11,10 +11,11 @@ from django.shortcuts import redirect
 from django.utils import timezone
 
 from conference import seat_counts
-from conference.models import EditionParticipant, Notification, Registration
+from conference.models import Notification, Registration
 from conference.permissions import can, department_of, require
+from conference.querysets import set_seat_counts
 from conference.services import registrations as services
-from conference.views.shared import edition_asked, render_edition
+from conference.views.shared import edition_asked_facts, render_edition
 
 Status = Registration.Status
 PENDING_SHOWN = 10
@@ -56,7 +57,8 @@ def _deadlines(edition, today: datetime.date) -> list[dict]:
 @login_required
 def dashboard(request):
     require(request.user, "edition.manage")
-    edition = edition_asked(request)
+    facts = edition_asked_facts(request, participants=True)
+    edition = facts.edition
     registrations = Registration.objects.for_edition(edition)
     # One grouped count by province and state serves the figures, the states and the provinces
     # (none while nothing changed: conference.seat_counts).
@@ -65,12 +67,8 @@ def dashboard(request):
         {"status": status, "label": label, "count": seat_counts.total(counts, [status])}
         for status, label in Status.choices
     ]
-    per_unit = list(
-        EditionParticipant.objects.filter(edition=edition)
-        .select_related("unit")
-        .with_seat_counts()
-        .order_by("unit__sort_key")
-    )
+    per_unit = facts.participants  # kept with the edition (views.shared.edition_facts)
+    set_seat_counts(per_unit)
     for participant in per_unit:
         # The bar turns amber past half the quota and red past nine tenths (<meter> regions).
         if participant.quota:

@@ -27,15 +27,19 @@ from conference.forms.registrations import (
     validation_error_to_form,
 )
 from conference.models import Edition, EditionParticipant, Registration
+from conference.pagination import CountingPaginator
 from conference.permissions import can, department_of, require
+from conference.querysets import set_seat_counts
 from conference.ratelimit import ratelimit
 from conference.services import registrations as services
 from conference.services.editions import edition_fill_free_seats
 from conference.signing import InvalidLink
 from conference.views.shared import (
+    edition_asked_facts,
     edition_or_404,
     forget_registration,
     invalid_link,
+    participants_of,
     registration_filters,
     remember_registration,
     render_edition,
@@ -486,7 +490,8 @@ def delegation(request, number: int, unit_id: int | None = None):
 def registration_list(request):
     """Every registration of an edition, with filters, search, counts per province."""
     require(request.user, "edition.manage")
-    filters = registration_filters(request, Registration.objects.for_rows())
+    facts = edition_asked_facts(request, participants=True, editions=True)
+    filters = registration_filters(request, Registration.objects.for_rows(), facts)
     edition = filters.selected_edition()
     decision = DecisionForm(
         request.POST or None,
@@ -510,17 +515,17 @@ def registration_list(request):
                 messages.error(request, error)
     # The seats per province, the province filter's choices, the seats and the number of rows
     # (unless a search or the kind of organisation narrows them) all come from the edition's
-    # counts (conference.seat_counts: one grouped query, cached) and one query of the units.
-    per_unit = list(
-        EditionParticipant.objects.filter(edition=edition)
-        .select_related("unit")
-        .with_seat_counts()
-        .order_by("unit__sort_key")
-    )
+    # counts (conference.seat_counts: one grouped query, cached) and its participating units
+    # (kept with the edition: views.shared.edition_facts).
+    per_unit = facts.participants if edition is facts.edition else participants_of(edition)
+    set_seat_counts(per_unit)
     filters.offer_units(participant.unit for participant in per_unit)
     seats = services.seats_summary(edition)
-    paginator = Paginator(filters.qs.ordered(), PAGE_SIZE)
     counted = filters.count_from(seat_counts.edition_counts(edition.pk))
+    if counted is None and filters.searches_narrowly():
+        paginator = CountingPaginator(filters.qs.ordered(), PAGE_SIZE)  # rows and count at once
+    else:
+        paginator = Paginator(filters.qs.ordered(), PAGE_SIZE)
     if counted is not None:
         paginator.count = counted  # no COUNT of its own
     page = paginator.get_page(request.GET.get("page"))

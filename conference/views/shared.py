@@ -4,14 +4,17 @@ through the emailed link, then kept in the session), the organizers' filters."""
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 
+from conference import public_cache
 from conference.filters import RegistrationFilter
-from conference.models import Edition, Registration
+from conference.models import Edition, EditionParticipant, Registration
 from conference.signing import ExpiredLink, InvalidLink, ReplacedLink
 
 
@@ -98,21 +101,93 @@ def with_managed_registration(view):
     return wrapper
 
 
-def edition_asked(request) -> Edition:
-    """The edition of the organizers' pages: the one asked for (``?edition=``), else the next
-    or current one."""
-    number = request.GET.get("edition", "")
-    edition = (number.isdigit() and Edition.objects.filter(number=number).first()) or (
-        Edition.objects.next_or_current()
+@dataclasses.dataclass
+class EditionFacts:
+    """What the organizers' pages of an edition read on every request: the edition, its
+    participating units in the page's order (with their unit and quota; the seat counts are
+    set by the page: ``querysets.set_seat_counts``) and, for the edition select, every
+    edition (number and year only) newest first. None: not read (not asked for)."""
+
+    edition: Edition
+    participants: list[EditionParticipant] | None
+    editions: list[Edition] | None
+
+
+def participants_of(edition: Edition) -> list[EditionParticipant]:
+    """The edition's participating units with their unit, in the pages' order."""
+    return list(
+        EditionParticipant.objects.filter(edition=edition)
+        .select_related("unit")
+        .order_by("unit__sort_key")
     )
+
+
+def _read_facts(number: int | None, *, participants: bool, editions: bool) -> EditionFacts | None:
+    if number is None:
+        edition = Edition.objects.next_or_current(with_host=False)
+    else:
+        edition = Edition.objects.filter(number=number).first()
     if edition is None:
+        return None
+    return EditionFacts(
+        edition=edition,
+        participants=participants_of(edition) if participants else None,
+        editions=list(Edition.objects.order_by("-number").only("pk", "number", "year"))
+        if editions
+        else None,
+    )
+
+
+def edition_facts(
+    number: int | None, *, participants: bool = False, editions: bool = False
+) -> EditionFacts | None:
+    """The :class:`EditionFacts` of edition ``number`` (None: the next or current one; None if
+    there is no such edition), with the ``participants`` and ``editions`` when asked. Kept with
+    the public pages (``conference.public_cache``: its version moves once a transaction that
+    saved or deleted an edition, a participant, a quota or a province commits), all read in one
+    round trip to the cache instead of three queries: only with a shared cache (a cache of each
+    process would not hear of the other processes' changes) and while the public pages are
+    cached; else read from the database. Which edition is "next or current" depends on the day
+    too: kept for the public pages' lifetime (``PUBLIC_CACHE_SECONDS``), as their "next
+    edition" is."""
+    if not (getattr(settings, "SHARED_CACHE", False) and public_cache.lifetime() > 0):
+        return _read_facts(number, participants=participants, editions=editions)
+    key = public_cache.value_key(f"edition-facts:{'current' if number is None else number}")
+    current, (facts,) = public_cache.lookup(key)
+    if facts is None:
+        facts = _read_facts(number, participants=True, editions=True)
+        public_cache.keep(key, facts, current)
+    return facts
+
+
+def edition_asked_facts(
+    request, *, participants: bool = False, editions: bool = False
+) -> EditionFacts:
+    """The :class:`EditionFacts` of the edition of the organizers' pages: the one asked for
+    (``?edition=``), else the next or current one. A request that changes something (POST)
+    reads them from the database."""
+    number = request.GET.get("edition", "")
+    read = edition_facts if request.method == "GET" else _read_facts
+    asked = {"participants": participants, "editions": editions}
+    facts = (number.isdigit() and read(int(number), **asked)) or read(None, **asked)
+    if facts is None:
         raise PermissionDenied(_("There is no edition yet."))
-    return edition
+    return facts
 
 
-def registration_filters(request, queryset) -> RegistrationFilter:
+def edition_asked(request) -> Edition:
+    """The edition of the organizers' pages (see :func:`edition_asked_facts`)."""
+    return edition_asked_facts(request).edition
+
+
+def registration_filters(request, queryset, facts: EditionFacts | None = None):
     """The organizers' filters of the registrations, the same for the list and the exports: the
-    edition asked for, else the next or current one. ``filters.selected_edition()`` is the edition,
-    ``filters.qs`` the registrations of ``queryset`` that match."""
-    edition = edition_asked(request)
-    return RegistrationFilter(request.GET or None, queryset=queryset, edition=edition)
+    edition asked for, else the next or current one (``facts``: its :class:`EditionFacts`, read
+    already). ``filters.selected_edition()`` is the edition, ``filters.qs`` the registrations of
+    ``queryset`` that match."""
+    if facts is None:
+        facts = edition_asked_facts(request)
+    filters = RegistrationFilter(request.GET or None, queryset=queryset, edition=facts.edition)
+    if facts.editions is not None:
+        filters.offer_editions(facts.editions)
+    return filters

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -24,6 +24,7 @@ from conference.permissions import can, department_of, is_organizer, require
 from conference.services import venue
 from conference.text_input import clean_text
 from conference.views.shared import (
+    edition_facts,
     edition_or_404,
     registration_filters,
     render_edition,
@@ -222,7 +223,14 @@ def checkin(request, number: int):
     POST a code → check in → redirect → the answer in big letters above the field (on the day
     before or after the edition: a warning to confirm first). POST a name or a phone → redirect
     to ``?q=…``: the delegates who match, each with its own "Check in" button."""
-    edition = get_object_or_404(Edition, number=number)  # title and days: not with_host()
+    if request.method == "GET":
+        # Kept with the public pages (views.shared.edition_facts): no query while unchanged.
+        facts = edition_facts(number)
+        if facts is None:
+            raise Http404(_("There is no edition with this number."))
+        edition = facts.edition
+    else:
+        edition = get_object_or_404(Edition, number=number)  # title and days: not with_host()
     require(request.user, "checkin.perform", edition)
     if request.method == "POST":
         page = DESK_PAGES.get(request.POST.get("page", ""), DESK_PAGES["desk"])

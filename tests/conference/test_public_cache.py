@@ -234,3 +234,85 @@ def test_registration_form_page_cached_not_served_to_a_signed_in_user(client, op
     client.force_login(UserFactory())
     page = client.get(form_path(open_edition)).content.decode()
     assert f'action="{reverse("logout")}"' in page
+
+
+# --- The organizers' pages: the edition, its provinces and the editions, kept -------------------
+
+
+@pytest.fixture
+def shared_cache(settings):
+    """A cache every server process shares (CACHE_URL in production): the organizers' pages
+    keep what they read of an edition only then."""
+    settings.SHARED_CACHE = True
+
+
+@pytest.mark.parametrize(
+    ("page", "kept"),
+    [
+        # the edition, its participants, the editions offered
+        ("registration_list", 3),
+        # the edition, its participants
+        ("dashboard", 2),
+        # the edition
+        ("checkin", 1),
+    ],
+)
+def test_organizer_pages_read_the_edition_once_kept(
+    page, kept, settings, client, open_edition, django_assert_num_queries
+):
+    client.force_login(UserFactory(roles=["organizer"]))
+    RegistrationFactory(edition=open_edition, status="checked_in")
+    if page == "checkin":
+        target = url(page, open_edition.number)
+    else:
+        target = url(page) + f"?edition={open_edition.number}"
+    client.get(target)  # the session, the seat counts
+    with CaptureQueriesContext(connection) as read:
+        read_page = client.get(target)
+    queries = len(read)  # the log starts afresh with each request
+    settings.SHARED_CACHE = True
+    client.get(target)
+    with django_assert_num_queries(queries - kept):
+        kept_page = client.get(target)
+    assert TOKEN.sub("", kept_page.content.decode()) == TOKEN.sub("", read_page.content.decode())
+
+
+def test_organizer_list_kept_edition_fresh_after_a_quota_or_a_province_change(
+    shared_cache, client, open_edition, django_capture_on_commit_callbacks
+):
+    client.force_login(UserFactory(roles=["organizer"]))
+    target = url("registration_list") + f"?edition={open_edition.number}"
+
+    def quotas():
+        page = client.get(target)
+        return {p.unit.name: p.quota for p in page.context["per_unit"]}
+
+    hanoi = current_unit("01")
+    assert quotas() == {hanoi.name: 2, current_unit("31").name: None}
+    with django_capture_on_commit_callbacks(execute=True):
+        participant = EditionParticipant.objects.get(edition=open_edition, unit=hanoi)
+        participant.quota = 7
+        participant.save()
+    assert quotas() == {hanoi.name: 7, current_unit("31").name: None}
+    with django_capture_on_commit_callbacks(execute=True):
+        ProvincialUnit.objects.filter(pk=hanoi.pk).first().save()  # any save moves the version
+        EditionParticipant.objects.filter(unit=current_unit("31"), edition=open_edition).delete()
+    assert quotas() == {hanoi.name: 7}
+
+
+def test_organizer_pages_keep_nothing_without_a_shared_cache(
+    client, open_edition, django_assert_num_queries
+):
+    client.force_login(UserFactory(roles=["organizer"]))
+    target = url("dashboard") + f"?edition={open_edition.number}"
+    client.get(target)
+    with CaptureQueriesContext(connection) as read:
+        client.get(target)
+    queries = len(read)
+    with django_assert_num_queries(queries):
+        client.get(target)
+
+
+def test_checkin_desk_of_no_such_edition_not_found_kept_or_not(shared_cache, client):
+    client.force_login(UserFactory(roles=["organizer"]))
+    assert [client.get(url("checkin", 999)).status_code for _ in range(2)] == [404, 404]

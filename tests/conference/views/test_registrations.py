@@ -516,8 +516,11 @@ LIST_QUERIES = 7
         # counted from the seat counts too: the province, the state
         ({"unit": "31", "status": "pending"}, LIST_QUERIES),
         ({"unit": "31"}, LIST_QUERIES),
-        # a search or the kind of organisation: the rows are counted (COUNT)
-        ({"q": "nguyen"}, LIST_QUERIES + 1),
+        # a search of words of three letters or more: counted with the rows (a window)
+        ({"q": "nguyen"}, LIST_QUERIES),
+        ({"q": "nguyen van"}, LIST_QUERIES),
+        # a shorter word or the kind of organisation: the rows are counted (COUNT)
+        ({"q": "an"}, LIST_QUERIES + 1),
         ({"organisation_kind": "doit"}, LIST_QUERIES + 1),
     ],
 )
