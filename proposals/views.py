@@ -502,27 +502,19 @@ def manage(request):
     counts, units = Proposal.objects.for_edition(edition).state_counts_and_units()
     filters = ProposalFilter(
         request.GET or None,
-        queryset=Proposal.objects.submitted().listed().with_review_summary(),
+        queryset=Proposal.objects.submitted().listed().with_review_summary().with_pending_outcome(),
         edition=edition,
         editions=editions,
         units=units,
     )
-    # The page's ids are chosen from narrow rows (the id and the sort keys: PostgreSQL sorts
-    # every matching row before taking 50, and wider rows made that sort twice as slow), in a
-    # subquery of the query that reads the page's rows by id.
+    # The first page is read in the index's order (``proposal_list_order``): no sort of every
+    # proposal of the edition, so the page's rows are read whole in one query.
     page, query = _page(
         request,
-        filters.qs.ordered().values_list("pk", flat=True),
+        filters.qs.ordered(),
         count=None if filters.narrows() else counts["submitted"],
     )
-    page.object_list = attach_list_details(
-        list(
-            Proposal.objects.listed()
-            .with_review_summary()
-            .filter(pk__in=page.object_list)
-            .ordered()
-        )
-    )
+    page.object_list = attach_list_details(list(page.object_list))
     form = filters.form
     return render_edition(
         request,

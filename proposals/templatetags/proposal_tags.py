@@ -156,7 +156,7 @@ def reviewer_rows(proposals) -> str:
 def manage_rows(proposals) -> str:
     """The rows of the organizers' list, written here: the template's loop over 50 rows with a
     dozen variables each was most of the page's time. Needs ``ProposalQuerySet.listed()``,
-    ``with_review_summary()`` and ``attach_list_details``.
+    ``with_review_summary()``, ``with_pending_outcome()`` and ``attach_list_details``.
 
     What many rows share (a province, an area, a state's badge, a count, a mean) is escaped and
     formatted once per page; each row is one f-string of escaped parts."""
@@ -178,14 +178,14 @@ def manage_rows(proposals) -> str:
         title = escape(p.title)
         unit, area, badge = shared.of(p)
         pending = ""
-        for outcome in p.pending_outcomes:
-            shown = outcomes.get(outcome)
-            if shown is None:
-                shown = outcomes[outcome] = format_html(
+        outcome = p.pending_outcome
+        if outcome:
+            pending = outcomes.get(outcome)
+            if pending is None:
+                pending = outcomes[outcome] = format_html(
                     ' <span class="small text-body-secondary">({})</span>',
                     _OUTCOME_LABEL.get(outcome, outcome),
                 )
-            pending += shown
         count = counts.get(p.review_count)
         if count is None:
             count = counts[p.review_count] = escape(number_format(p.review_count))

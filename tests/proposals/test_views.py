@@ -316,8 +316,8 @@ def test_proposal_lists_query_count_same_for_one_and_many(
 
 # Session, user with their department, roles (the signed-in pages' own), then the page's: the
 # editions (the one shown and the select, one query), …
-# organizers: the state counts with the units that have proposals, areas, reviewers, the page,
-# its reviewers and decisions;
+# organizers: the state counts per unit, the names of those units, areas, reviewers, the page
+# (its pending decisions a subquery), its reviewers;
 ORGANIZER_LIST_QUERIES = 10
 # reviewers: the counts and the page;
 REVIEWER_LIST_QUERIES = 6
