@@ -13,6 +13,7 @@ from django.utils.html import conditional_escape, escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext
 
+from conference.templatetags.registration_tags import select_options
 from proposals.models import Decision, MinistryResponse, Proposal
 
 register = template.Library()
@@ -205,6 +206,62 @@ def manage_rows(proposals) -> str:
             f'<td class="text-end">{count}</td><td class="text-end">{score}</td></tr>'
         )
     return mark_safe("\n".join(rows))
+
+
+@register.simple_tag
+def manage_filter_fields(form) -> str:
+    """The organizers' filters, one column each (a search box, then selects), written here: the
+    template's loop resolved a dozen variables per field through the bound fields."""
+    placeholder = escape(gettext("title, summary, legal reference"))
+    parts = []
+    for field in form:
+        id_for_label = escape(field.id_for_label)
+        if field.name == "q":
+            control = (
+                f'<input class="form-control" type="search" name="q" id="{id_for_label}"'
+                f' value="{conditional_escape(field.value() or "")}"'
+                f' placeholder="{placeholder}">\n    '
+            )
+        else:
+            control = (
+                f'<select class="form-select" name="{escape(field.name)}" id="{id_for_label}">'
+                f"{select_options(field)}</select>"
+            )
+        parts.append(
+            '\n  <div class="col-6 col-md">\n'
+            f'    <label class="form-label small" for="{id_for_label}">'
+            f"{conditional_escape(field.label)}</label>\n    {control}\n  </div>\n  "
+        )
+    return mark_safe("".join(parts))  # every value above is escaped
+
+
+@register.simple_tag
+def reviewer_checkboxes(choices) -> str:
+    """A checkbox per reviewer ((id, name) pairs) for the organizers' assignment form."""
+    if not choices:
+        return format_html(
+            '<p class="small text-body-secondary">{}</p>', gettext("No reviewer account yet.")
+        )
+    return mark_safe(  # every value is escaped
+        "".join(
+            f'<div class="form-check"><input type="checkbox" class="form-check-input"'
+            f' name="reviewers" value="{value}" id="assign-reviewer-{value}">'
+            f'<label for="assign-reviewer-{value}" class="form-check-label">'
+            f"{label}</label></div>\n      "
+            for value, label in ((escape(v), conditional_escape(lb)) for v, lb in choices)
+        )
+    )
+
+
+@register.simple_tag
+def plain_options(choices) -> str:
+    """``<option>`` tags for (value, label) pairs, none chosen."""
+    return mark_safe(  # every value is escaped
+        "".join(
+            f'<option value="{escape(value)}">{conditional_escape(label)}</option>'
+            for value, label in choices
+        )
+    )
 
 
 @register.inclusion_tag("proposals/edition_proposals.html", takes_context=True)
