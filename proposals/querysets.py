@@ -35,11 +35,13 @@ class ProposalQuerySet(models.QuerySet):
             queryset = queryset.filter(search_text__contains=word)
         return queryset
 
-    def listed(self):
+    def listed(self, *, related: bool = True):
         """What a list row shows (title, state, unit, area and the dates), without the long texts
         or the edition's and department's rows: PostgreSQL sorts every row of the edition
-        before taking a page, and the wide rows made that sort most of the query."""
-        return self.select_related("unit", "area").only(
+        before taking a page, and the wide rows made that sort most of the query.
+        ``related=False``: without the unit's and area's rows (the page has their names from
+        the cache: see ``views._lists``)."""
+        fields = [
             "id",
             "edition_id",
             "department_id",
@@ -52,6 +54,11 @@ class ProposalQuerySet(models.QuerySet):
             "created_at",
             "submitted_at",
             "sort_key",
+        ]
+        if not related:
+            return self.only(*fields)
+        return self.select_related("unit", "area").only(
+            *fields,
             "unit__name",
             "unit__sort_key",
             "area__name",
@@ -143,8 +150,9 @@ class ProposalQuerySet(models.QuerySet):
             )
         )
 
-    def for_reviewer(self, user):
-        """Assigned to ``user``, with ``my_review_id`` and ``my_score`` annotated."""
+    def for_reviewer(self, user, *, related: bool = True):
+        """Assigned to ``user``, with ``my_review_done`` and ``my_score`` annotated (``related``:
+        see ``listed``)."""
         from proposals.models import Review
 
         mine = Review.objects.filter(proposal=OuterRef("pk"), reviewer=user)
@@ -154,7 +162,7 @@ class ProposalQuerySet(models.QuerySet):
                 my_review_done=Exists(mine),
                 my_score=models.Subquery(mine.values("score")[:1]),
             )
-            .listed()
+            .listed(related=related)
         )
 
     def with_score_between(self, low=None, high=None):

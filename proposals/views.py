@@ -94,6 +94,15 @@ def _in_order(unit_ids, units: dict[int, tuple[str, str]]) -> list[tuple[int, st
     ]
 
 
+def _names(areas, units) -> dict[str, dict[int, str]]:
+    """The names of the areas (in the page's language) and units for the rows of a list read
+    without them (``ProposalQuerySet.listed(related=False)``): see ``proposal_tags``."""
+    return {
+        "areas": {area.pk: str(area) for area in areas},
+        "units": {pk: name for pk, (_key, name) in units.items()},
+    }
+
+
 def _edition_and_all(request, editions=None) -> tuple[Edition, list[Edition]]:
     """``_edition_from`` for the lists whose page offers every edition in a select: the edition
     and every edition (newest first), from ``_lists`` (or ``editions`` if given)."""
@@ -452,8 +461,9 @@ def withdraw(request, pk: int):
 @login_required
 def reviewer_dashboard(request):
     require(request.user, "proposal.review")
-    edition, editions = _edition_and_all(request)
-    assigned = Proposal.objects.for_edition(edition).for_reviewer(request.user)
+    editions, areas, units = _lists("editions", "areas", "units")
+    edition, editions = _edition_and_all(request, editions)
+    assigned = Proposal.objects.for_edition(edition).for_reviewer(request.user, related=False)
     counts = assigned.aggregate(total=Count("id"), done=Count("id", filter=Q(my_review_done=True)))
     # One list, 50 a page: those still to review first, then those reviewed.
     page, query = _page(
@@ -472,6 +482,7 @@ def reviewer_dashboard(request):
             "done": counts["done"],
             "missing": counts["total"] - counts["done"],
             "editions": editions,
+            "names": _names(areas, units),
         },
     )
 
@@ -540,7 +551,10 @@ def manage(request):
     counts, unit_ids = Proposal.objects.for_edition(edition).state_counts_and_units()
     filters = ProposalFilter(
         request.GET or None,
-        queryset=Proposal.objects.submitted().listed().with_review_summary().with_pending_outcome(),
+        queryset=Proposal.objects.submitted()
+        .listed(related=False)
+        .with_review_summary()
+        .with_pending_outcome(),
         edition=edition,
         editions=editions,
         areas=areas,
@@ -564,6 +578,7 @@ def manage(request):
             "page": page,
             "query": query,
             # The assignment form's choices: the filters' own lists (read once).
+            "names": _names(areas, all_units),
             "reviewer_choices": form.fields["reviewer"].choices[1:],
             "area_choices": form.fields["area"].choices[1:],
             "carry_targets": [e for e in filters.editions if e.number > edition.number],

@@ -92,21 +92,29 @@ def review_url(proposal: Proposal) -> str:
 
 class _SharedParts:
     """What many rows of one page share (a province, a policy area, a state's badge), escaped
-    and formatted once per page."""
+    and formatted once per page. ``names``: {"units": {id: name}, "areas": {id: name}} when
+    the rows were read without their unit and area (``ProposalQuerySet.listed(related=False)``)."""
 
-    def __init__(self) -> None:
+    def __init__(self, names=None) -> None:
         self.units: dict[int, str] = {}
         self.areas: dict[int, str] = {}
         self.badges: dict[str, str] = {}
+        self.names = names
 
     def of(self, p: Proposal) -> tuple[str, str, str]:
         """The escaped province name, policy area and state badge of proposal ``p``."""
         unit = self.units.get(p.unit_id)
         if unit is None:
-            unit = self.units[p.unit_id] = escape(p.unit.name)
+            name = self.names["units"].get(p.unit_id) if self.names else None
+            if name is None:  # not among the names given: read (a query, if not loaded)
+                name = p.unit.name
+            unit = self.units[p.unit_id] = escape(name)
         area = self.areas.get(p.area_id)
         if area is None:
-            area = self.areas[p.area_id] = conditional_escape(p.area)
+            name = self.names["areas"].get(p.area_id) if self.names else None
+            if name is None:
+                name = p.area
+            area = self.areas[p.area_id] = conditional_escape(name)
         badge = self.badges.get(p.state)
         if badge is None:
             badge = self.badges[p.state] = state_badge(p)
@@ -114,14 +122,14 @@ class _SharedParts:
 
 
 @register.simple_tag
-def reviewer_rows(proposals) -> str:
+def reviewer_rows(proposals, names=None) -> str:
     """The reviewer's list, those still to review then those reviewed, each group under its
     heading, written here rather than by a template loop with a filter or two per row (the
     loop was most of the page's time). Needs ``ProposalQuerySet.for_reviewer()`` ordered by
     ``my_review_done`` and the unit and area of each proposal."""
     headings = {False: gettext("Still to review"), True: gettext("Reviewed")}
     groups = {False: "reviews-missing", True: "reviews-done"}
-    shared = _SharedParts()
+    shared = _SharedParts(names)
     parts = []
     group = None
     for p in proposals:
@@ -154,7 +162,7 @@ def reviewer_rows(proposals) -> str:
 
 
 @register.simple_tag
-def manage_rows(proposals) -> str:
+def manage_rows(proposals, names=None) -> str:
     """The rows of the organizers' list, written here: the template's loop over 50 rows with a
     dozen variables each was most of the page's time. Needs ``ProposalQuerySet.listed()``,
     ``with_review_summary()``, ``with_pending_outcome()`` and ``attach_list_details``.
@@ -169,7 +177,7 @@ def manage_rows(proposals) -> str:
     carried = format_html(
         ' <span class="badge text-bg-light border">{}</span>', gettext("carried over")
     )
-    shared = _SharedParts()
+    shared = _SharedParts(names)
     counts: dict[int, str] = {}
     scores: dict[object, str] = {}
     outcomes: dict[str, str] = {}
