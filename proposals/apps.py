@@ -34,3 +34,28 @@ class ProposalsConfig(AppConfig):
             "proposals.PolicyArea",
         ):
             invalidate_on_change(label)
+
+        # The proposals' copies of their area's order and their unit's sort key (the lists'
+        # order, see ``Proposal.area_order``) follow a change of either.
+        from django.db.models.signals import post_save
+
+        post_save.connect(
+            _area_saved, sender="proposals.PolicyArea", dispatch_uid="proposals:list-order:area"
+        )
+        post_save.connect(
+            _unit_saved, sender="provinces.ProvincialUnit", dispatch_uid="proposals:list-order:unit"
+        )
+
+
+def _area_saved(sender, instance, created, raw, **kwargs) -> None:
+    if not created and not raw:
+        from proposals.models import Proposal
+
+        Proposal.objects.filter(area=instance).refresh_list_order()
+
+
+def _unit_saved(sender, instance, created, raw, **kwargs) -> None:
+    if not created and not raw:
+        from proposals.models import Proposal
+
+        Proposal.objects.filter(unit=instance).refresh_list_order()

@@ -43,15 +43,15 @@ class _EditionProposalFilter(django_filters.FilterSet):
         fields: list[str] = []  # the filters declared, in the order the page shows them
         form = FilterForm
 
-    def __init__(self, data=None, *args, edition: Edition, units=None, **kwargs):
-        """``units``: the unit filter's (id, name) pairs, when the view has read them already
-        (else ``units()``)."""
+    def __init__(self, data=None, *args, edition: Edition, units=None, areas=None, **kwargs):
+        """``units``: the unit filter's (id, name) pairs, ``areas`` the policy areas in order,
+        when the view has read them already (else ``units()`` and every area)."""
         super().__init__(data, *args, **kwargs)
         self.edition = edition
         fields = self.form.fields
-        fields["area"].choices = [
-            (str(a.pk), str(a)) for a in PolicyArea.objects.only("id", "name", "name_en")
-        ]
+        if areas is None:
+            areas = PolicyArea.objects.only("id", "name", "name_en")
+        fields["area"].choices = [(str(a.pk), str(a)) for a in areas]
         if units is None:
             units = self.units().values_list("pk", "name")
         fields["unit"].choices = [(str(pk), name) for pk, name in units]
@@ -111,14 +111,16 @@ class ProposalFilter(_EditionProposalFilter):
 
     field_order = ("edition", "q", "unit", "area", "state", "reviewer", "score")
 
-    def __init__(self, data=None, *args, edition: Edition, editions=None, units=None, **kwargs):
+    def __init__(
+        self, data=None, *args, edition: Edition, editions=None, units=None, areas=None, **kwargs
+    ):
         """``editions``: every edition, newest first, when the view has read them already."""
         if data is not None:
             # The edition shown is the view's choice (an unknown number falls back to it): the
             # select says which one it is, and the other filters still apply.
             data = data.copy()
             data["edition"] = str(edition.number)
-        super().__init__(data, *args, edition=edition, units=units, **kwargs)
+        super().__init__(data, *args, edition=edition, units=units, areas=areas, **kwargs)
         fields = self.form.fields
         if editions is None:
             editions = Edition.objects.only("id", "number", "year").order_by("-number")

@@ -226,6 +226,13 @@ class Proposal(models.Model):
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
     search_text = models.TextField(editable=False, default="")
     sort_key = models.TextField(editable=False, default="")
+    # Copies of the area's order and the unit's sort key, so that the lists' order (area,
+    # province, title: ``ProposalQuerySet.ordered``) is read from one index
+    # (``proposal_list_order``) instead of sorting every proposal of the edition for a page. Kept
+    # up to date by ``save()`` and, when an area's order or a unit's name changes, by the
+    # signal handlers in ``proposals/apps.py`` (``ProposalQuerySet.refresh_list_order``).
+    area_order = models.PositiveSmallIntegerField(editable=False, default=0)
+    unit_sort_key = models.CharField(max_length=400, editable=False, default="")
 
     objects = ProposalQuerySet.as_manager()
 
@@ -245,6 +252,13 @@ class Proposal(models.Model):
         ]
         indexes = [
             models.Index(fields=["edition", "state"], name="proposal_edition_state_idx"),
+            # The lists' order (area, province, title): the first page is read from it.
+            models.Index(
+                fields=["edition", "area_order", "unit_sort_key", "sort_key", "id"],
+                name="proposal_list_order",
+            ),
+            # The organizers' counts per province and state: an index-only scan.
+            models.Index(fields=["edition", "unit", "state"], name="proposal_edition_unit_state"),
             # A department's proposals of an edition, newest first (the liaisons' list).
             models.Index(
                 fields=["department", "edition", "-created_at", "-id"],
@@ -257,14 +271,24 @@ class Proposal(models.Model):
 
     def save(self, *args, **kwargs) -> None:
         self.refresh_search_fields()
-        if kwargs.get("update_fields") is not None:
-            kwargs["update_fields"] = {*kwargs["update_fields"], "search_text", "sort_key"}
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or {"area", "unit"} & set(update_fields):
+            self.refresh_list_order()
+            if update_fields is not None:
+                update_fields = {*update_fields, "area_order", "unit_sort_key"}
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "search_text", "sort_key"}
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         from django.urls import reverse
 
         return reverse("proposals:detail", kwargs={"pk": self.pk})
+
+    def refresh_list_order(self) -> None:
+        """The copies of the area's order and the unit's sort key (see ``area_order``)."""
+        self.area_order = self.area.order if self.area_id else 0
+        self.unit_sort_key = self.unit.sort_key if self.unit_id else ""
 
     def refresh_search_fields(self) -> None:
         self.sort_key = sort_key(self.title)

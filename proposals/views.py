@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from conference import public_cache
 from conference.forms.registrations import validation_error_to_form
 from conference.models import AuditEntry, Edition
 from conference.permissions import can, department_of, require
@@ -38,8 +39,9 @@ from proposals.forms import (
     ReviewForm,
     WithdrawForm,
 )
-from proposals.models import Attachment, Proposal, Review, ReviewerAssignment
+from proposals.models import Attachment, PolicyArea, Proposal, Review, ReviewerAssignment
 from proposals.querysets import attach_list_details
+from provinces.models import ProvincialUnit
 
 State = Proposal.State
 
@@ -58,10 +60,54 @@ def _edition_from(request) -> Edition:
     return edition
 
 
-def _edition_and_all(request) -> tuple[Edition, list[Edition]]:
+_LISTS = {
+    "editions": lambda: list(Edition.objects.order_by("-number")),
+    "areas": lambda: list(PolicyArea.objects.only("id", "code", "order", "name", "name_en")),
+    "units": lambda: {
+        pk: (key, name)
+        for pk, key, name in ProvincialUnit.objects.values_list("pk", "sort_key", "name")
+    },
+}
+
+
+def _lists(*names: str) -> list:
+    """What the lists' selects offer, by name: "editions" (every edition, newest first),
+    "areas" (every policy area, in order), "units" (every provincial unit, id: (sort key,
+    name)). Kept with the public pages (``public_cache``: editions, areas and units all make
+    those pages fresh again once a change is committed) and read in one round trip to the
+    cache, so a list reads none of them from the database."""
+    keys = [public_cache.value_key(f"proposals:{name}") for name in names]
+    current, values = public_cache.lookup(*keys)
+    for index, (name, key) in enumerate(zip(names, keys, strict=True)):
+        if values[index] is None:
+            values[index] = _LISTS[name]()
+            public_cache.keep(key, values[index], current)
+    return values
+
+
+def _in_order(unit_ids, units: dict[int, tuple[str, str]]) -> list[tuple[int, str]]:
+    """The (id, name) of the units ``unit_ids`` in the units' order (``units`` from
+    ``_lists("units")``)."""
+    return [
+        (pk, units[pk][1])
+        for pk in sorted((pk for pk in unit_ids if pk in units), key=lambda pk: (units[pk][0], pk))
+    ]
+
+
+def _names(areas, units) -> dict[str, dict[int, str]]:
+    """The names of the areas (in the page's language) and units for the rows of a list read
+    without them (``ProposalQuerySet.listed(related=False)``): see ``proposal_tags``."""
+    return {
+        "areas": {area.pk: str(area) for area in areas},
+        "units": {pk: name for pk, (_key, name) in units.items()},
+    }
+
+
+def _edition_and_all(request, editions=None) -> tuple[Edition, list[Edition]]:
     """``_edition_from`` for the lists whose page offers every edition in a select: the edition
-    and every edition (newest first) from one query instead of two."""
-    editions = list(Edition.objects.order_by("-number"))
+    and every edition (newest first), from ``_lists`` (or ``editions`` if given)."""
+    if editions is None:
+        (editions,) = _lists("editions")
     number = request.GET.get("edition", "")
     edition = None
     if number.isdigit():
@@ -415,8 +461,9 @@ def withdraw(request, pk: int):
 @login_required
 def reviewer_dashboard(request):
     require(request.user, "proposal.review")
-    edition, editions = _edition_and_all(request)
-    assigned = Proposal.objects.for_edition(edition).for_reviewer(request.user)
+    editions, areas, units = _lists("editions", "areas", "units")
+    edition, editions = _edition_and_all(request, editions)
+    assigned = Proposal.objects.for_edition(edition).for_reviewer(request.user, related=False)
     counts = assigned.aggregate(total=Count("id"), done=Count("id", filter=Q(my_review_done=True)))
     # One list, 50 a page: those still to review first, then those reviewed.
     page, query = _page(
@@ -435,6 +482,7 @@ def reviewer_dashboard(request):
             "done": counts["done"],
             "missing": counts["total"] - counts["done"],
             "editions": editions,
+            "names": _names(areas, units),
         },
     )
 
@@ -498,31 +546,28 @@ def review(request, pk: int):
 @login_required
 def manage(request):
     require(request.user, "proposal.manage")
-    edition, editions = _edition_and_all(request)
-    counts, units = Proposal.objects.for_edition(edition).state_counts_and_units()
+    editions, areas, all_units = _lists("editions", "areas", "units")
+    edition, editions = _edition_and_all(request, editions)
+    counts, unit_ids = Proposal.objects.for_edition(edition).state_counts_and_units()
     filters = ProposalFilter(
         request.GET or None,
-        queryset=Proposal.objects.submitted().listed().with_review_summary(),
+        queryset=Proposal.objects.submitted()
+        .listed(related=False)
+        .with_review_summary()
+        .with_pending_outcome(),
         edition=edition,
         editions=editions,
-        units=units,
+        areas=areas,
+        units=_in_order(unit_ids, all_units),
     )
-    # The page's ids are chosen from narrow rows (the id and the sort keys: PostgreSQL sorts
-    # every matching row before taking 50, and wider rows made that sort twice as slow), in a
-    # subquery of the query that reads the page's rows by id.
+    # The first page is read in the index's order (``proposal_list_order``): no sort of every
+    # proposal of the edition, so the page's rows are read whole in one query.
     page, query = _page(
         request,
-        filters.qs.ordered().values_list("pk", flat=True),
+        filters.qs.ordered(),
         count=None if filters.narrows() else counts["submitted"],
     )
-    page.object_list = attach_list_details(
-        list(
-            Proposal.objects.listed()
-            .with_review_summary()
-            .filter(pk__in=page.object_list)
-            .ordered()
-        )
-    )
+    page.object_list = attach_list_details(list(page.object_list))
     form = filters.form
     return render_edition(
         request,
@@ -533,6 +578,7 @@ def manage(request):
             "page": page,
             "query": query,
             # The assignment form's choices: the filters' own lists (read once).
+            "names": _names(areas, all_units),
             "reviewer_choices": form.fields["reviewer"].choices[1:],
             "area_choices": form.fields["area"].choices[1:],
             "carry_targets": [e for e in filters.editions if e.number > edition.number],

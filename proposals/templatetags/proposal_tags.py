@@ -13,6 +13,7 @@ from django.utils.html import conditional_escape, escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext
 
+from conference.templatetags.registration_tags import select_options
 from proposals.models import Decision, MinistryResponse, Proposal
 
 register = template.Library()
@@ -91,21 +92,29 @@ def review_url(proposal: Proposal) -> str:
 
 class _SharedParts:
     """What many rows of one page share (a province, a policy area, a state's badge), escaped
-    and formatted once per page."""
+    and formatted once per page. ``names``: {"units": {id: name}, "areas": {id: name}} when
+    the rows were read without their unit and area (``ProposalQuerySet.listed(related=False)``)."""
 
-    def __init__(self) -> None:
+    def __init__(self, names=None) -> None:
         self.units: dict[int, str] = {}
         self.areas: dict[int, str] = {}
         self.badges: dict[str, str] = {}
+        self.names = names
 
     def of(self, p: Proposal) -> tuple[str, str, str]:
         """The escaped province name, policy area and state badge of proposal ``p``."""
         unit = self.units.get(p.unit_id)
         if unit is None:
-            unit = self.units[p.unit_id] = escape(p.unit.name)
+            name = self.names["units"].get(p.unit_id) if self.names else None
+            if name is None:  # not among the names given: read (a query, if not loaded)
+                name = p.unit.name
+            unit = self.units[p.unit_id] = escape(name)
         area = self.areas.get(p.area_id)
         if area is None:
-            area = self.areas[p.area_id] = conditional_escape(p.area)
+            name = self.names["areas"].get(p.area_id) if self.names else None
+            if name is None:
+                name = p.area
+            area = self.areas[p.area_id] = conditional_escape(name)
         badge = self.badges.get(p.state)
         if badge is None:
             badge = self.badges[p.state] = state_badge(p)
@@ -113,14 +122,14 @@ class _SharedParts:
 
 
 @register.simple_tag
-def reviewer_rows(proposals) -> str:
+def reviewer_rows(proposals, names=None) -> str:
     """The reviewer's list, those still to review then those reviewed, each group under its
     heading, written here rather than by a template loop with a filter or two per row (the
     loop was most of the page's time). Needs ``ProposalQuerySet.for_reviewer()`` ordered by
     ``my_review_done`` and the unit and area of each proposal."""
     headings = {False: gettext("Still to review"), True: gettext("Reviewed")}
     groups = {False: "reviews-missing", True: "reviews-done"}
-    shared = _SharedParts()
+    shared = _SharedParts(names)
     parts = []
     group = None
     for p in proposals:
@@ -153,10 +162,10 @@ def reviewer_rows(proposals) -> str:
 
 
 @register.simple_tag
-def manage_rows(proposals) -> str:
+def manage_rows(proposals, names=None) -> str:
     """The rows of the organizers' list, written here: the template's loop over 50 rows with a
     dozen variables each was most of the page's time. Needs ``ProposalQuerySet.listed()``,
-    ``with_review_summary()`` and ``attach_list_details``.
+    ``with_review_summary()``, ``with_pending_outcome()`` and ``attach_list_details``.
 
     What many rows share (a province, an area, a state's badge, a count, a mean) is escaped and
     formatted once per page; each row is one f-string of escaped parts."""
@@ -168,7 +177,7 @@ def manage_rows(proposals) -> str:
     carried = format_html(
         ' <span class="badge text-bg-light border">{}</span>', gettext("carried over")
     )
-    shared = _SharedParts()
+    shared = _SharedParts(names)
     counts: dict[int, str] = {}
     scores: dict[object, str] = {}
     outcomes: dict[str, str] = {}
@@ -178,14 +187,14 @@ def manage_rows(proposals) -> str:
         title = escape(p.title)
         unit, area, badge = shared.of(p)
         pending = ""
-        for outcome in p.pending_outcomes:
-            shown = outcomes.get(outcome)
-            if shown is None:
-                shown = outcomes[outcome] = format_html(
+        outcome = p.pending_outcome
+        if outcome:
+            pending = outcomes.get(outcome)
+            if pending is None:
+                pending = outcomes[outcome] = format_html(
                     ' <span class="small text-body-secondary">({})</span>',
                     _OUTCOME_LABEL.get(outcome, outcome),
                 )
-            pending += shown
         count = counts.get(p.review_count)
         if count is None:
             count = counts[p.review_count] = escape(number_format(p.review_count))
@@ -205,6 +214,62 @@ def manage_rows(proposals) -> str:
             f'<td class="text-end">{count}</td><td class="text-end">{score}</td></tr>'
         )
     return mark_safe("\n".join(rows))
+
+
+@register.simple_tag
+def manage_filter_fields(form) -> str:
+    """The organizers' filters, one column each (a search box, then selects), written here: the
+    template's loop resolved a dozen variables per field through the bound fields."""
+    placeholder = escape(gettext("title, summary, legal reference"))
+    parts = []
+    for field in form:
+        id_for_label = escape(field.id_for_label)
+        if field.name == "q":
+            control = (
+                f'<input class="form-control" type="search" name="q" id="{id_for_label}"'
+                f' value="{conditional_escape(field.value() or "")}"'
+                f' placeholder="{placeholder}">\n    '
+            )
+        else:
+            control = (
+                f'<select class="form-select" name="{escape(field.name)}" id="{id_for_label}">'
+                f"{select_options(field)}</select>"
+            )
+        parts.append(
+            '\n  <div class="col-6 col-md">\n'
+            f'    <label class="form-label small" for="{id_for_label}">'
+            f"{conditional_escape(field.label)}</label>\n    {control}\n  </div>\n  "
+        )
+    return mark_safe("".join(parts))  # every value above is escaped
+
+
+@register.simple_tag
+def reviewer_checkboxes(choices) -> str:
+    """A checkbox per reviewer ((id, name) pairs) for the organizers' assignment form."""
+    if not choices:
+        return format_html(
+            '<p class="small text-body-secondary">{}</p>', gettext("No reviewer account yet.")
+        )
+    return mark_safe(  # every value is escaped
+        "".join(
+            f'<div class="form-check"><input type="checkbox" class="form-check-input"'
+            f' name="reviewers" value="{value}" id="assign-reviewer-{value}">'
+            f'<label for="assign-reviewer-{value}" class="form-check-label">'
+            f"{label}</label></div>\n      "
+            for value, label in ((escape(v), conditional_escape(lb)) for v, lb in choices)
+        )
+    )
+
+
+@register.simple_tag
+def plain_options(choices) -> str:
+    """``<option>`` tags for (value, label) pairs, none chosen."""
+    return mark_safe(  # every value is escaped
+        "".join(
+            f'<option value="{escape(value)}">{conditional_escape(label)}</option>'
+            for value, label in choices
+        )
+    )
 
 
 @register.inclusion_tag("proposals/edition_proposals.html", takes_context=True)

@@ -118,6 +118,7 @@ def _seed(count: int, reviewer_count: int):
             )
         )
     Proposal.objects.bulk_create(proposals, batch_size=1000)
+    Proposal.objects.filter(edition=edition).refresh_list_order()  # bulk_create skips save()
     proposals = list(Proposal.objects.filter(edition=edition).order_by("pk"))
     assignments, reviews, responses = [], [], []
     for index, proposal in enumerate(proposals):

@@ -208,6 +208,30 @@ def test_public_page_cached_and_fresh_again_when_an_answer_is_recorded(
     cache.clear()
 
 
+def test_organizer_list_reads_editions_areas_and_units_from_the_cache_fresh_after_a_change(
+    client, edition, people, listed, django_capture_on_commit_callbacks, django_assert_num_queries
+):
+    """The selects' editions, policy areas and provinces are kept with the public pages: read
+    once, then from the cache, and fresh again once an area (or edition, or unit) changes."""
+    client.force_login(people.organizer)
+    url = manage_url(edition)
+    cache.clear()
+    with override_settings(PUBLIC_CACHE_SECONDS=60):
+        client.get(url)
+        # ORGANIZER_LIST_QUERIES less the editions, the areas and the units.
+        with django_assert_num_queries(ORGANIZER_LIST_QUERIES - 3):
+            response = client.get(url)
+        assert "Năng lượng" in response.content.decode()
+        energy = policy_area("energy")
+        with django_capture_on_commit_callbacks(execute=True):
+            energy.name = "Năng lượng tái tạo"
+            energy.save()
+        html = client.get(url).content.decode()
+        assert f'<option value="{energy.pk}">Năng lượng tái tạo</option>' in html
+        assert "<td>Hà Nội</td><td>Năng lượng tái tạo</td>" in html  # the row of Hà Nội
+    cache.clear()
+
+
 def test_public_pages_not_made_stale_by_a_proposal_that_is_not_public(
     edition, listed, django_capture_on_commit_callbacks
 ):
@@ -316,8 +340,8 @@ def test_proposal_lists_query_count_same_for_one_and_many(
 
 # Session, user with their department, roles (the signed-in pages' own), then the page's: the
 # editions (the one shown and the select, one query), …
-# organizers: the state counts with the units that have proposals, areas, reviewers, the page,
-# its reviewers and decisions;
+# organizers: the state counts per unit, the names of those units, areas, reviewers, the page
+# (its pending decisions a subquery), its reviewers;
 ORGANIZER_LIST_QUERIES = 10
 # reviewers: the counts and the page;
 REVIEWER_LIST_QUERIES = 6
