@@ -1,11 +1,14 @@
 """Registrations in the admin: filters, accent-insensitive search, the audit trail, and actions
 that call the same services as the liaison's and organizers' pages."""
 
+from __future__ import annotations
+
 import functools
 
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.contrib.admin.views.main import ALL_VAR, ORDER_VAR, PAGE_VAR, ChangeList
 from django.contrib.contenttypes.admin import GenericTabularInline
 from django.core.exceptions import ValidationError
 from django.db.models import Q
@@ -15,7 +18,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from conference import dates
+from conference import dates, seat_counts
 from conference.admin_rows import QuickRowsMixin
 from conference.forms.registrations import validation_error_to_form
 from conference.models import AuditEntry, Edition, ProgrammePart, Registration
@@ -159,6 +162,45 @@ def _label_key(label: str) -> str:
     return sort_key(label)
 
 
+class _ListData:
+    """What the registration list's filters, its number of rows and its rows share within one
+    request: the editions (read once, for the edition filter), their cached seat counts
+    (``conference.seat_counts``: which units have registrations, how many rows a filter by
+    edition, state and unit leaves) and the units of the unit filter (for the rows' unit column).
+    Without the seat counts' cache the filters ask the database as Django would."""
+
+    def __init__(self):
+        self.editions: dict[int, Edition] | None = None
+        self.units: dict[int, ProvincialUnit] = {}
+
+    @classmethod
+    def of(cls, request) -> _ListData:
+        data = getattr(request, "_registration_list", None)
+        if data is None:
+            data = request._registration_list = cls()
+        return data
+
+    def counts(self) -> dict[int, dict] | None:
+        """Each edition's ``{unit_id: {status: n}}``, or None when they are not cached (or the
+        editions were not read)."""
+        if self.editions is None or seat_counts.lifetime() <= 0:
+            return None
+        return {pk: seat_counts.edition_counts(pk) for pk in self.editions}
+
+
+class EditionFilter(admin.RelatedFieldListFilter):
+    """Django's filter by edition, keeping the editions it reads for the rest of the page."""
+
+    def field_choices(self, field, request, model_admin):
+        ordering = self.field_admin_ordering(field, request, model_admin)
+        editions = Edition.objects.all()
+        if ordering:
+            editions = editions.order_by(*ordering)
+        data = _ListData.of(request)
+        data.editions = {edition.pk: edition for edition in editions}
+        return [(pk, str(edition)) for pk, edition in data.editions.items()]
+
+
 class UnitFilter(admin.SimpleListFilter):
     """The units that have registrations, told apart by their period, in Vietnamese order."""
 
@@ -166,9 +208,14 @@ class UnitFilter(admin.SimpleListFilter):
     parameter_name = "unit"
 
     def lookups(self, request, model_admin):
-        units = ProvincialUnit.objects.filter(
-            pk__in=Registration.objects.order_by().values("unit_id")
-        )
+        data = _ListData.of(request)
+        counts = data.counts()
+        if counts is None:
+            registered = Registration.objects.order_by().values("unit_id")
+        else:  # the units in the cached seat counts: no pass over every registration
+            registered = sorted({pk for by_unit in counts.values() for pk in by_unit if pk})
+        units = list(ProvincialUnit.objects.filter(pk__in=registered))
+        data.units = {unit.pk: unit for unit in units}
         labelled = [(unit, unit_filter_label(unit)) for unit in units]
         labelled.sort(key=lambda item: (_label_key(item[1]), item[0].pk))
         return [(str(unit.pk), label) for unit, label in labelled]
@@ -177,6 +224,62 @@ class UnitFilter(admin.SimpleListFilter):
         if self.value():
             return queryset.filter(unit_id=self.value())
         return queryset
+
+
+# What may be in the list's query string for its number of rows to come from the seat counts.
+_PAGE_PARAMS = {ALL_VAR, ORDER_VAR, PAGE_VAR, "q"}
+_SEAT_COUNT_FILTERS = {"edition__id__exact", "status__exact", "unit"}
+
+
+class RegistrationChangeList(ChangeList):
+    """Django's changelist; unsearched and filtered only by edition, state and unit, its number
+    of rows is added up from the cached seat counts (a COUNT over 120,000 rows took 10 ms), and
+    the rows' editions and units are the ones the filters read (no join)."""
+
+    def get_results(self, request):
+        request._registration_list_count = self._count_from_seat_counts(request)
+        super().get_results(request)
+        data = _ListData.of(request)
+        if data.editions is None:
+            return
+        rows = list(self.result_list)
+        edition_field = Registration._meta.get_field("edition")
+        unit_field = Registration._meta.get_field("unit")
+        for row in rows:
+            edition = data.editions.get(row.edition_id)
+            if edition is not None:
+                edition_field.set_cached_value(row, edition)
+            if row.unit_id is None:
+                unit_field.set_cached_value(row, None)
+            elif (unit := data.units.get(row.unit_id)) is not None:
+                unit_field.set_cached_value(row, unit)
+        self.result_list = rows
+
+    def _count_from_seat_counts(self, request) -> int | None:
+        if self.query.strip():
+            return None
+        params = request.GET
+        if not set(params) <= _PAGE_PARAMS | _SEAT_COUNT_FILTERS:
+            return None
+        chosen = {}
+        for name in _SEAT_COUNT_FILTERS & set(params):
+            values = params.getlist(name)
+            if len(values) != 1:
+                return None
+            chosen[name] = values[0]
+        for name in ("edition__id__exact", "unit"):
+            if name in chosen:
+                if not chosen[name].isascii() or not chosen[name].isdigit():
+                    return None
+                chosen[name] = int(chosen[name])
+        counts = _ListData.of(request).counts()
+        if counts is None:
+            return None
+        if "edition__id__exact" in chosen:
+            counts = {pk: n for pk, n in counts.items() if pk == chosen["edition__id__exact"]}
+        statuses = {chosen["status__exact"]} if "status__exact" in chosen else None
+        units = {chosen["unit"]} if "unit" in chosen else None
+        return sum(seat_counts.total(by_unit, statuses, units) for by_unit in counts.values())
 
 
 @admin.register(Registration)
@@ -195,8 +298,15 @@ class RegistrationAdmin(QuickRowsMixin, admin.ModelAdmin):
     ]
     # A date filter (no query) rather than a date hierarchy: the hierarchy ran a MIN/MAX and a
     # DISTINCT over every matching row's day on each page (130 ms on 20,000 searched rows).
-    list_filter = ["edition", "status", "organisation_kind", UnitFilter, "created_at"]
-    list_select_related = ["edition", "unit"]
+    list_filter = [
+        ("edition", EditionFilter),
+        "status",
+        "organisation_kind",
+        UnitFilter,
+        "created_at",
+    ]
+    # The rows' editions and units come from the filters (RegistrationChangeList).
+    list_select_related = ()
     list_per_page = 50
     search_fields = ["search_text"]  # see get_search_results
     ordering = ["sort_key", "id"]
@@ -320,6 +430,18 @@ class RegistrationAdmin(QuickRowsMixin, admin.ModelAdmin):
             )
 
         return write
+
+    def get_changelist(self, request, **kwargs):
+        return RegistrationChangeList
+
+    def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):
+        paginator = super().get_paginator(
+            request, queryset, per_page, orphans, allow_empty_first_page
+        )
+        count = getattr(request, "_registration_list_count", None)
+        if count is not None:
+            paginator.count = count  # Paginator.count is a cached property: known already
+        return paginator
 
     def get_search_results(self, request, queryset, search_term):
         """Only the folded search column (``search_text``: name, organisation, position, email,
