@@ -127,6 +127,31 @@ def test_quick_admin_list_count_follows_changes(staff_client, open_edition):
     assert staff_client.get(url).context["cl"].result_count == 1
 
 
+def test_quick_admin_list_searched_count_follows_changes(
+    staff_client, open_edition, django_assert_num_queries
+):
+    """A search's number of rows, kept per edition, moves with each new or changed
+    registration of the edition; the same search again counts nothing."""
+    url = reverse("admin:conference_registration_changelist")
+    RegistrationFactory(edition=open_edition, full_name="Nguyễn Thị Hiền")
+    RegistrationFactory(edition=EditionFactory(), full_name="Lê Hiển")
+    searched = {"q": "hien", "o": "1"}
+    assert staff_client.get(url, searched).context["cl"].result_count == 2
+    with django_assert_num_queries(ADMIN_SEARCHED_AGAIN_QUERIES):
+        assert staff_client.get(url, {**searched, "o": "-1"}).context["cl"].result_count == 2
+    third = RegistrationFactory(edition=open_edition, full_name="Trần Hiền")
+    assert staff_client.get(url, searched).context["cl"].result_count == 3
+    third.full_name = "Trần Bình"
+    third.save()
+    assert staff_client.get(url, searched).context["cl"].result_count == 2
+    kind = {"organisation_kind__exact": "doit"}
+    assert staff_client.get(url, kind).context["cl"].result_count == 3
+
+
+# The session, the user, the editions, the units, the rows: no COUNT.
+ADMIN_SEARCHED_AGAIN_QUERIES = 5
+
+
 def test_quick_side_menu_same_as_django_on_every_page(
     staff_client, open_edition, monkeypatch, settings
 ):
