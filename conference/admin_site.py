@@ -21,6 +21,7 @@ site is still being built, and Django would then build a second, empty site.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 from urllib.parse import quote as url_quote
 
@@ -118,7 +119,7 @@ class ConferenceAdminSite(AdminSite):
             if app_label is None or model._meta.app_label == app_label
         ]
         answers = []
-        for model, model_admin in models_:
+        for _model, model_admin in models_:
             if not model_admin.has_module_permission(request):
                 answers.append(None)
                 continue
@@ -160,17 +161,15 @@ class ConferenceAdminSite(AdminSite):
             }
             if perms.get("change") or perms.get("view"):
                 model_dict["view_only"] = not perms.get("change")
-                try:
+                with contextlib.suppress(NoReverseMatch):
                     model_dict["admin_url"] = reverse(
-                        "admin:%s_%s_changelist" % info, current_app=self.name
+                        "admin:{}_{}_changelist".format(*info), current_app=self.name
                     )
-                except NoReverseMatch:
-                    pass
             if perms.get("add"):
-                try:
-                    model_dict["add_url"] = reverse("admin:%s_%s_add" % info, current_app=self.name)
-                except NoReverseMatch:
-                    pass
+                with contextlib.suppress(NoReverseMatch):
+                    model_dict["add_url"] = reverse(
+                        "admin:{}_{}_add".format(*info), current_app=self.name
+                    )
             if app_label in app_dict:
                 app_dict[app_label]["models"].append(model_dict)
             else:

@@ -20,15 +20,15 @@ from django.contrib.admin.views.main import (
 )
 from django.contrib.contenttypes.admin import GenericTabularInline
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 from django.http import QueryDict
 from django.template.response import TemplateResponse
-from django.utils.html import format_html
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from conference import dates, seat_counts
-from conference.admin_rows import QuickRowsMixin
+from conference.admin_rows import QuickRowsMixin, escape_text
 from conference.forms.registrations import validation_error_to_form
 from conference.models import AuditEntry, Edition, ProgrammePart, Registration
 from conference.services import registrations as services
@@ -202,7 +202,8 @@ class EditionFilter(admin.RelatedFieldListFilter):
 
     def field_choices(self, field, request, model_admin):
         ordering = self.field_admin_ordering(field, request, model_admin)
-        editions = Edition.objects.all()
+        # What the filter and the rows' edition column show (``__str__``: its number and year).
+        editions = Edition.objects.only("pk", "number", "year")
         if ordering:
             editions = editions.order_by(*ordering)
         data = _ListData.of(request)
@@ -259,7 +260,10 @@ class RegistrationChangeList(ChangeList):
         data = _ListData.of(request)
         if data.editions is None:
             return
-        rows = list(self.result_list)
+        rows = self.result_list
+        if isinstance(rows, QuerySet):
+            rows = rows.only(*self.model_admin.list_columns)
+        rows = list(rows)
         edition_field = Registration._meta.get_field("edition")
         unit_field = Registration._meta.get_field("unit")
         for row in rows:
@@ -320,9 +324,7 @@ class RegistrationChangeList(ChangeList):
                 )
             return grouped.get(edition_id, 0)
 
-        return sum(
-            seat_counts.cached(pk, name, functools.partial(count, pk)) for pk in counts
-        )
+        return sum(seat_counts.cached(pk, name, functools.partial(count, pk)) for pk in counts)
 
 
 @admin.register(Registration)
@@ -348,8 +350,20 @@ class RegistrationAdmin(QuickRowsMixin, admin.ModelAdmin):
         UnitFilter,
         "created_at",
     ]
-    # The rows' editions and units come from the filters (RegistrationChangeList).
+    # The rows' editions and units come from the filters (RegistrationChangeList), and only the
+    # columns the list shows are read (not the search text, needs, consent...).
     list_select_related = ()
+    list_columns = [
+        "pk",
+        "edition_id",
+        "unit_id",
+        "full_name",
+        "organisation_name",
+        "status",
+        "email",
+        "phone",
+        "created_at",
+    ]
     list_per_page = 50
     search_fields = ["search_text"]  # see get_search_results
     ordering = ["sort_key", "id"]
@@ -460,16 +474,15 @@ class RegistrationAdmin(QuickRowsMixin, admin.ModelAdmin):
     def action_checkbox_writer(self):
         """``action_checkbox`` with its label translated once (the list's rows call it once a
         page: ``conference.admin_rows``)."""
+        # format_html(label, str(obj)) inside format_html(..., name, pk, that): the label is
+        # not escaped, the object's text and the key are.
         label = gettext("Select this object for an action - {}")
-        name = helpers.ACTION_CHECKBOX_NAME
+        start = f'<input type="checkbox" name="{escape_text(helpers.ACTION_CHECKBOX_NAME)}" value="'
 
         def write(obj):
-            return format_html(
-                '<input type="checkbox" name="{}" value="{}" class="action-select"'
-                ' aria-label="{}">',
-                name,
-                obj.pk,
-                format_html(label, str(obj)),
+            return SafeString(
+                f'{start}{escape_text(str(obj.pk))}" class="action-select" aria-label="'
+                f'{label.format(escape_text(str(obj)))}">'
             )
 
         return write
