@@ -45,11 +45,11 @@ from django.utils import formats, timezone
 from django.utils.dateformat import format as date_format
 from django.utils.dateformat import re_escaped, re_formatchars
 from django.utils.dates import MONTHS
-from django.utils.html import conditional_escape, escape
 from django.utils.encoding import iri_to_uri
+from django.utils.html import conditional_escape, escape
 from django.utils.http import RFC3986_SUBDELIMS
-from django.utils.translation import gettext
 from django.utils.safestring import SafeData, mark_safe
+from django.utils.translation import gettext
 
 try:  # Django keeps this exception next to _get_non_gfk_field
     from django.contrib.admin.utils import FieldIsAForeignKeyColumnName
