@@ -3,9 +3,9 @@ that call the same services as the liaison's and organizers' pages."""
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
-from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import admin, messages
@@ -19,8 +19,9 @@ from django.contrib.admin.views.main import (
     ChangeList,
 )
 from django.contrib.contenttypes.admin import GenericTabularInline
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.http import QueryDict
 from django.template.response import TemplateResponse
 from django.utils.safestring import SafeString
@@ -181,6 +182,7 @@ class _ListData:
     def __init__(self):
         self.editions: dict[int, Edition] | None = None
         self.units: dict[int, ProvincialUnit] = {}
+        self._versions = self._counts = None
 
     @classmethod
     def of(cls, request) -> _ListData:
@@ -189,12 +191,49 @@ class _ListData:
             data = request._registration_list = cls()
         return data
 
+    def versions(self) -> dict[int, int] | None:
+        """The seat counts' version of each edition, read in one round trip (None when one of
+        them has none yet, or the cache cannot be reached)."""
+        if self._versions is None and self.editions:
+            keys = {seat_counts._version_key(pk): pk for pk in self.editions}
+            try:
+                found = cache.get_many(list(keys))
+            except Exception:
+                found = {}
+            if len(found) == len(keys) and all(found.values()):
+                self._versions = {keys[key]: version for key, version in found.items()}
+        return self._versions
+
+    def kept(self, what: str, editions, compute):
+        """``compute()``, kept under the seat counts' versions of ``editions`` (forgotten when
+        a registration of one of them changes, as the seat counts are)."""
+        versions = self.versions()
+        if versions is None:
+            return compute()
+        key = repr((what, sorted((pk, versions[pk]) for pk in editions)))
+        key = "admin-registrations:" + hashlib.sha256(key.encode()).hexdigest()[:32]
+        try:
+            value = cache.get(key)
+        except Exception:
+            value = None
+        if value is None:
+            value = compute()
+            with contextlib.suppress(Exception):
+                cache.set(key, value, seat_counts.lifetime())
+        return value
+
     def counts(self) -> dict[int, dict] | None:
         """Each edition's ``{unit_id: {status: n}}``, or None when they are not cached (or the
-        editions were not read)."""
+        editions were not read): one round trip to the cache when nothing changed."""
         if self.editions is None or seat_counts.lifetime() <= 0:
             return None
-        return {pk: seat_counts.edition_counts(pk) for pk in self.editions}
+        if self._counts is None:
+            self._counts = self.kept(
+                "counts",
+                self.editions,
+                lambda: {pk: seat_counts.edition_counts(pk) for pk in self.editions},
+            )
+        return self._counts
 
 
 class EditionFilter(admin.RelatedFieldListFilter):
@@ -248,11 +287,10 @@ class RegistrationChangeList(ChangeList):
 
     The number of rows: unsearched and filtered only by edition, state and unit, it is added up
     from the cached seat counts (a COUNT over 120,000 rows took 10 ms); otherwise (a search,
-    the other filters) it is counted once per edition by one grouped query and kept in the seat
-    counts' cache for each edition under the list's filters and search, so the same list again
-    (its next page, back from a registration) does not count again (the COUNT for "nguyen" is
-    40-50 ms). Both are forgotten with the edition's seat counts, on every change of one of its
-    registrations (``conference.seat_counts``)."""
+    the other filters) it is counted once and kept under the seat counts' versions of the
+    editions concerned, so the same list again (its next page, back from a registration) does
+    not count again (the COUNT for "nguyen" is 40-50 ms). Both are forgotten with the editions'
+    seat counts, on every change of one of their registrations (``conference.seat_counts``)."""
 
     def get_results(self, request):
         request._registration_list_count = self._known_count(request)
@@ -302,29 +340,16 @@ class RegistrationChangeList(ChangeList):
             statuses = {chosen["status__exact"]} if "status__exact" in chosen else None
             units = {int(unit_id)} if unit_id is not None else None
             return sum(seat_counts.total(by_unit, statuses, units) for by_unit in counts.values())
-        return self._count_kept(filters, counts)
+        return self._count_kept(request, filters, counts)
 
-    def _count_kept(self, filters, counts) -> int | None:
-        """The rows of the list's filters and search, counted by edition and kept per edition
-        with its seat counts."""
+    def _count_kept(self, request, filters, counts) -> int | None:
+        """The rows of the list's filters and search, counted once and kept under the seat
+        counts' versions of the editions they can be in."""
         if self.queryset.query.distinct or self.queryset.query.is_sliced:
             return None
-        signature = urlencode([*filters, ("q", self.query)])
-        name = "admin-registrations:" + hashlib.sha256(signature.encode()).hexdigest()[:24]
-        grouped = None
-
-        def count(edition_id: int) -> int:
-            nonlocal grouped
-            if grouped is None:
-                grouped = dict(
-                    self.queryset.order_by()
-                    .values("edition_id")
-                    .annotate(n=Count("pk"))
-                    .values_list("edition_id", "n")
-                )
-            return grouped.get(edition_id, 0)
-
-        return sum(seat_counts.cached(pk, name, functools.partial(count, pk)) for pk in counts)
+        return _ListData.of(request).kept(
+            ("count", filters, self.query), list(counts), self.queryset.count
+        )
 
 
 @admin.register(Registration)
