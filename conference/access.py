@@ -27,7 +27,8 @@ raw SQL, a data migration) is not heard of: call :func:`everyone_changed` or
 
 The password hash never goes to the cache: a cached user's ``password`` is a deferred field (read
 from the database if something asks for it), and the session's check of it (Django logs out a
-session whose password changed) uses the session hash computed when the record was built.
+session whose password changed) uses the session hash computed when the record was built, as
+does ``has_usable_password`` (the admin's "Change password" link on every page).
 When the cache cannot be reached, the backend reads the database as Django's ``ModelBackend``.
 """
 
@@ -100,6 +101,14 @@ def _session_auth_hash(user, cached: str) -> str:
     return cached
 
 
+def _has_usable_password(user, cached: bool) -> bool:
+    """``has_usable_password``, as it was when the record was built unless the password was
+    loaded or set on this object since."""
+    if "password" in user.__dict__:
+        return type(user).has_usable_password(user)
+    return cached
+
+
 def _load(user_id: Any):
     """The user with their department membership, department and unit: one query (Django's
     ``ModelBackend`` reads the row alone, and the menu then asks for the department), knowing
@@ -136,6 +145,7 @@ def _build(user_id: Any):
     record = {
         "user": _row(user, exclude={"password"}),
         "session_hash": user.get_session_auth_hash(),
+        "usable_password": user.has_usable_password(),
         "groups": sorted(group_names),
         "is_liaison": is_liaison,
         "department": _row(department) if department else None,
@@ -158,6 +168,9 @@ def _from_record(record: dict[str, Any]):
     ProvincialUnit = apps.get_model("provinces", "ProvincialUnit")
     user = _instance(User, record["user"], deferred={"password"})
     user.get_session_auth_hash = functools.partial(_session_auth_hash, user, record["session_hash"])
+    user.has_usable_password = functools.partial(
+        _has_usable_password, user, record["usable_password"]
+    )
     user._conference_group_names = frozenset(record["groups"])
     user._conference_department = user._conference_province = None
     if record["department"] is not None:

@@ -238,3 +238,32 @@ def test_signed_in_pages_work_while_the_cache_is_down(open_edition):
         assert lands_on(client) == LOGIN
         log_in(client, organizer)
         assert lands_on(client) == ORGANIZERS_PAGE
+
+
+ADMIN_LIST = "/en/admin/conference/registration/"
+CHANGE_PASSWORD = '<a href="/en/admin/password_change/">Change password</a>'
+
+
+def test_admin_page_knows_the_usable_password_from_the_cache():
+    """The admin's "Change password" link (every admin page) without reading the password."""
+    client = signed_in(UserFactory(is_staff=True, is_superuser=True))
+
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(ADMIN_LIST)
+
+    assert CHANGE_PASSWORD in page.content.decode()
+    assert [q["sql"] for q in queries if '"conference_user"' in q["sql"]] == []
+
+
+def test_admin_page_without_usable_password_has_no_change_password_link():
+    user = UserFactory(is_staff=True, is_superuser=True)
+    client = signed_in(user)
+    user.set_unusable_password()
+    user.save()
+
+    page = client.get(ADMIN_LIST)  # the session hash changed too: logged out
+
+    assert page.status_code == 302
+    client.force_login(user)
+    pages = [client.get(ADMIN_LIST).content.decode() for _ in range(2)]  # the second: cached
+    assert ["password_change" in page for page in pages] == [False, False]
