@@ -350,9 +350,9 @@ def test_proposal_lists_query_count_same_for_one_and_many(
 # public pages are cached: three fewer), the state counts per unit, reviewers, the page (its
 # pending decisions a subquery), its reviewers;
 ORGANIZER_LIST_QUERIES = 10
-# reviewers: areas and units (from the cache when it is on, as the organizers'), the counts and
-# the page;
-REVIEWER_LIST_QUERIES = 8
+# reviewers: areas and units (from the cache when it is on, as the organizers'), the page with
+# the counts (window counts);
+REVIEWER_LIST_QUERIES = 7
 # liaisons: the page's count, the page, the proposal window.
 LIAISON_LIST_QUERIES = 7
 
