@@ -11,7 +11,7 @@ from django.urls import reverse
 from conference.vietnamese import fold
 from proposals import services
 from proposals.models import PolicyArea, Proposal, Review, ReviewerAssignment
-from tests.factories import ProposalFactory, department, policy_area
+from tests.factories import EditionFactory, ProposalFactory, department, policy_area
 from tests.html import texts
 
 pytestmark = pytest.mark.django_db
@@ -192,6 +192,10 @@ def test_list_order_copies_follow_the_areas_order_the_units_name_and_the_proposa
         actor=people.liaison,
     )
     assert Proposal.objects.get(pk=submitted.pk).area_order == policy_area("logistics").order
+    # The open proposals carried over to a later edition: the copies' copies too.
+    later = EditionFactory(number=edition.number + 1, year=edition.year + 1)
+    carried = services.proposals_carry_over(source=edition, target=later, actor=people.organizer)
+    assert carried
     assert _copies_stale() == 0
     assert Proposal.objects.refresh_list_order() == 0
     client.force_login(people.organizer)
