@@ -669,7 +669,7 @@ def proposals_carry_over(*, source: Edition, target: Edition, actor) -> list[Pro
     originals = list(
         Proposal.objects.select_for_update(of=("self",))
         .filter(edition=source, state__in=Proposal.OPEN, carried_over_to__isnull=True)
-        .select_related("unit")
+        .select_related("unit", "area")
         .order_by("pk")
     )
     created = []
@@ -677,13 +677,13 @@ def proposals_carry_over(*, source: Edition, target: Edition, actor) -> list[Pro
         copy = Proposal(
             edition=target,
             department_id=original.department_id,
-            unit_id=original.unit_id,
+            unit=original.unit,
             carried_over_from=original,
             state=original.state,
             submitted_at=original.submitted_at,
             created_by=original.created_by,
             **{name: getattr(original, name) for name in PROPOSAL_FIELDS if name != "area"},
-            area_id=original.area_id,
+            area=original.area,
         )
         copy.full_clean()
         copy.save()

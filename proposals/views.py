@@ -12,8 +12,8 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, Q, Window
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
@@ -155,6 +155,24 @@ def _page(request, queryset, *, count: int | None = None):
     query = request.GET.copy()
     query.pop("page", None)
     return paginator.get_page(request.GET.get("page")), query.urlencode()
+
+
+def _page_counted(request, queryset):
+    """``_page`` for a ``queryset`` whose rows carry the count of every row as ``total`` (a
+    window count): the page asked for is read first and its rows give the paginator its count,
+    so no COUNT query runs. A page number that is not a page of rows (past the end, below 1)
+    is answered as ``Paginator.get_page`` does, with its COUNT."""
+    number = request.GET.get("page") or "1"
+    if number.isdigit() and int(number) >= 1:
+        start = (int(number) - 1) * PAGE_SIZE
+        rows = list(queryset[start : start + PAGE_SIZE])
+        if rows or number == "1":
+            paginator = Paginator(queryset, PAGE_SIZE)
+            paginator.count = rows[0].total if rows else 0
+            query = request.GET.copy()
+            query.pop("page", None)
+            return Page(rows, int(number), paginator), query.urlencode()
+    return _page(request, queryset)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -464,13 +482,14 @@ def reviewer_dashboard(request):
     editions, areas, units = _lists("editions", "areas", "units")
     edition, editions = _edition_and_all(request, editions)
     assigned = Proposal.objects.for_edition(edition).for_reviewer(request.user, related=False)
-    counts = assigned.aggregate(total=Count("id"), done=Count("id", filter=Q(my_review_done=True)))
-    # One list, 50 a page: those still to review first, then those reviewed.
-    page, query = _page(
-        request,
-        assigned.ordered("my_review_done"),
-        count=counts["total"],
-    )
+    # One list, 50 a page: those still to review first, then those reviewed; the counts come
+    # with the page's rows (window counts over every assigned proposal: no query of their own).
+    rows = assigned.annotate(
+        total=Window(Count("id")), done=Window(Count("id", filter=Q(my_review_done=True)))
+    ).ordered("my_review_done")
+    page, query = _page_counted(request, rows)
+    first = page.object_list[0] if page.object_list else None  # none: nothing assigned
+    counts = {"total": first.total, "done": first.done} if first else {"total": 0, "done": 0}
     return render_edition(
         request,
         "proposals/reviewer_dashboard.html",

@@ -11,7 +11,8 @@ from django.urls import reverse
 from conference.vietnamese import fold
 from proposals import services
 from proposals.models import PolicyArea, Proposal, Review, ReviewerAssignment
-from tests.factories import ProposalFactory, department, policy_area
+from tests.factories import EditionFactory, ProposalFactory, department, policy_area
+from tests.html import texts
 
 pytestmark = pytest.mark.django_db
 
@@ -191,6 +192,10 @@ def test_list_order_copies_follow_the_areas_order_the_units_name_and_the_proposa
         actor=people.liaison,
     )
     assert Proposal.objects.get(pk=submitted.pk).area_order == policy_area("logistics").order
+    # The open proposals carried over to a later edition: the copies' copies too.
+    later = EditionFactory(number=edition.number + 1, year=edition.year + 1)
+    carried = services.proposals_carry_over(source=edition, target=later, actor=people.organizer)
+    assert carried
     assert _copies_stale() == 0
     assert Proposal.objects.refresh_list_order() == 0
     client.force_login(people.organizer)
@@ -208,3 +213,36 @@ def test_refresh_list_order_mends_rows_written_without_save(edition, seeded):
     assert Proposal.objects.refresh_list_order() == Proposal.objects.count()
     assert _copies_stale() == 0
     assert Proposal.objects.refresh_list_order() == 0
+
+
+@pytest.mark.parametrize(
+    ("page", "shown", "rows"), [("2", 2, 2), ("9", 2, 2), ("0", 2, 2), ("x", 1, 50), ("", 1, 50)]
+)
+def test_reviewer_list_counts_come_with_any_page_also_past_the_end(
+    client, edition, people, page, shown, rows
+):
+    """The counts come with the page's rows (window counts); a page past the end or not a
+    number is answered as the paginator does (the last page, the first)."""
+    for n in range(52):
+        proposal = ProposalFactory(edition=edition, department=department("22"), state="in_review")
+        ReviewerAssignment.objects.create(proposal=proposal, reviewer=people.reviewer)
+        if n % 4 == 0:
+            Review.objects.create(
+                proposal=proposal, reviewer=people.reviewer, score=3, recommendation="accept"
+            )
+    client.force_login(people.reviewer)
+    url = reverse("proposals:reviewer_dashboard") + f"?edition={edition.number}&page={page}"
+    response = client.get(url)
+    assert (response.context["page"].number, len(response.context["page"].object_list)) == (
+        shown,
+        rows,
+    )
+    assert texts(response, "review-counts") == [
+        "Được phân công: 52 · đã thẩm định: 13 · còn lại: 39"
+    ]
+
+
+def test_reviewer_list_with_nothing_assigned_counts_nothing(client, edition, people, seeded):
+    client.force_login(people.reviewer)
+    response = client.get(reverse("proposals:reviewer_dashboard") + f"?edition={edition.number}")
+    assert texts(response, "review-counts") == ["Được phân công: 0 · đã thẩm định: 0 · còn lại: 0"]

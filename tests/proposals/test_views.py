@@ -222,6 +222,12 @@ def test_organizer_list_reads_editions_areas_and_units_from_the_cache_fresh_afte
         with django_assert_num_queries(ORGANIZER_LIST_QUERIES - 3):
             response = client.get(url)
         assert "Năng lượng" in response.content.decode()
+        client.force_login(people.reviewer)
+        reviews = reverse("proposals:reviewer_dashboard") + f"?edition={edition.number}"
+        client.get(reviews)
+        with django_assert_num_queries(REVIEWER_LIST_QUERIES - 3):
+            assert "Hà Nội · Năng lượng" in page_text(client.get(reviews))
+        client.force_login(people.organizer)
         energy = policy_area("energy")
         with django_capture_on_commit_callbacks(execute=True):
             energy.name = "Năng lượng tái tạo"
@@ -340,11 +346,13 @@ def test_proposal_lists_query_count_same_for_one_and_many(
 
 # Session, user with their department, roles (the signed-in pages' own), then the page's: the
 # editions (the one shown and the select, one query), …
-# organizers: the state counts per unit, the names of those units, areas, reviewers, the page
-# (its pending decisions a subquery), its reviewers;
+# organizers: areas and units (the editions, areas and units are read from the cache when the
+# public pages are cached: three fewer), the state counts per unit, reviewers, the page (its
+# pending decisions a subquery), its reviewers;
 ORGANIZER_LIST_QUERIES = 10
-# reviewers: the counts and the page;
-REVIEWER_LIST_QUERIES = 6
+# reviewers: areas and units (from the cache when it is on, as the organizers'), the page with
+# the counts (window counts);
+REVIEWER_LIST_QUERIES = 7
 # liaisons: the page's count, the page, the proposal window.
 LIAISON_LIST_QUERIES = 7
 
