@@ -29,7 +29,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from conference import dates, seat_counts
-from conference.admin_rows import QuickRowsMixin, escape_text
+from conference.admin_rows import QuickActionForm, QuickRowsMixin, escape_text
 from conference.forms.registrations import validation_error_to_form
 from conference.models import AuditEntry, Edition, ProgrammePart, Registration
 from conference.services import registrations as services
@@ -393,6 +393,7 @@ class RegistrationAdmin(QuickRowsMixin, admin.ModelAdmin):
     search_fields = ["search_text"]  # see get_search_results
     ordering = ["sort_key", "id"]
     form = RegistrationAdminForm
+    action_form = QuickActionForm  # Django's, its menu written without a template per option
     actions = [
         _service_action(
             "confirm",
