@@ -194,8 +194,9 @@ class _ListData:
     def versions(self) -> dict[int, int] | None:
         """The seat counts' version of each edition, read in one round trip (None when one of
         them has none yet, or the cache cannot be reached)."""
-        if self._versions is None and self.editions:
-            keys = {seat_counts._version_key(pk): pk for pk in self.editions}
+        version_key = getattr(seat_counts, "_version_key", None)  # where seat_counts keeps them
+        if self._versions is None and self.editions and version_key is not None:
+            keys = {version_key(pk): pk for pk in self.editions}
             try:
                 found = cache.get_many(list(keys))
             except Exception:
