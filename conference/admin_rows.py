@@ -53,6 +53,8 @@ from django.utils.http import RFC3986_SUBDELIMS
 from django.utils.safestring import SafeData, mark_safe
 from django.utils.translation import gettext
 
+from conference.text_input import CleanInputMixin
+
 try:  # Django keeps this exception next to _get_non_gfk_field
     from django.contrib.admin.utils import FieldIsAForeignKeyColumnName
 except ImportError:  # pragma: no cover
@@ -438,7 +440,7 @@ class QuickSelect(forms.Select):
         return mark_safe("".join(out))
 
 
-class QuickActionForm(ActionForm):
+class QuickActionForm(CleanInputMixin, ActionForm):
     """Django's admin action form with the action menu written by ``QuickSelect``."""
 
     def __init__(self, *args, **kwargs):
