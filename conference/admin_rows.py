@@ -21,7 +21,9 @@ import datetime
 import html
 from urllib.parse import quote as url_quote
 
+from django import forms
 from django.conf import settings
+from django.contrib.admin.helpers import ActionForm
 from django.contrib.admin.templatetags.admin_list import (
     ResultList,
     _coerce_field_name,
@@ -50,6 +52,8 @@ from django.utils.html import conditional_escape, escape
 from django.utils.http import RFC3986_SUBDELIMS
 from django.utils.safestring import SafeData, mark_safe
 from django.utils.translation import gettext
+
+from conference.text_input import CleanInputMixin
 
 try:  # Django keeps this exception next to _get_non_gfk_field
     from django.contrib.admin.utils import FieldIsAForeignKeyColumnName
@@ -344,14 +348,21 @@ def quick_results(cl) -> list:
 
 
 def quick_result_list(cl) -> dict:
-    """The context of Django's ``result_list`` tag, with the rows from ``quick_results``."""
+    """The context of Django's ``result_list`` tag, with the rows from ``quick_results`` and,
+    when they are plain rows, the table's body written as Django's template writes it
+    (``rows_html``, for ``admin/quick_change_list_results.html``)."""
     headers = list(result_headers(cl))
+    rows = quick_results(cl)
+    rows_html = None
+    if rows and all(row.form is None and len(row) == 1 for row in rows):
+        rows_html = mark_safe("".join(f"\n\n<tr>{row[0]}</tr>\n" for row in rows))
     return {
         "cl": cl,
         "result_hidden_fields": list(result_hidden_fields(cl)),
         "result_headers": headers,
         "num_sorted_fields": sum(1 for h in headers if h["sortable"] and h["sorted"]),
-        "results": quick_results(cl),
+        "results": rows,
+        "rows_html": rows_html,
     }
 
 
@@ -387,3 +398,51 @@ def _rendered(value) -> str:
     if not issubclass(type(value), str):
         value = str(value)
     return conditional_escape(value)
+
+
+def _attrs(attrs) -> str:
+    """Django's ``django/forms/widgets/attrs.html``."""
+    return "".join(
+        f" {_rendered(name)}" if value is True else f' {_rendered(name)}="{_formatted(value)}"'
+        for name, value in attrs.items()
+        if value is not False
+    )
+
+
+def _formatted(value) -> str:
+    """``{{ value|stringformat:'s' }}``: the text, escaped unless it was safe."""
+    text = str(value)
+    return text if isinstance(value, SafeData) else html.escape(text)
+
+
+class QuickSelect(forms.Select):
+    """Django's ``Select`` written without a template per option (the admin's action menu on
+    every list page): the same HTML as ``django/forms/widgets/select.html``."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        if self.template_name != "django/forms/widgets/select.html" or (
+            self.option_template_name != "django/forms/widgets/select_option.html"
+        ):
+            return super().render(name, value, attrs, renderer)
+        widget = self.get_context(name, value, attrs)["widget"]
+        out = [f'<select name="{_rendered(widget["name"])}"{_attrs(widget["attrs"])}>']
+        for group_name, group_choices, _index in widget["optgroups"]:
+            if group_name:
+                out.append(f'\n  <optgroup label="{_rendered(group_name)}">')
+            for option in group_choices:
+                out.append(
+                    f'\n  <option value="{_formatted(option["value"])}"{_attrs(option["attrs"])}>'
+                    f"{_rendered(option['label'])}</option>\n"
+                )
+            if group_name:
+                out.append("\n  </optgroup>")
+        out.append("\n</select>")
+        return mark_safe("".join(out))
+
+
+class QuickActionForm(CleanInputMixin, ActionForm):
+    """Django's admin action form with the action menu written by ``QuickSelect``."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["action"].widget = QuickSelect(choices=self.fields["action"].choices)

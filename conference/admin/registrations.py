@@ -29,7 +29,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from conference import dates, seat_counts
-from conference.admin_rows import QuickRowsMixin, escape_text
+from conference.admin_rows import QuickActionForm, QuickRowsMixin, escape_text
 from conference.forms.registrations import validation_error_to_form
 from conference.models import AuditEntry, Edition, ProgrammePart, Registration
 from conference.services import registrations as services
@@ -194,8 +194,9 @@ class _ListData:
     def versions(self) -> dict[int, int] | None:
         """The seat counts' version of each edition, read in one round trip (None when one of
         them has none yet, or the cache cannot be reached)."""
-        if self._versions is None and self.editions:
-            keys = {seat_counts._version_key(pk): pk for pk in self.editions}
+        version_key = getattr(seat_counts, "_version_key", None)  # where seat_counts keeps them
+        if self._versions is None and self.editions and version_key is not None:
+            keys = {version_key(pk): pk for pk in self.editions}
             try:
                 found = cache.get_many(list(keys))
             except Exception:
@@ -393,6 +394,7 @@ class RegistrationAdmin(QuickRowsMixin, admin.ModelAdmin):
     search_fields = ["search_text"]  # see get_search_results
     ordering = ["sort_key", "id"]
     form = RegistrationAdminForm
+    action_form = QuickActionForm  # Django's, its menu written without a template per option
     actions = [
         _service_action(
             "confirm",

@@ -16,7 +16,7 @@ def quick_result_list_tag(parser, token):
         parser,
         token,
         func=quick_result_list,
-        template_name="change_list_results.html",
+        template_name="quick_change_list_results.html",
         takes_context=False,
     )
 

@@ -3,6 +3,7 @@ import types
 
 import pytest
 from django.contrib import admin
+from django.contrib.admin import helpers
 from django.contrib.admin.views.main import ChangeList
 from django.contrib.auth.models import Permission
 from django.test.signals import template_rendered
@@ -32,8 +33,8 @@ def _page(client, query, url=None):
 
 def _plain_django(monkeypatch, settings):
     """Every shortcut of the registration list and the side menu off: Django's own templates,
-    changelist (a COUNT, the rows with their edition and unit joined), row checkbox, edition
-    filter, app list, and no seat counts for the unit filter."""
+    changelist (a COUNT, the rows with their edition and unit joined), row checkbox, action
+    form, edition filter, app list, and no seat counts for the unit filter."""
     model_admin = admin.site._registry[Registration]
     monkeypatch.setattr(model_admin, "change_list_template", None)
     monkeypatch.setattr(model_admin, "get_changelist", lambda request, **kwargs: ChangeList)
@@ -49,6 +50,7 @@ def _plain_django(monkeypatch, settings):
         types.MethodType(admin.ModelAdmin.action_checkbox, model_admin),
     )
     monkeypatch.setattr(model_admin, "action_checkbox_writer", None)
+    monkeypatch.setattr(model_admin, "action_form", helpers.ActionForm)
     monkeypatch.setattr(admin.site._wrapped, "quick_app_list", False)
     settings.SEAT_COUNTS_CACHE_SECONDS = 0
 
@@ -260,5 +262,6 @@ def test_registration_admin_changelist_templates_same_for_one_and_many(
 
 # Django's list page and its includes; none of them per row; the side menu (nav_sidebar.html,
 # app_list.html) written on the first request and then kept (conference.admin_site); the five
-# filters written without admin/filter.html (conference.admin_rows).
-TEMPLATES_PER_PAGE = 30
+# filters written without admin/filter.html, the action menu without a template per option and
+# its attributes (conference.admin_rows).
+TEMPLATES_PER_PAGE = 14
