@@ -4,8 +4,9 @@ Every page that shows seats (the public form's seats words, the organizers' list
 a delegation, the badge index, the desk, the admin's warnings) reads them from
 :func:`edition_counts`: ``{unit_id or None: {status: n}}`` for one edition, from one
 ``GROUP BY unit, status`` over that edition's rows only (``COUNT(*)`` from the index
-``registration_unit_status``, read without touching the table). What the figures are compared with (the capacity, the quotas,
-who takes part) is read fresh by the caller, so editing those needs no invalidation.
+``registration_unit_status``, read without touching the table). What the figures are compared
+with (the capacity, the quotas, who takes part) is read fresh by the caller, so editing those
+needs no invalidation.
 
 Cached per edition under a version that every save or delete of one of its registrations (or
 of the edition itself) moves — at once, and again when the transaction commits. The first move
@@ -56,6 +57,23 @@ def _version(edition_id: int) -> int:
         return current or 0
     except Exception:  # the cache is down: count in the database
         return 0
+
+
+def versions(edition_ids) -> dict[int, int] | None:
+    """The current version of each of ``edition_ids``, read in one round trip to the cache, for
+    a figure kept under several editions' versions (the admin's number of rows); None when
+    caching is off, the cache cannot be reached or one of them has no version yet."""
+    edition_ids = list(edition_ids)
+    if lifetime() <= 0 or not edition_ids:
+        return None
+    keys = {_version_key(pk): pk for pk in edition_ids}
+    try:
+        found = cache.get_many(list(keys))
+    except Exception:
+        return None
+    if len(found) != len(keys) or not all(found.values()):
+        return None
+    return {keys[key]: version for key, version in found.items()}
 
 
 # Within one request, what was read from the cache is read once: a page that shows seats in

@@ -194,15 +194,8 @@ class _ListData:
     def versions(self) -> dict[int, int] | None:
         """The seat counts' version of each edition, read in one round trip (None when one of
         them has none yet, or the cache cannot be reached)."""
-        version_key = getattr(seat_counts, "_version_key", None)  # where seat_counts keeps them
-        if self._versions is None and self.editions and version_key is not None:
-            keys = {version_key(pk): pk for pk in self.editions}
-            try:
-                found = cache.get_many(list(keys))
-            except Exception:
-                found = {}
-            if len(found) == len(keys) and all(found.values()):
-                self._versions = {keys[key]: version for key, version in found.items()}
+        if self._versions is None and self.editions:
+            self._versions = seat_counts.versions(self.editions)
         return self._versions
 
     def kept(self, what: str, editions, compute):

@@ -259,3 +259,17 @@ def test_seat_counts_asked_of_the_cache_once_per_request(open_edition, monkeypat
     reads.clear()
     assert services.seats_summary(open_edition)["taken"] == 2
     assert len(reads) == 2  # outside a request: asked each time
+
+
+def test_seat_counts_versions_read_together_and_move_with_a_change(open_edition, settings):
+    other = RegistrationFactory(status=Status.CONFIRMED).edition
+    services.seats_summary(open_edition)
+    services.seats_summary(other)  # both have a version now
+    before = seat_counts.versions([open_edition.pk, other.pk])
+    assert set(before) == {open_edition.pk, other.pk}
+    RegistrationFactory(edition=open_edition, status=Status.CONFIRMED)
+    after = seat_counts.versions([open_edition.pk, other.pk])
+    assert after[other.pk] == before[other.pk]
+    assert after[open_edition.pk] != before[open_edition.pk]
+    settings.SEAT_COUNTS_CACHE_SECONDS = 0
+    assert seat_counts.versions([open_edition.pk, other.pk]) is None
