@@ -95,6 +95,21 @@ def _memo() -> dict | None:
     return getattr(_request, "memo", None)
 
 
+def kept(key: str, compute: Callable[[], Any]) -> Any:
+    """What the cache holds at ``key`` (a key that names the versions it was made for), else
+    ``compute()``, stored there for ``lifetime()``; a cache that cannot be reached only means
+    computing it."""
+    try:
+        value = cache.get(key)
+    except Exception:
+        value = None
+    if value is None:
+        value = compute()
+        with contextlib.suppress(Exception):
+            cache.set(key, value, lifetime())
+    return value
+
+
 def cached(edition_id: int, name: str, compute: Callable[[], Any]) -> Any:
     """``compute()``, kept until the edition's registrations change (``name``: what it is)."""
     memo = _memo()
@@ -108,15 +123,7 @@ def cached(edition_id: int, name: str, compute: Callable[[], Any]) -> Any:
         return compute()
     if memo is not None:
         memo[edition_id, None] = current
-    key = f"seat-counts:{edition_id}:{current}:{name}"
-    try:
-        value = cache.get(key)
-    except Exception:
-        value = None
-    if value is None:
-        value = compute()
-        with contextlib.suppress(Exception):
-            cache.set(key, value, lifetime())
+    value = kept(f"seat-counts:{edition_id}:{current}:{name}", compute)
     if memo is not None:
         memo[edition_id, name] = value
     return value

@@ -3,7 +3,6 @@ that call the same services as the liaison's and organizers' pages."""
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import hashlib
 
@@ -19,7 +18,6 @@ from django.contrib.admin.views.main import (
     ChangeList,
 )
 from django.contrib.contenttypes.admin import GenericTabularInline
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.http import QueryDict
@@ -206,15 +204,7 @@ class _ListData:
             return compute()
         key = repr((what, sorted((pk, versions[pk]) for pk in editions)))
         key = "admin-registrations:" + hashlib.sha256(key.encode()).hexdigest()[:32]
-        try:
-            value = cache.get(key)
-        except Exception:
-            value = None
-        if value is None:
-            value = compute()
-            with contextlib.suppress(Exception):
-                cache.set(key, value, seat_counts.lifetime())
-        return value
+        return seat_counts.kept(key, compute)
 
     def counts(self) -> dict[int, dict] | None:
         """Each edition's ``{unit_id: {status: n}}``, or None when they are not cached (or the
