@@ -9,6 +9,7 @@ import hashlib
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.main import (
     ALL_VAR,
     IS_FACETS_VAR,
@@ -254,9 +255,13 @@ class UnitFilter(admin.SimpleListFilter):
         return [(str(unit.pk), label) for unit, label in labelled]
 
     def queryset(self, request, queryset):
-        if self.value():
-            return queryset.filter(unit_id=self.value())
-        return queryset
+        value = self.value()
+        if not value:
+            return queryset
+        if not (value.isascii() and value.isdigit()):
+            # Not a unit's key (?unit=abc): the list's usual answer to a bad filter (?e=1).
+            raise IncorrectLookupParameters(f"unit={value!r}")
+        return queryset.filter(unit_id=value)
 
 
 # What in the list's query string does not change its number of rows; the filters whose

@@ -438,3 +438,13 @@ def test_registration_admin_search_finds_email_badge_and_phone(staff_client, ope
     assert found("nguyen dai bieu") == sorted(
         [by_email, by_badge, by_phone], key=lambda r: r.sort_key
     )
+
+
+@pytest.mark.parametrize("value", ["abc", "1.5", "٣"])
+def test_registration_admin_unit_filter_not_a_number_answers_as_a_bad_filter(
+    staff_client, open_edition, value
+):
+    RegistrationFactory(edition=open_edition)
+    url = reverse("admin:conference_registration_changelist")
+    page = staff_client.get(url, {"unit": value})
+    assert (page.status_code, page["Location"]) == (302, f"{url}?e=1")
