@@ -35,3 +35,23 @@ def test_search_with_nul_site_lists(client, open_edition):
             reverse("conference:registration_export_csv"),
         ]
     assert [client.get(page, {"q": HOSTILE}).status_code for page in pages] == [200, 200, 200]
+
+
+def test_filter_value_with_nul_every_admin_list_is_a_bad_filter(client, open_edition):
+    """A NUL in a filter's value (PostgreSQL refuses it in text) is answered as any bad filter:
+    a redirect to the list's ?e=1, never a server error."""
+    RegistrationFactory(edition=open_edition)
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    answers = {}
+    for model in admin.site._registry:
+        url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
+        answers[model._meta.label] = client.get(url, {"status__exact": "\x00"})
+    assert {label: r.status_code for label, r in answers.items()} == dict.fromkeys(answers, 302)
+    assert {r["Location"].split("?")[1] for r in answers.values()} == {"e=1"}
+    assert (
+        client.get(
+            reverse("admin:conference_registration_changelist"),
+            {"organisation_kind__exact": "a\x00"},
+        ).status_code
+        == 302
+    )
