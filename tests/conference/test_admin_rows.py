@@ -77,8 +77,9 @@ LIST_QUERIES = [
 ]
 
 
-def _list_data(edition):
-    """Registrations of two editions, with a unit before 2025, none, an odd name."""
+def _odd_registrations(edition):
+    """Five registrations: a name with markup and no phone, a unit before 2025, no unit with a
+    blank organisation, waitlisted, another current unit."""
     RegistrationFactory(edition=edition, full_name="Nguyễn <b>Hiền</b> & Co", phone="")
     RegistrationFactory(
         edition=edition, status=Registration.Status.CONFIRMED, unit=unit_before_2025("02")
@@ -92,6 +93,11 @@ def _list_data(edition):
     )
     RegistrationFactory(edition=edition, status=Registration.Status.WAITLISTED)
     RegistrationFactory(edition=edition, unit=current_unit("31"))
+
+
+def _list_data(edition):
+    """Registrations of two editions, with a unit before 2025, none, an odd name."""
+    _odd_registrations(edition)
     RegistrationFactory.create_batch(3, edition=edition, unit=current_unit("01"))
     other = EditionFactory()
     RegistrationFactory(edition=other, unit=current_unit("01"), full_name="Nguyễn Văn An")
@@ -217,19 +223,7 @@ def test_quick_side_menu_follows_each_users_permissions(client, open_edition):
 def test_quick_rows_same_page_as_django(staff_client, open_edition, monkeypatch, language, query):
     if "edition__id__exact" in query:
         query = {**query, "edition__id__exact": str(open_edition.pk)}
-    RegistrationFactory(edition=open_edition, full_name="Nguyễn <b>Hiền</b> & Co", phone="")
-    RegistrationFactory(
-        edition=open_edition, status=Registration.Status.CONFIRMED, unit=unit_before_2025("02")
-    )
-    RegistrationFactory(
-        edition=open_edition,
-        status=Registration.Status.CONFIRMED,
-        unit=None,
-        organisation_kind=Registration.OrganisationKind.ENTERPRISE,
-        organisation_name="  ",
-    )
-    RegistrationFactory(edition=open_edition, status=Registration.Status.WAITLISTED)
-    RegistrationFactory(edition=open_edition, unit=current_unit("31"))
+    _odd_registrations(open_edition)
     model_admin = admin.site._registry[Registration]
     with translation.override(language):
         staff_client.cookies["django_language"] = language
