@@ -12,7 +12,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Paginator
 from django.db.models import Count, Q, Window
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
@@ -23,6 +23,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from conference import public_cache
 from conference.forms.registrations import validation_error_to_form
 from conference.models import AuditEntry, Edition
+from conference.pagination import CountingPaginator
 from conference.permissions import can, department_of, require
 from conference.public_cache import public_page
 from conference.views.shared import edition_or_404, render_edition
@@ -145,34 +146,16 @@ def _error_messages(request, error: ValidationError) -> None:
 PAGE_SIZE = 50
 
 
-def _page(request, queryset, *, count: int | None = None):
+def _page(request, queryset, *, count: int | None = None, paginator_class=Paginator):
     """The page of ``queryset`` asked for (50 rows), and the query string without "page" for the
     links to the others. ``count``, when the view already knows it, spares the paginator's
-    COUNT."""
-    paginator = Paginator(queryset, PAGE_SIZE)
+    COUNT; ``paginator_class=CountingPaginator`` reads it with the page's rows instead."""
+    paginator = paginator_class(queryset, PAGE_SIZE)
     if count is not None:
         paginator.count = count
     query = request.GET.copy()
     query.pop("page", None)
     return paginator.get_page(request.GET.get("page")), query.urlencode()
-
-
-def _page_counted(request, queryset):
-    """``_page`` for a ``queryset`` whose rows carry the count of every row as ``total`` (a
-    window count): the page asked for is read first and its rows give the paginator its count,
-    so no COUNT query runs. A page number that is not a page of rows (past the end, below 1)
-    is answered as ``Paginator.get_page`` does, with its COUNT."""
-    number = request.GET.get("page") or "1"
-    if number.isdigit() and int(number) >= 1:
-        start = (int(number) - 1) * PAGE_SIZE
-        rows = list(queryset[start : start + PAGE_SIZE])
-        if rows or number == "1":
-            paginator = Paginator(queryset, PAGE_SIZE)
-            paginator.count = rows[0].total if rows else 0
-            query = request.GET.copy()
-            query.pop("page", None)
-            return Page(rows, int(number), paginator), query.urlencode()
-    return _page(request, queryset)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -484,12 +467,12 @@ def reviewer_dashboard(request):
     assigned = Proposal.objects.for_edition(edition).for_reviewer(request.user, related=False)
     # One list, 50 a page: those still to review first, then those reviewed; the counts come
     # with the page's rows (window counts over every assigned proposal: no query of their own).
-    rows = assigned.annotate(
-        total=Window(Count("id")), done=Window(Count("id", filter=Q(my_review_done=True)))
-    ).ordered("my_review_done")
-    page, query = _page_counted(request, rows)
+    rows = assigned.annotate(done=Window(Count("id", filter=Q(my_review_done=True)))).ordered(
+        "my_review_done"
+    )
+    page, query = _page(request, rows, paginator_class=CountingPaginator)
     first = page.object_list[0] if page.object_list else None  # none: nothing assigned
-    counts = {"total": first.total, "done": first.done} if first else {"total": 0, "done": 0}
+    counts = {"total": page.paginator.count, "done": first.done if first else 0}
     return render_edition(
         request,
         "proposals/reviewer_dashboard.html",
