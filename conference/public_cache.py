@@ -148,12 +148,20 @@ def remember(name: str, compute: Callable[[], Any]) -> Any:
     for what a public view reads on every request and changes with those pages, such as an
     edition and its provinces' quotas. Computed each time while the cache is off or down; a
     result of None is not kept."""
-    key = value_key(name)
-    current, (value,) = lookup(key)
-    if value is None:
-        value = compute()
-        keep(key, value, current)
+    (value,) = remember_many({name: compute})
     return value
+
+
+def remember_many(computes: dict[str, Callable[[], Any]]) -> list:
+    """:func:`remember` of several names at once, read in one round trip to the cache: the
+    value of each name, in the order given."""
+    keys = [value_key(name) for name in computes]
+    current, values = lookup(*keys)
+    for index, (key, compute) in enumerate(zip(keys, computes.values(), strict=True)):
+        if values[index] is None:
+            values[index] = compute()
+            keep(key, values[index], current)
+    return values
 
 
 def value_key(name: str) -> str:

@@ -77,13 +77,7 @@ def _lists(*names: str) -> list:
     name)). Kept with the public pages (``public_cache``: editions, areas and units all make
     those pages fresh again once a change is committed) and read in one round trip to the
     cache, so a list reads none of them from the database."""
-    keys = [public_cache.value_key(f"proposals:{name}") for name in names]
-    current, values = public_cache.lookup(*keys)
-    for index, (name, key) in enumerate(zip(names, keys, strict=True)):
-        if values[index] is None:
-            values[index] = _LISTS[name]()
-            public_cache.keep(key, values[index], current)
-    return values
+    return public_cache.remember_many({f"proposals:{name}": _LISTS[name] for name in names})
 
 
 def _in_order(unit_ids, units: dict[int, tuple[str, str]]) -> list[tuple[int, str]]:

@@ -152,12 +152,10 @@ def edition_facts(
     edition" is."""
     if not (getattr(settings, "SHARED_CACHE", False) and public_cache.lifetime() > 0):
         return _read_facts(number, participants=participants, editions=editions)
-    key = public_cache.value_key(f"edition-facts:{'current' if number is None else number}")
-    current, (facts,) = public_cache.lookup(key)
-    if facts is None:
-        facts = _read_facts(number, participants=True, editions=True)
-        public_cache.keep(key, facts, current)
-    return facts
+    return public_cache.remember(
+        f"edition-facts:{'current' if number is None else number}",
+        lambda: _read_facts(number, participants=True, editions=True),
+    )
 
 
 def edition_asked_facts(
